@@ -1,0 +1,53 @@
+//! Talking to the collection server.
+
+use fieldform_engine::model::{Language, Text};
+use serde::Deserialize;
+
+/// One published form version, as `/api/forms` lists it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CatalogEntry {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub languages: Vec<Language>,
+    pub default_language: String,
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("cannot reach the server: {0}")]
+    Network(String),
+    #[error("the server answered {status}: {body}")]
+    Status { status: u16, body: String },
+    #[error("unexpected answer from the server: {0}")]
+    Decode(String),
+}
+
+/// The forms this device may fill in.
+pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, ApiError> {
+    let response = gloo_net::http::Request::get("/api/forms")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(ApiError::Status {
+            status: response.status(),
+            body,
+        });
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+impl CatalogEntry {
+    /// The title in the form's default language.
+    pub fn title(&self) -> &str {
+        self.title
+            .get(&self.default_language, &self.default_language)
+            .unwrap_or(&self.id)
+    }
+}

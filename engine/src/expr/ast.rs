@@ -1,0 +1,150 @@
+//! The syntax tree. Every node keeps its [`Span`] so later stages (load-time
+//! checks, the dependency graph) can point authors at the exact spot.
+
+use super::functions::Func;
+
+/// A range of the source in *character* offsets (`start..end`).
+///
+/// Characters rather than bytes because the only consumer of positions is a
+/// human reading a spreadsheet cell, and field labels are often non-ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A parsed expression: see [`super::parse`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `'text'` or `"text"` (XPath has no escapes inside string literals).
+    String(String),
+    /// `12`, `3.5`, `.5`.
+    Number(f64),
+    /// `${name}`.
+    Ref(String),
+    /// `.`: the value of the node the expression belongs to.
+    Current,
+    /// `..`: the parent group; only meaningful as `position(..)`.
+    Parent,
+    /// An XPath location path such as `/data/group/age` or `../age`.
+    Path(Path),
+    /// Unary minus.
+    Neg(Box<Expr>),
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// A call of a known function; arity was checked by the parser.
+    Call { func: Func, args: Vec<Expr> },
+}
+
+/// A location path. XLSForms reference fields with `${name}`, so paths are
+/// rare (they come from hand-written XForms-isms); we do not walk a tree but
+/// resolve a path by its last named step, exactly like `${name}`: field names
+/// are unique in an XLSForm, so `/data/household/age` and `../age` both mean
+/// `${age}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    pub absolute: bool,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Name(String),
+    Current,
+    Parent,
+}
+
+impl Path {
+    /// The field the path designates: its last named step, if any.
+    pub fn field_name(&self) -> Option<&str> {
+        self.steps.iter().rev().find_map(|s| match s {
+            Step::Name(n) => Some(n.as_str()),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Neq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+impl BinOp {
+    /// XPath 1.0 precedence, higher binds tighter. Unary minus sits above all.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinOp::Or => 1,
+            BinOp::And => 2,
+            BinOp::Eq | BinOp::Neq => 3,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
+            BinOp::Add | BinOp::Sub => 5,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => 6,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "=",
+            BinOp::Neq => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "div",
+            BinOp::Mod => "mod",
+        }
+    }
+}
+
+impl Expr {
+    pub(crate) fn new(kind: ExprKind, span: Span) -> Self {
+        Self { kind, span }
+    }
+
+    /// The field this expression names when it is a plain reference
+    /// (`${x}` or a path), as required by e.g. `indexed-repeat`.
+    pub fn as_field_name(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Ref(name) => Some(name),
+            ExprKind::Path(p) => p.field_name(),
+            _ => None,
+        }
+    }
+}

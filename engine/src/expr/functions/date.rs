@@ -1,0 +1,266 @@
+//! Date and time functions. See [`crate::expr::date`] for the representation.
+
+use super::{Func, arg};
+use crate::expr::ast::Expr;
+use crate::expr::date::{self, Fields, MS_PER_DAY, Parsed};
+use crate::expr::eval::EvalContext;
+use crate::expr::value::Value;
+
+pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
+    let env = ctx.env();
+    let offset = env.utc_offset_minutes();
+    let date_arg = |i: usize| arg(args, i, ctx).as_date_like(offset);
+    match func {
+        // The device's local date.
+        Func::Today => {
+            Value::Date((env.now_millis() + i64::from(offset) * 60_000).div_euclid(MS_PER_DAY))
+        }
+        Func::Now => Value::DateTime {
+            millis: env.now_millis(),
+            offset_minutes: offset,
+        },
+        // Numbers are days since the epoch (truncated); date-times keep
+        // their local date; anything unconvertible gives "".
+        Func::Date => match arg(args, 0, ctx) {
+            Value::Number(n) if n.is_finite() && n.abs() < 1e8 => Value::Date(n.trunc() as i64),
+            Value::Number(_) => Value::empty(),
+            other => match other.as_date_like(offset) {
+                Some(Parsed::Date(d)) => Value::Date(d),
+                Some(Parsed::DateTime {
+                    millis,
+                    offset_minutes,
+                }) => Value::Date(local_days(millis, offset_minutes)),
+                None => Value::empty(),
+            },
+        },
+        Func::DateTime => match date_arg(0) {
+            Some(p) => to_datetime(p, offset),
+            None => Value::empty(),
+        },
+        // Fractional days since 1970-01-01T00:00Z; a date counts from its
+        // local midnight.
+        Func::DecimalDateTime => match date_arg(0) {
+            Some(p) => match to_datetime(p, offset) {
+                Value::DateTime { millis, .. } => Value::Number(millis as f64 / MS_PER_DAY as f64),
+                _ => Value::Number(f64::NAN),
+            },
+            None => Value::Number(f64::NAN),
+        },
+        Func::DecimalTime => Value::Number(decimal_time(&arg(args, 0, ctx), offset)),
+        // Both accept dates and date-times; a date has time 00:00:00.
+        Func::FormatDate | Func::FormatDateTime => {
+            let pattern = arg(args, 1, ctx).as_string();
+            let fields = match date_arg(0) {
+                Some(Parsed::Date(d)) => Fields::from_days(d),
+                Some(Parsed::DateTime {
+                    millis,
+                    offset_minutes,
+                }) => Fields::from_millis(millis, offset_minutes),
+                None => return Value::empty(),
+            };
+            Value::String(date::format_pattern(&fields, &pattern))
+        }
+        _ => Value::empty(),
+    }
+}
+
+fn local_days(millis: i64, offset_minutes: i32) -> i64 {
+    (millis + i64::from(offset_minutes) * 60_000).div_euclid(MS_PER_DAY)
+}
+
+/// A date becomes its local midnight at the device's offset.
+fn to_datetime(p: Parsed, offset: i32) -> Value {
+    match p {
+        Parsed::Date(d) => Value::DateTime {
+            millis: d * MS_PER_DAY - i64::from(offset) * 60_000,
+            offset_minutes: offset,
+        },
+        Parsed::DateTime {
+            millis,
+            offset_minutes,
+        } => Value::DateTime {
+            millis,
+            offset_minutes,
+        },
+    }
+}
+
+/// `decimal-time`: the fraction of the (device-local) day, from a time
+/// (`14:30:00.000+02:00`), a date-time, or a number (its fractional part).
+fn decimal_time(v: &Value, offset: i32) -> f64 {
+    let local_ms = match v {
+        Value::Number(n) => return n - n.floor(),
+        Value::DateTime { millis, .. } => millis + i64::from(offset) * 60_000,
+        other => {
+            let s = other.as_string();
+            match date::parse_time(&s) {
+                // A time with a zone is moved to the device's zone.
+                Some((ms, Some(zone))) => ms + i64::from(offset - zone) * 60_000,
+                Some((ms, None)) => ms,
+                None => match date::parse_iso(&s, offset) {
+                    Some(Parsed::DateTime { millis, .. }) => millis + i64::from(offset) * 60_000,
+                    _ => return f64::NAN,
+                },
+            }
+        }
+    };
+    local_ms.rem_euclid(MS_PER_DAY) as f64 / MS_PER_DAY as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::expr::date::days_from_civil;
+    use crate::expr::testing::{Ctx, eval, eval_num, eval_str, eval_with};
+    use crate::expr::value::Value;
+
+    #[test]
+    fn today_and_now_use_the_environment() {
+        // FixedEnvironment::default() is 2024-01-15T10:30:00Z.
+        assert_eq!(eval("today()"), Value::Date(days_from_civil(2024, 1, 15)));
+        assert_eq!(eval_str("today()"), "2024-01-15");
+        assert_eq!(eval_str("now()"), "2024-01-15T10:30:00.000+00:00");
+        // 14 hours ahead of UTC it is already the 16th.
+        let tokyo_ish = Ctx::new().offset(14 * 60);
+        assert_eq!(
+            eval_with(&tokyo_ish, "string(today())"),
+            Value::from("2024-01-16")
+        );
+        assert_eq!(
+            eval_with(&tokyo_ish, "string(now())"),
+            Value::from("2024-01-16T00:30:00.000+14:00")
+        );
+        let west = Ctx::new().offset(-11 * 60);
+        assert_eq!(
+            eval_with(&west, "string(today())"),
+            Value::from("2024-01-14")
+        );
+        assert_eq!(eval("today() < now()"), Value::Bool(true));
+    }
+
+    #[test]
+    fn date_arithmetic() {
+        assert_eq!(
+            eval_str("format-date(date('2020-02-29') + 1, '%Y-%m-%d')"),
+            "2020-03-01"
+        );
+        assert_eq!(eval_str("date(date('2020-02-29') + 1)"), "2020-03-01");
+        assert_eq!(eval_num("date('2020-03-01') - date('2020-02-01')"), 29.0);
+        assert_eq!(eval_num("today() - date('2024-01-01')"), 14.0);
+        let c = Ctx::new().with("dob", Value::Date(days_from_civil(2000, 6, 15)));
+        assert_eq!(
+            eval_with(&c, "int((today() - ${dob}) div 365.25)"),
+            Value::Number(23.0)
+        );
+        assert!(eval_num("date('') + 1").is_nan());
+    }
+
+    #[test]
+    fn date_conversion() {
+        assert_eq!(eval("date(0)"), Value::Date(0));
+        assert_eq!(eval_str("date(18322)"), "2020-03-01");
+        assert_eq!(eval_str("date(18322.9)"), "2020-03-01");
+        assert_eq!(eval_str("date(-1)"), "1969-12-31");
+        assert_eq!(eval_str("date('2020-03-01T23:30:00+02:00')"), "2020-03-01");
+        assert_eq!(eval("date('')"), Value::from(""));
+        assert_eq!(eval("date('not a date')"), Value::from(""));
+        assert_eq!(eval("date(0 div 0)"), Value::from(""));
+        assert_eq!(eval("date('2021-02-29')"), Value::from(""));
+        // Numbers are whole days whatever the device's offset.
+        let far_east = Ctx::new().offset(14 * 60);
+        assert_eq!(
+            eval_with(&far_east, "string(date(18322.9))"),
+            Value::from("2020-03-01")
+        );
+    }
+
+    #[test]
+    fn date_time_conversion() {
+        assert_eq!(eval_str("date-time(0.5)"), "1970-01-01T12:00:00.000+00:00");
+        assert_eq!(
+            eval_str("date-time('2020-01-01')"),
+            "2020-01-01T00:00:00.000+00:00"
+        );
+        let c = Ctx::new().offset(120);
+        assert_eq!(
+            eval_with(&c, "string(date-time('2020-01-01'))"),
+            Value::from("2020-01-01T00:00:00.000+02:00")
+        );
+        assert_eq!(
+            eval_str("date-time('2020-01-01T10:00:00.250-05:00')"),
+            "2020-01-01T10:00:00.250-05:00"
+        );
+        assert_eq!(eval("date-time('x')"), Value::from(""));
+    }
+
+    #[test]
+    fn decimal_date_time() {
+        assert_eq!(eval_num("decimal-date-time('1970-01-02T12:00:00Z')"), 1.5);
+        assert_eq!(
+            eval_num("decimal-date-time('2020-01-01T06:00:00.000+06:00')"),
+            18_262.0
+        );
+        assert_eq!(eval_num("decimal-date-time(date('1970-01-11'))"), 10.0);
+        assert_eq!(eval_num("decimal-date-time(now())"), 19_737.437_5);
+        assert!(eval_num("decimal-date-time('')").is_nan());
+        // Inverse of date() for whole days.
+        assert_eq!(
+            eval_str("date(decimal-date-time('2020-03-01'))"),
+            "2020-03-01"
+        );
+    }
+
+    #[test]
+    fn decimal_time() {
+        assert_eq!(eval_num("decimal-time('12:00:00.000')"), 0.5);
+        assert_eq!(eval_num("decimal-time('18:00:00.000+00:00')"), 0.75);
+        let c = Ctx::new().offset(120);
+        assert_eq!(
+            eval_with(&c, "decimal-time('14:00:00.000+02:00')"),
+            Value::Number(14.0 / 24.0)
+        );
+        assert_eq!(
+            eval_with(&c, "decimal-time('12:00:00Z')"),
+            Value::Number(14.0 / 24.0)
+        );
+        assert_eq!(eval_num("decimal-time(now())"), 0.4375);
+        assert!(eval_num("decimal-time('later')").is_nan());
+    }
+
+    #[test]
+    fn format_date() {
+        assert_eq!(
+            eval_str("format-date('2024-03-05', '%e %b %Y (%a)')"),
+            "5 Mar 2024 (Tue)"
+        );
+        assert_eq!(
+            eval_str("format-date('2024-03-05', '%d/%m/%y %n')"),
+            "05/03/24 3"
+        );
+        assert_eq!(eval_str("format-date(today(), '%Y')"), "2024");
+        assert_eq!(eval_str("format-date('', '%Y')"), "");
+        assert_eq!(eval_str("format-date('garbage', '%Y')"), "");
+        assert_eq!(eval_str("format-date(0, '%Y-%m-%d')"), "1970-01-01");
+        let c = Ctx::new().with("d", Value::Date(days_from_civil(1999, 12, 31)));
+        assert_eq!(
+            eval_with(&c, "format-date(${d}, '%d.%m.%Y')"),
+            Value::from("31.12.1999")
+        );
+    }
+
+    #[test]
+    fn format_date_time() {
+        assert_eq!(
+            eval_str(
+                "format-date-time('2024-01-15T07:05:09.045+02:00', '%Y-%m-%d %H:%M:%S.%3 %h')"
+            ),
+            "2024-01-15 07:05:09.045 7"
+        );
+        assert_eq!(eval_str("format-date-time(now(), '%H:%M')"), "10:30");
+        assert_eq!(eval_str("format-date-time('2024-01-15', '%H:%M')"), "00:00");
+        let c = Ctx::new().offset(-300);
+        assert_eq!(
+            eval_with(&c, "format-date-time(now(), '%e %b %H:%M')"),
+            Value::from("15 Jan 05:30")
+        );
+    }
+}

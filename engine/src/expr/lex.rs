@@ -1,0 +1,241 @@
+//! The tokenizer. Positions are character offsets (see [`Span`]).
+//!
+//! Words such as `and` or `div` come out as plain [`Tok::Name`]s: whether a
+//! word is an operator depends on where it stands (XPath 1.0 §3.7), which only
+//! the parser knows.
+
+use super::ast::Span;
+use super::error::ParseError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Tok {
+    /// `${name}`, holding `name`.
+    Ref(String),
+    Str(String),
+    Num(f64),
+    /// A (possibly prefixed) name: `if`, `jr:choice-name`, a path step.
+    Name(String),
+    Dot,
+    DotDot,
+    Slash,
+    LParen,
+    RParen,
+    Comma,
+    Eq,
+    Neq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Plus,
+    Minus,
+    Star,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Token {
+    pub tok: Tok,
+    pub span: Span,
+}
+
+/// Letters and `_` may start an XML name.
+pub(crate) fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+/// XML name characters as XLSForm uses them (no `:`; prefixes are lexed separately).
+pub(crate) fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// Whether `name` is a valid field name for `${name}`.
+pub fn is_valid_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
+pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        let next = chars.get(i + 1).copied();
+        let tok = match c {
+            c if c.is_whitespace() => {
+                i += 1;
+                continue;
+            }
+            '$' if next == Some('{') => {
+                let close = chars[i + 2..].iter().position(|&c| c == '}');
+                let Some(len) = close else {
+                    return Err(ParseError::UnterminatedReference { position: start });
+                };
+                let name: String = chars[i + 2..i + 2 + len].iter().collect();
+                if !is_valid_field_name(&name) {
+                    return Err(ParseError::InvalidReference {
+                        name,
+                        position: start,
+                    });
+                }
+                i += len + 3;
+                Tok::Ref(name)
+            }
+            '\'' | '"' => {
+                let close = chars[i + 1..].iter().position(|&q| q == c);
+                let Some(len) = close else {
+                    return Err(ParseError::UnterminatedString { position: start });
+                };
+                let s: String = chars[i + 1..i + 1 + len].iter().collect();
+                i += len + 2;
+                Tok::Str(s)
+            }
+            '0'..='9' => lex_number(&chars, &mut i),
+            '.' if next.is_some_and(|c| c.is_ascii_digit()) => lex_number(&chars, &mut i),
+            '.' if next == Some('.') => {
+                i += 2;
+                Tok::DotDot
+            }
+            '.' => {
+                i += 1;
+                Tok::Dot
+            }
+            c if is_name_start(c) => {
+                while chars.get(i).copied().is_some_and(is_name_char) {
+                    i += 1;
+                }
+                // A prefix such as `jr:` belongs to the name, but `::` (axes) does not.
+                if chars.get(i) == Some(&':')
+                    && chars.get(i + 1).copied().is_some_and(is_name_start)
+                {
+                    i += 1;
+                    while chars.get(i).copied().is_some_and(is_name_char) {
+                        i += 1;
+                    }
+                }
+                Tok::Name(chars[start..i].iter().collect())
+            }
+            _ => {
+                let (tok, len) = match (c, next) {
+                    ('!', Some('=')) => (Tok::Neq, 2),
+                    ('<', Some('=')) => (Tok::Le, 2),
+                    ('>', Some('=')) => (Tok::Ge, 2),
+                    ('<', _) => (Tok::Lt, 1),
+                    ('>', _) => (Tok::Gt, 1),
+                    ('=', _) => (Tok::Eq, 1),
+                    ('+', _) => (Tok::Plus, 1),
+                    ('-', _) => (Tok::Minus, 1),
+                    ('*', _) => (Tok::Star, 1),
+                    ('/', _) => (Tok::Slash, 1),
+                    ('(', _) => (Tok::LParen, 1),
+                    (')', _) => (Tok::RParen, 1),
+                    (',', _) => (Tok::Comma, 1),
+                    _ => {
+                        return Err(ParseError::UnexpectedChar {
+                            found: c,
+                            position: start,
+                        });
+                    }
+                };
+                i += len;
+                tok
+            }
+        };
+        tokens.push(Token {
+            tok,
+            span: Span::new(start, i),
+        });
+    }
+    Ok(tokens)
+}
+
+/// `12`, `3.5`, `.5`, `5.` (XPath 1.0 Number; no exponent, no sign).
+fn lex_number(chars: &[char], i: &mut usize) -> Tok {
+    let start = *i;
+    while chars.get(*i).is_some_and(char::is_ascii_digit) {
+        *i += 1;
+    }
+    if chars.get(*i) == Some(&'.') {
+        *i += 1;
+        while chars.get(*i).is_some_and(char::is_ascii_digit) {
+            *i += 1;
+        }
+    }
+    let text: String = chars[start..*i].iter().collect();
+    // Only digits and one dot with at least one digit: always parses.
+    Tok::Num(text.parse().unwrap_or(f64::NAN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(src: &str) -> Vec<Tok> {
+        tokenize(src)
+            .expect("tokenizes")
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
+    }
+
+    #[test]
+    fn basic_tokens() {
+        assert_eq!(
+            toks("${a} + 3.5 <= .5"),
+            vec![
+                Tok::Ref("a".into()),
+                Tok::Plus,
+                Tok::Num(3.5),
+                Tok::Le,
+                Tok::Num(0.5)
+            ]
+        );
+        assert_eq!(
+            toks("jr:choice-name(.., \"x\")"),
+            vec![
+                Tok::Name("jr:choice-name".into()),
+                Tok::LParen,
+                Tok::DotDot,
+                Tok::Comma,
+                Tok::Str("x".into()),
+                Tok::RParen
+            ]
+        );
+        assert_eq!(toks("!= >"), vec![Tok::Neq, Tok::Gt]);
+    }
+
+    #[test]
+    fn spans_are_char_offsets() {
+        let t = tokenize("'é' = ${b}").expect("tokenizes");
+        assert_eq!(t[1].span, Span::new(4, 5));
+        assert_eq!(t[2].span, Span::new(6, 10));
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(
+            tokenize("1 + 'abc").expect_err("fails"),
+            ParseError::UnterminatedString { position: 4 }
+        );
+        assert_eq!(
+            tokenize("${a").expect_err("fails"),
+            ParseError::UnterminatedReference { position: 0 }
+        );
+        assert_eq!(
+            tokenize("${a b}").expect_err("fails").to_string(),
+            "invalid field name `a b` in reference at position 0"
+        );
+        assert_eq!(
+            tokenize("1 # 2").expect_err("fails").to_string(),
+            "unexpected character `#` at position 2"
+        );
+    }
+
+    #[test]
+    fn field_names() {
+        assert!(is_valid_field_name("hh_size-2.b"));
+        assert!(!is_valid_field_name("2abc"));
+        assert!(!is_valid_field_name(""));
+    }
+}

@@ -1,0 +1,509 @@
+//! A precedence-climbing parser over the tokens of [`super::lex`].
+//!
+//! Grammar (XPath 1.0, trimmed to what XLSForms use):
+//!
+//! ```text
+//! expr    := unary (binop unary)*          -- climbing by BinOp::precedence
+//! unary   := '-' unary | primary
+//! primary := number | string | ${name} | '(' expr ')' | name '(' args ')' | path
+//! path    := '/' step ('/' step)* | step ('/' step)*
+//! step    := name | '.' | '..'
+//! ```
+
+use super::analysis::suggest;
+use super::ast::{BinOp, Expr, ExprKind, Path, Span, Step};
+use super::error::ParseError;
+use super::functions::Func;
+use super::lex::{Tok, Token, tokenize};
+use super::regex::Regex;
+
+/// Deepest syntax tree we accept. Evaluation recurses once per level, and the
+/// app runs in WebAssembly with a small stack on cheap tablets; real forms
+/// stay far below this (a 30-branch nested `if` is about 60 levels).
+pub const MAX_DEPTH: usize = 256;
+
+/// Parse an XLSForm expression (`relevant`, `constraint`, `calculation`, ...).
+pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    let tokens = tokenize(src)?;
+    if tokens.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let mut p = Parser {
+        src: src.chars().collect(),
+        tokens,
+        pos: 0,
+        nesting: 0,
+    };
+    let (expr, _) = p.expr(0)?;
+    if let Some(t) = p.tokens.get(p.pos) {
+        return Err(p.unexpected(t));
+    }
+    Ok(expr)
+}
+
+struct Parser {
+    src: Vec<char>,
+    tokens: Vec<Token>,
+    pos: usize,
+    /// Current recursion depth, bounded like the tree depth.
+    nesting: usize,
+}
+
+/// An expression with the depth of its tree, so the depth limit can be
+/// checked without a (recursive) second pass.
+type Parsed = (Expr, usize);
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.tokens.get(self.pos).map(|t| &t.tok)
+    }
+
+    fn end_position(&self) -> usize {
+        self.src.len()
+    }
+
+    fn unexpected(&self, t: &Token) -> ParseError {
+        let found: String = self
+            .src
+            .get(t.span.start..t.span.end)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
+        ParseError::UnexpectedToken {
+            found,
+            position: t.span.start,
+        }
+    }
+
+    /// Consume the next token, or fail with "unexpected end" naming what we wanted.
+    fn next(&mut self, expected: &'static str) -> Result<Token, ParseError> {
+        let t = self
+            .tokens
+            .get(self.pos)
+            .cloned()
+            .ok_or(ParseError::UnexpectedEnd {
+                expected,
+                position: self.end_position(),
+            })?;
+        self.pos += 1;
+        Ok(t)
+    }
+
+    fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH || self.nesting > MAX_DEPTH {
+            Err(ParseError::TooDeep {
+                position: span.start,
+                limit: MAX_DEPTH,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The binary operator at the cursor, if the cursor is in operator
+    /// position (which it always is when this is called).
+    fn peek_binop(&self) -> Option<BinOp> {
+        Some(match self.peek()? {
+            Tok::Eq => BinOp::Eq,
+            Tok::Neq => BinOp::Neq,
+            Tok::Lt => BinOp::Lt,
+            Tok::Le => BinOp::Le,
+            Tok::Gt => BinOp::Gt,
+            Tok::Ge => BinOp::Ge,
+            Tok::Plus => BinOp::Add,
+            Tok::Minus => BinOp::Sub,
+            Tok::Star => BinOp::Mul,
+            // XPath 1.0 §3.7: after an operand, these names are operators.
+            Tok::Name(n) => match n.as_str() {
+                "or" => BinOp::Or,
+                "and" => BinOp::And,
+                "div" => BinOp::Div,
+                "mod" => BinOp::Mod,
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    fn expr(&mut self, min_prec: u8) -> Result<Parsed, ParseError> {
+        self.nesting += 1;
+        let (mut lhs, mut depth) = self.unary()?;
+        while let Some(op) = self.peek_binop() {
+            let prec = op.precedence();
+            if prec < min_prec {
+                break;
+            }
+            self.pos += 1;
+            // `prec + 1`: all binary operators are left-associative.
+            let (rhs, rdepth) = self.expr(prec + 1)?;
+            let span = lhs.span.to(rhs.span);
+            depth = depth.max(rdepth) + 1;
+            self.check_depth(depth, span)?;
+            lhs = Expr::new(
+                ExprKind::Binary {
+                    op,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
+                span,
+            );
+        }
+        self.nesting -= 1;
+        Ok((lhs, depth))
+    }
+
+    fn unary(&mut self) -> Result<Parsed, ParseError> {
+        if self.peek() == Some(&Tok::Minus) {
+            let t = self.next("an expression")?;
+            self.nesting += 1;
+            let (operand, depth) = self.unary()?;
+            self.nesting -= 1;
+            let span = t.span.to(operand.span);
+            self.check_depth(depth + 1, span)?;
+            return Ok((Expr::new(ExprKind::Neg(Box::new(operand)), span), depth + 1));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Parsed, ParseError> {
+        let t = self.next("an expression")?;
+        self.check_depth(0, t.span)?;
+        let leaf = |kind| Ok((Expr::new(kind, t.span), 1));
+        match &t.tok {
+            Tok::Num(n) => leaf(ExprKind::Number(*n)),
+            Tok::Str(s) => leaf(ExprKind::String(s.clone())),
+            Tok::Ref(name) => leaf(ExprKind::Ref(name.clone())),
+            Tok::LParen => {
+                let (inner, depth) = self.expr(0)?;
+                let close = self.next("`)`")?;
+                if close.tok != Tok::RParen {
+                    return Err(self.unexpected(&close));
+                }
+                Ok((inner, depth))
+            }
+            Tok::Name(name) if self.peek() == Some(&Tok::LParen) => {
+                let name = name.clone();
+                self.call(name, t.span)
+            }
+            Tok::Slash => self.path(true, t.span),
+            Tok::Name(_) | Tok::Dot | Tok::DotDot => {
+                self.pos -= 1;
+                self.path(false, t.span)
+            }
+            _ => Err(self.unexpected(&t)),
+        }
+    }
+
+    /// A location path; the leading `/` (if any) was consumed.
+    fn path(&mut self, absolute: bool, start: Span) -> Result<Parsed, ParseError> {
+        let mut steps = Vec::new();
+        let mut span = start;
+        loop {
+            let t = self.next("a name after `/`")?;
+            steps.push(match &t.tok {
+                Tok::Name(n) => Step::Name(n.clone()),
+                Tok::Dot => Step::Current,
+                Tok::DotDot => Step::Parent,
+                _ => return Err(self.unexpected(&t)),
+            });
+            span = span.to(t.span);
+            if self.peek() == Some(&Tok::Slash) {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        let kind = match steps.as_slice() {
+            [Step::Current] if !absolute => ExprKind::Current,
+            [Step::Parent] if !absolute => ExprKind::Parent,
+            _ => ExprKind::Path(Path { absolute, steps }),
+        };
+        Ok((Expr::new(kind, span), 1))
+    }
+
+    fn call(&mut self, name: String, name_span: Span) -> Result<Parsed, ParseError> {
+        self.pos += 1; // `(`
+        let mut args = Vec::new();
+        let mut depth = 0;
+        if self.peek() == Some(&Tok::RParen) {
+            self.pos += 1;
+        } else {
+            loop {
+                let (arg, d) = self.expr(0)?;
+                depth = depth.max(d);
+                args.push(arg);
+                let t = self.next("`,` or `)`")?;
+                match t.tok {
+                    Tok::Comma => continue,
+                    Tok::RParen => break,
+                    _ => return Err(self.unexpected(&t)),
+                }
+            }
+        }
+        let end = self
+            .tokens
+            .get(self.pos.saturating_sub(1))
+            .map_or(name_span, |t| t.span);
+        let span = name_span.to(end);
+        let func = Func::from_name(&name).ok_or_else(|| ParseError::UnknownFunction {
+            suggestion: suggest(&name, Func::ALL.iter().map(|f| f.name())).map(str::to_owned),
+            name: name.clone(),
+            position: name_span.start,
+        })?;
+        let arity = func.arity();
+        if !arity.accepts(args.len()) {
+            return Err(ParseError::Arity {
+                name,
+                expected: arity.describe(),
+                got: args.len(),
+                position: name_span.start,
+            });
+        }
+        check_arguments(func, &args)?;
+        self.check_depth(depth + 1, span)?;
+        Ok((Expr::new(ExprKind::Call { func, args }, span), depth + 1))
+    }
+}
+
+/// Checks that need the syntax of the arguments, done now so that authors
+/// hear about them when the form loads rather than when a value goes wrong.
+fn check_arguments(func: Func, args: &[Expr]) -> Result<(), ParseError> {
+    let invalid = |message: String, position: usize| ParseError::InvalidArgument {
+        name: func.name().to_owned(),
+        message,
+        position,
+    };
+    match func {
+        Func::IndexedRepeat => {
+            // Field and repeat arguments name nodes; indices are expressions.
+            for (i, a) in args.iter().enumerate() {
+                let is_node_arg = i == 0 || i % 2 == 1;
+                if is_node_arg && a.as_field_name().is_none() {
+                    let what = if i == 0 { "field" } else { "repeat" };
+                    return Err(invalid(
+                        format!(
+                            "argument {} must be a {what} reference like ${{name}}",
+                            i + 1
+                        ),
+                        a.span.start,
+                    ));
+                }
+            }
+        }
+        Func::Regex => {
+            if let Some(Expr {
+                kind: ExprKind::String(pattern),
+                span: pspan,
+            }) = args.get(1)
+                && let Err(e) = Regex::new(pattern)
+            {
+                return Err(invalid(
+                    format!("invalid regular expression: {e}"),
+                    pspan.start,
+                ));
+            }
+        }
+        Func::ChoiceName => {
+            if let Some(Expr {
+                kind: ExprKind::String(field),
+                span: fspan,
+            }) = args.get(1)
+                && choice_field_name(field).is_none()
+            {
+                return Err(invalid(
+                    format!(
+                        "argument 2 must name a select question like '${{name}}', not '{field}'"
+                    ),
+                    fspan.start,
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The field named by the second argument of `jr:choice-name`: `'${name}'`
+/// in XLSForms, or a path `'/data/name'` in converted XForms.
+pub(crate) fn choice_field_name(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let name = if let Some(inner) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        inner
+    } else {
+        s.rsplit('/').next().unwrap_or(s)
+    };
+    super::lex::is_valid_field_name(name).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> String {
+        parse(src).expect_err("should not parse").to_string()
+    }
+
+    /// A compact rendering of the tree, to check structure and precedence.
+    fn show(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::String(s) => format!("'{s}'"),
+            ExprKind::Number(n) => n.to_string(),
+            ExprKind::Ref(r) => format!("${{{r}}}"),
+            ExprKind::Current => ".".into(),
+            ExprKind::Parent => "..".into(),
+            ExprKind::Path(p) => {
+                let steps: Vec<String> = p
+                    .steps
+                    .iter()
+                    .map(|s| match s {
+                        Step::Name(n) => n.clone(),
+                        Step::Current => ".".into(),
+                        Step::Parent => "..".into(),
+                    })
+                    .collect();
+                format!("{}{}", if p.absolute { "/" } else { "" }, steps.join("/"))
+            }
+            ExprKind::Neg(x) => format!("(-{})", show(x)),
+            ExprKind::Binary { op, lhs, rhs } => {
+                format!("({} {} {})", show(lhs), op.symbol(), show(rhs))
+            }
+            ExprKind::Call { func, args } => {
+                let a: Vec<String> = args.iter().map(show).collect();
+                format!("{}({})", func.name(), a.join(", "))
+            }
+        }
+    }
+
+    fn tree(src: &str) -> String {
+        show(&parse(src).expect("parses"))
+    }
+
+    #[test]
+    fn precedence() {
+        assert_eq!(tree("1 + 2 * 3"), "(1 + (2 * 3))");
+        assert_eq!(tree("-2 * 3"), "((-2) * 3)");
+        assert_eq!(tree("1 < 2 = true()"), "((1 < 2) = true())");
+        assert_eq!(tree("1 - 2 - 3"), "((1 - 2) - 3)");
+        assert_eq!(tree("a or b and c"), "(a or (b and c))");
+        assert_eq!(tree("1 = 2 and 3 != 4"), "((1 = 2) and (3 != 4))");
+        assert_eq!(tree("6 div 2 mod 4 * 2"), "(((6 div 2) mod 4) * 2)");
+        assert_eq!(tree("(1 + 2) * 3"), "((1 + 2) * 3)");
+        assert_eq!(tree("--1"), "(-(-1))");
+        assert_eq!(tree("1 <= 2 + 3"), "(1 <= (2 + 3))");
+    }
+
+    #[test]
+    fn keywords_are_names_in_operand_position() {
+        assert_eq!(tree("${div} div ${mod}"), "(${div} div ${mod})");
+        assert_eq!(tree("${and} and ${or}"), "(${and} and ${or})");
+        assert_eq!(tree("div mod mod"), "(div mod mod)");
+    }
+
+    #[test]
+    fn paths_and_dots() {
+        assert_eq!(tree("/data/group/age"), "/data/group/age");
+        assert_eq!(tree("../sibling"), "../sibling");
+        assert_eq!(tree("position(..)"), "position(..)");
+        assert_eq!(tree(". >= 18"), "(. >= 18)");
+        assert_eq!(tree(".5 + 1"), "(0.5 + 1)");
+        let e = parse("/data/g/age").expect("parses");
+        assert_eq!(e.as_field_name(), Some("age"));
+    }
+
+    #[test]
+    fn calls() {
+        assert_eq!(
+            tree("jr:choice-name(${c}, '${c}')"),
+            "jr:choice-name(${c}, '${c}')"
+        );
+        assert_eq!(tree("concat()"), "concat()");
+        assert_eq!(tree("if(${a} = '', 0, 1)"), "if((${a} = ''), 0, 1)");
+    }
+
+    #[test]
+    fn spans() {
+        let e = parse("  1 + ${ab}").expect("parses");
+        assert_eq!(e.span, Span::new(2, 11));
+        let ExprKind::Binary { rhs, .. } = &e.kind else {
+            panic!("binary expected")
+        };
+        assert_eq!(rhs.span, Span::new(6, 11));
+    }
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(err("(1 + 2))"), "unexpected `)` at position 7");
+        assert_eq!(err("1 + (2 * )"), "unexpected `)` at position 9");
+        assert_eq!(
+            err("1 + 'abc"),
+            "unterminated string starting at position 4"
+        );
+        assert_eq!(
+            err("sumx(${a})"),
+            "unknown function `sumx` at position 0; did you mean `sum`?"
+        );
+        assert_eq!(
+            err("foobarbaz(1)"),
+            "unknown function `foobarbaz` at position 0"
+        );
+        assert_eq!(
+            err("if(${a}, 1)"),
+            "function `if` takes 3 arguments, got 2 (position 0)"
+        );
+        assert_eq!(
+            err("1 + round()"),
+            "function `round` takes 1 or 2 arguments, got 0 (position 4)"
+        );
+        assert_eq!(
+            err("today(1)"),
+            "function `today` takes no arguments, got 1 (position 0)"
+        );
+        assert_eq!(
+            err("indexed-repeat(${a}, ${r})"),
+            "function `indexed-repeat` takes 3, 5, 7, 9 or 11 arguments, got 2 (position 0)"
+        );
+        assert_eq!(
+            err("indexed-repeat('a', ${r}, 1)"),
+            "function `indexed-repeat`: argument 1 must be a field reference like ${name} (position 15)"
+        );
+        assert_eq!(
+            err("1 +"),
+            "unexpected end of expression at position 3; expected an expression"
+        );
+        assert_eq!(
+            err("concat(1, 2"),
+            "unexpected end of expression at position 11; expected `,` or `)`"
+        );
+        assert_eq!(err("1 2"), "unexpected `2` at position 2");
+        assert_eq!(err("   "), "empty expression");
+        assert_eq!(
+            err("/"),
+            "unexpected end of expression at position 1; expected a name after `/`"
+        );
+        assert_eq!(err("${a} | ${b}"), "unexpected character `|` at position 5");
+        assert!(err("regex(., '[a-')").starts_with("function `regex`: invalid regular expression"));
+        assert_eq!(
+            err("jr:choice-name(., 'not a field')"),
+            "function `jr:choice-name`: argument 2 must name a select question like '${name}', not 'not a field' (position 18)"
+        );
+        // Positions are characters, not bytes.
+        assert_eq!(err("'ünï' = )"), "unexpected `)` at position 8");
+    }
+
+    #[test]
+    fn error_position_accessor() {
+        let e = parse("1 + )").expect_err("fails");
+        assert_eq!(e.position(), 4);
+    }
+
+    #[test]
+    fn depth_limit() {
+        let deep = format!("{}1{}", "(".repeat(400), ")".repeat(400));
+        assert!(matches!(parse(&deep), Err(ParseError::TooDeep { .. })));
+        let long_sum = vec!["1"; 400].join(" + ");
+        assert!(matches!(parse(&long_sum), Err(ParseError::TooDeep { .. })));
+        let ok = vec!["1"; 100].join(" + ");
+        assert!(parse(&ok).is_ok());
+        let negs = format!("{}1", "-".repeat(400));
+        assert!(matches!(parse(&negs), Err(ParseError::TooDeep { .. })));
+    }
+}

@@ -1,0 +1,13 @@
+//! The form model: what a form *is*, independent of how it was authored
+//! (XLSForm, hand-written JSON) and of how it is evaluated.
+//!
+//! The on-disk format is pretty-printed JSON (`*.form.json`): readable in a
+//! diff, and the very same document the server stores and serves to devices.
+
+mod form;
+mod item;
+mod text;
+
+pub use form::{Choice, FORMAT_VERSION, Form, FormError, Language, Settings};
+pub use item::{Condition, Group, Item, Question, QuestionType, Repeat};
+pub use text::Text;

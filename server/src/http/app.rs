@@ -1,0 +1,65 @@
+//! Serving the app's release build: hashed assets are immutable, while
+//! `index.html` and the service worker must never be cached, or devices
+//! would keep running an old app.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response, header};
+use axum::response::Html;
+use axum::routing::{MethodRouter, get};
+use tower::ServiceExt as _;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub fn service(app_dir: &Path) -> MethodRouter {
+    if !app_dir.join("index.html").is_file() {
+        let msg = format!(
+            "<!doctype html><title>Fieldform</title><p>The app is not built: no index.html in \
+             <code>{}</code>. Run <code>cargo xtask serve</code>.</p>",
+            app_dir.display()
+        );
+        return get(move || async move { Html(msg) });
+    }
+    let files = ServeDir::new(app_dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(app_dir.join("index.html")));
+    get(move |req: Request<Body>| async move {
+        let path = req.uri().path().to_owned();
+        let mut response = match files.oneshot(req).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        };
+        let cache = if is_hashed_asset(&path) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        Ok::<Response<Body>, std::convert::Infallible>(response)
+    })
+}
+
+/// Trunk names build outputs `name-<hex hash>.ext` (and `name-<hash>_bg.wasm`).
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_hashed_asset("/fieldform-app-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed_asset("/fieldform-app-1a2b3c4d5e6f7a8b.js"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/sw.js"));
+    }
+}

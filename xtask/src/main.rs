@@ -1,0 +1,49 @@
+//! The project's build, run and test driver (`cargo xtask ...`).
+//!
+//! It installs what a fresh machine lacks (each step only when needed), so
+//! that the README's two commands work with nothing installed by hand.
+
+mod app;
+mod install;
+mod run;
+mod serve;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  serve [--addr ADDR]   install what is missing, build the app, run the server (default 127.0.0.1:8080)
+  test                  run every test: fmt, clippy, native, wasm (headless Chromium), end-to-end
+  build-app             build the app's release bundle into dist/
+  install               install the tools the build and the tests need";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve::serve(&args[1..]),
+        Some("test") => test::test_all(),
+        Some("build-app") => install::build_tools().and_then(|tools| app::build(&tools, true)),
+        Some("install") => install::build_tools().and_then(|_| install::browser().map(|_| ())),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
