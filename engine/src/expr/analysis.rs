@@ -170,6 +170,7 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
     use crate::expr::parse;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn names(src: &str) -> Vec<(String, ReferenceKind, usize)> {
         parse(src)
@@ -180,7 +181,7 @@ mod tests {
             .collect()
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn references_with_positions() {
         use ReferenceKind::*;
         assert_eq!(
@@ -210,7 +211,7 @@ mod tests {
         assert_eq!(names("if(${x}, -${y}, concat(${z}))").len(), 3);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn current_position_and_volatility() {
         let a = parse(". > 3 and ${x} < today()").expect("parses").analyze();
         assert!(a.uses_current);
@@ -241,7 +242,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn suggestions() {
         let fields = ["hh_size", "hh_head", "age"];
         assert_eq!(suggest("hh_sise", fields), Some("hh_size"));

@@ -282,8 +282,9 @@ pub fn format_pattern(f: &Fields, pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn civil_round_trip() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
@@ -299,14 +300,14 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn weekdays() {
         assert_eq!(weekday(0), 4); // Thursday
         assert_eq!(weekday(days_from_civil(2024, 1, 15)), 1); // Monday
         assert_eq!(weekday(-1), 3);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn parse_dates() {
         assert_eq!(
             parse_iso("2020-02-29", 0),
@@ -324,7 +325,7 @@ mod tests {
         assert_eq!(parse_iso("2020-01-01-01", 0), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn parse_datetimes() {
         let base = days_from_civil(2024, 1, 15) * MS_PER_DAY;
         assert_eq!(
@@ -361,7 +362,7 @@ mod tests {
         assert_eq!(parse_iso("2024-01-15Tnoon", 0), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn format_iso() {
         assert_eq!(format_date(days_from_civil(2020, 3, 1)), "2020-03-01");
         let ms = days_from_civil(2024, 1, 15) * MS_PER_DAY + 37_800_123;
@@ -370,7 +371,7 @@ mod tests {
         assert_eq!(format_datetime(ms, 0), "2024-01-15T10:30:00.123+00:00");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn patterns() {
         let ms = days_from_civil(2024, 3, 5) * MS_PER_DAY + ((7 * 60 + 8) * 60 + 9) * 1000 + 45;
         let f = Fields::from_millis(ms, 0);
@@ -386,7 +387,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn time_of_day() {
         assert_eq!(parse_time("12:00"), Some((43_200_000, None)));
         assert_eq!(

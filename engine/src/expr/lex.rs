@@ -170,6 +170,7 @@ fn lex_number(chars: &[char], i: &mut usize) -> Tok {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn toks(src: &str) -> Vec<Tok> {
         tokenize(src)
@@ -179,7 +180,7 @@ mod tests {
             .collect()
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn basic_tokens() {
         assert_eq!(
             toks("${a} + 3.5 <= .5"),
@@ -205,14 +206,14 @@ mod tests {
         assert_eq!(toks("!= >"), vec![Tok::Neq, Tok::Gt]);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn spans_are_char_offsets() {
         let t = tokenize("'é' = ${b}").expect("tokenizes");
         assert_eq!(t[1].span, Span::new(4, 5));
         assert_eq!(t[2].span, Span::new(6, 10));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn errors() {
         assert_eq!(
             tokenize("1 + 'abc").expect_err("fails"),
@@ -232,7 +233,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn field_names() {
         assert!(is_valid_field_name("hh_size-2.b"));
         assert!(!is_valid_field_name("2abc"));

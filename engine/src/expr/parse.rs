@@ -337,6 +337,7 @@ pub(crate) fn choice_field_name(s: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn err(src: &str) -> String {
         parse(src).expect_err("should not parse").to_string()
@@ -377,7 +378,7 @@ mod tests {
         show(&parse(src).expect("parses"))
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn precedence() {
         assert_eq!(tree("1 + 2 * 3"), "(1 + (2 * 3))");
         assert_eq!(tree("-2 * 3"), "((-2) * 3)");
@@ -391,14 +392,14 @@ mod tests {
         assert_eq!(tree("1 <= 2 + 3"), "(1 <= (2 + 3))");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn keywords_are_names_in_operand_position() {
         assert_eq!(tree("${div} div ${mod}"), "(${div} div ${mod})");
         assert_eq!(tree("${and} and ${or}"), "(${and} and ${or})");
         assert_eq!(tree("div mod mod"), "(div mod mod)");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn paths_and_dots() {
         assert_eq!(tree("/data/group/age"), "/data/group/age");
         assert_eq!(tree("../sibling"), "../sibling");
@@ -409,7 +410,7 @@ mod tests {
         assert_eq!(e.as_field_name(), Some("age"));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn calls() {
         assert_eq!(
             tree("jr:choice-name(${c}, '${c}')"),
@@ -419,7 +420,7 @@ mod tests {
         assert_eq!(tree("if(${a} = '', 0, 1)"), "if((${a} = ''), 0, 1)");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn spans() {
         let e = parse("  1 + ${ab}").expect("parses");
         assert_eq!(e.span, Span::new(2, 11));
@@ -429,7 +430,7 @@ mod tests {
         assert_eq!(rhs.span, Span::new(6, 11));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn error_messages() {
         assert_eq!(err("(1 + 2))"), "unexpected `)` at position 7");
         assert_eq!(err("1 + (2 * )"), "unexpected `)` at position 9");
@@ -489,13 +490,13 @@ mod tests {
         assert_eq!(err("'ünï' = )"), "unexpected `)` at position 8");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn error_position_accessor() {
         let e = parse("1 + )").expect_err("fails");
         assert_eq!(e.position(), 4);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn depth_limit() {
         let deep = format!("{}1{}", "(".repeat(400), ")".repeat(400));
         assert!(matches!(parse(&deep), Err(ParseError::TooDeep { .. })));

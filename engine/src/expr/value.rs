@@ -229,8 +229,9 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn numbers_from_strings() {
         assert_eq!(parse_number("12"), 12.0);
         assert_eq!(parse_number(" -3.5 "), -3.5);
@@ -243,7 +244,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn number_formatting() {
         assert_eq!(format_number(1.0), "1");
         assert_eq!(format_number(1.5), "1.5");
@@ -258,7 +259,7 @@ mod tests {
         assert_eq!(format_number(1e-7), "0.0000001");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn conversions() {
         assert!(Value::from("x").as_bool());
         assert!(!Value::empty().as_bool());
@@ -297,7 +298,7 @@ mod tests {
         assert_eq!(Value::from(2.5).to_string(), "2.5");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn identity() {
         let nan = Value::Number(f64::NAN);
         assert_ne!(nan, nan.clone());
@@ -307,7 +308,7 @@ mod tests {
         assert!(!Value::Nodeset(vec![]).is_identical(&Value::Nodeset(vec![Value::empty()])));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn emptiness() {
         assert!(Value::empty().is_empty());
         assert!(Value::from(f64::NAN).is_empty());
@@ -316,7 +317,7 @@ mod tests {
         assert!(!Value::Bool(false).is_empty());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn date_like() {
         assert_eq!(
             Value::from("2020-01-02").as_date_like(0),

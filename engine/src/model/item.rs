@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::Text;
 
 /// One node of the form tree.
+// Questions dominate a form, so boxing them would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Item {

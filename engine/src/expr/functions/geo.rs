@@ -78,13 +78,14 @@ fn area(points: &[(f64, f64)]) -> f64 {
 mod tests {
     use crate::expr::testing::{Ctx, eval, eval_with};
     use crate::expr::value::Value;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn close(v: Value, expected: f64, tolerance: f64) {
         let x = v.as_number();
         assert!((x - expected).abs() <= tolerance, "{x} is not ~{expected}");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn distance_between_points() {
         // One degree of latitude on a sphere of radius 6378100 m.
         close(eval("distance('0 0 0 0;1 0 0 0')"), 111_318.845, 0.01);
@@ -105,7 +106,7 @@ mod tests {
         assert!(eval("distance('91 0;0 0')").as_number().is_nan());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn area_of_shape() {
         // A roughly 111 km x 111 km square at the equator.
         let sq = "area('0 0;0 1;1 1;1 0;0 0')";

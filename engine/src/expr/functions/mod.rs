@@ -261,8 +261,9 @@ pub(crate) use number::round_half_up;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn names_round_trip() {
         for &f in Func::ALL {
             assert_eq!(Func::from_name(f.name()), Some(f));
@@ -270,7 +271,7 @@ mod tests {
         assert_eq!(Func::from_name("pulldata"), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn arity_wording() {
         assert_eq!(Arity::Exact(3).describe(), "3 arguments");
         assert_eq!(Arity::Exact(1).describe(), "1 argument");

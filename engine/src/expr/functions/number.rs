@@ -114,8 +114,9 @@ mod tests {
     use super::round;
     use crate::expr::testing::{Ctx, eval, eval_num, eval_with};
     use crate::expr::value::Value;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn number_conversion() {
         assert_eq!(eval_num("number('42')"), 42.0);
         assert_eq!(eval_num("number(' -1.5 ')"), -1.5);
@@ -126,7 +127,7 @@ mod tests {
         assert_eq!(eval_num("number(date('1970-01-11'))"), 10.0);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn int_truncates_toward_zero() {
         assert_eq!(eval_num("int(2.7)"), 2.0);
         assert_eq!(eval_num("int(-2.7)"), -2.0);
@@ -136,7 +137,7 @@ mod tests {
         assert!(eval_num("int(1 div 0)").is_infinite());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn rounding() {
         assert_eq!(eval_num("round(2.5)"), 3.0);
         assert_eq!(eval_num("round(2.4)"), 2.0);
@@ -162,7 +163,7 @@ mod tests {
         assert_eq!(round(123_456.789, 1.0), 123_456.8);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn floor_ceiling_abs() {
         assert_eq!(eval_num("floor(2.7)"), 2.0);
         assert_eq!(eval_num("floor(-2.1)"), -3.0);
@@ -172,7 +173,7 @@ mod tests {
         assert!(eval_num("abs('')").is_nan());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn math() {
         assert_eq!(eval_num("pow(2, 10)"), 1024.0);
         assert_eq!(eval_num("pow(4, 0.5)"), 2.0);
@@ -194,7 +195,7 @@ mod tests {
         assert_eq!(eval_num("pi()"), std::f64::consts::PI);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn min_max() {
         assert_eq!(eval_num("min(3, 1, 2)"), 1.0);
         assert_eq!(eval_num("max(3, 1, 2)"), 3.0);

@@ -60,6 +60,7 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
 mod tests {
     use crate::expr::testing::{Ctx, eval, eval_with};
     use crate::expr::value::Value;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn ctx() -> Ctx {
         Ctx::new()
@@ -70,7 +71,7 @@ mod tests {
             .choice("colors", "green", "Vert")
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn selected() {
         let c = ctx();
         assert_eq!(
@@ -106,7 +107,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn count_selected() {
         let c = ctx();
         assert_eq!(
@@ -117,7 +118,7 @@ mod tests {
         assert_eq!(eval("count-selected(' a ')"), Value::Number(1.0));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn selected_at() {
         let c = ctx();
         assert_eq!(
@@ -140,7 +141,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn choice_name() {
         let c = ctx();
         assert_eq!(
