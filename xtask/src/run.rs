@@ -44,8 +44,8 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
 
 /// Runs a command with inherited output; fails if it fails.
 pub fn status(mut command: Command) -> anyhow::Result<()> {
-    let shown = format!("{command:?}");
-    eprintln!("xtask: $ {}", shown.replace('"', ""));
+    let shown = describe(&command);
+    eprintln!("xtask: $ {shown}");
     let status = command
         .status()
         .with_context(|| format!("cannot start {shown}"))?;
@@ -53,6 +53,15 @@ pub fn status(mut command: Command) -> anyhow::Result<()> {
         bail!("{shown} failed ({status})");
     }
     Ok(())
+}
+
+/// `program arg arg`, as a person would type it.
+pub fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A command's stdout, or `None` if it cannot run or fails.

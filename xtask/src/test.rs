@@ -165,12 +165,18 @@ fn failed_step(name: &'static str, error: anyhow::Error) -> Step {
 
 /// Runs a command, echoing its output, and collects the runners' summary lines.
 fn run_step(name: &'static str, mut command: Command) -> Step {
-    eprintln!("\n===== {name} =====");
+    eprintln!(
+        "\n===== {name} =====\nxtask: $ {}",
+        crate::run::describe(&command)
+    );
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(error) => {
-            return failed_step(name, anyhow::anyhow!("cannot start {command:?}: {error}"));
+            return failed_step(
+                name,
+                anyhow::anyhow!("cannot start {}: {error}", crate::run::describe(&command)),
+            );
         }
     };
     let stderr = child.stderr.take().map(|err| {
