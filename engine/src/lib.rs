@@ -5,9 +5,16 @@
 //! from the outside world (time, randomness, device identity) reaches it
 //! through [`env::Environment`].
 
+pub mod compile;
 pub mod env;
 pub mod expr;
 pub mod model;
+pub mod response;
+pub mod state;
+pub mod validate;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 // Engine tests also run in a real browser (see `cargo xtask test`).
 #[cfg(all(test, target_arch = "wasm32"))]

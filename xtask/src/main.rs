@@ -4,6 +4,7 @@
 //! that the README's two commands work with nothing installed by hand.
 
 mod app;
+mod bench;
 mod install;
 mod run;
 mod serve;
@@ -17,6 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   serve [--addr ADDR]   install what is missing, build the app, run the server (default 127.0.0.1:8080)
   test                  run every test: fmt, clippy, native, wasm (headless Chromium), end-to-end
+  bench                 run the engine benchmarks and write BENCHMARKS.md
   build-app             build the app's release bundle into dist/
   install               install the tools the build and the tests need";
 
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::serve(&args[1..]),
         Some("test") => test::test_all(),
+        Some("bench") => bench::bench(),
         Some("build-app") => install::build_tools().and_then(|tools| app::build(&tools, true)),
         Some("install") => install::build_tools().and_then(|_| install::browser().map(|_| ())),
         Some("-h" | "--help" | "help") | None => {

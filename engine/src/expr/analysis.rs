@@ -29,6 +29,12 @@ pub struct Reference {
     /// Where it is written, in characters; `span.start` is the `$` of
     /// `${name}` (or the start of a path).
     pub span: Span,
+    /// Written as a bare name (`region`: a relative path of one step) rather
+    /// than `${region}`. In a `choice_filter` such names are columns of the
+    /// choice row, not fields (see [`EvalContext::resolve_relative`]).
+    ///
+    /// [`EvalContext::resolve_relative`]: super::EvalContext::resolve_relative
+    pub bare: bool,
 }
 
 impl Reference {
@@ -83,6 +89,7 @@ fn reference(a: &mut Analysis, name: &str, kind: ReferenceKind, span: Span) {
         name: name.to_owned(),
         kind,
         span,
+        bare: false,
     });
 }
 
@@ -91,7 +98,12 @@ fn walk(e: &Expr, a: &mut Analysis) {
         ExprKind::String(_) | ExprKind::Number(_) | ExprKind::Parent => {}
         ExprKind::Ref(name) => reference(a, name, ReferenceKind::Value, e.span),
         ExprKind::Path(p) => match p.field_name() {
-            Some(name) => reference(a, name, ReferenceKind::Value, e.span),
+            Some(name) => {
+                reference(a, name, ReferenceKind::Value, e.span);
+                if let Some(r) = a.references.last_mut() {
+                    r.bare = p.is_bare_name();
+                }
+            }
             None => a.uses_current |= p.steps.iter().all(|s| *s == Step::Current),
         },
         ExprKind::Current => a.uses_current = true,
@@ -207,6 +219,14 @@ mod tests {
             vec![("c".into(), Value, 15), ("c".into(), ChoiceList, 22)]
         );
         assert_eq!(names("position(..) + 1"), vec![]);
+        let bare = |src: &str| -> Vec<bool> {
+            let refs = parse(src).expect("parses").references();
+            refs.iter().map(|r| r.bare).collect()
+        };
+        assert_eq!(
+            bare("region = ${region} and ../x = /data/y"),
+            vec![true, false, false, false]
+        );
         assert_eq!(names("'${not_a_ref}'"), vec![]);
         assert_eq!(names("if(${x}, -${y}, concat(${z}))").len(), 3);
     }

@@ -82,6 +82,12 @@ impl Path {
             _ => None,
         })
     }
+
+    /// A relative path of exactly one named step (`region`): in a
+    /// `choice_filter`, a column of the choice row.
+    pub fn is_bare_name(&self) -> bool {
+        !self.absolute && matches!(self.steps.as_slice(), [Step::Name(_)])
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -30,6 +30,14 @@ pub trait EvalContext {
     /// the context's job.
     fn resolve(&self, name: &str) -> Value;
 
+    /// A bare name such as `region` (a one-step relative path, not
+    /// `${region}`). Outside choice filters it means the field, as in
+    /// `resolve`; a choice filter's context answers with the column of the
+    /// choice row being filtered (`name`, or a key of `Choice::properties`).
+    fn resolve_relative(&self, name: &str) -> Value {
+        self.resolve(name)
+    }
+
     /// `.`: the value of the node the expression belongs to (used by
     /// constraints, `once()`, argument-less `string-length()`).
     fn current(&self) -> Value;
@@ -67,6 +75,7 @@ pub fn evaluate(expr: &Expr, ctx: &dyn EvalContext) -> Value {
         ExprKind::Number(n) => Value::Number(*n),
         ExprKind::Ref(name) => ctx.resolve(name),
         ExprKind::Path(path) => match path.field_name() {
+            Some(name) if path.is_bare_name() => ctx.resolve_relative(name),
             Some(name) => ctx.resolve(name),
             // Only `.`/`..` steps: `./.` is the current node, `../..` a group.
             None if path.steps.iter().all(|s| *s == Step::Current) => ctx.current(),

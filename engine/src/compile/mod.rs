@@ -1,0 +1,336 @@
+//! Loading a form: everything that can be checked or precomputed once per
+//! form rather than once per edit.
+//!
+//! ```text
+//! Form ──names──▶ name table (FieldId, scopes) ──exprs──▶ parsed, resolved expressions
+//!                                                  └──graph──▶ dependency graph in topological order
+//! ```
+//!
+//! [`compile`] reports every problem of the form at once ([`LoadError`]),
+//! and things that work but look wrong as [`LoadWarning`]s.
+
+mod error;
+mod exprs;
+mod graph;
+mod names;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+pub use error::{LoadError, LoadWarning, Property};
+pub use graph::{Edge, Node, NodeId, NodeKind};
+
+use crate::expr::Expr;
+use crate::model::{Choice, Form, Item, Question, QuestionType, Repeat};
+
+/// A dense index for every item (question, group or repeat) of a form, in
+/// document order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldId(pub u32);
+
+impl FieldId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A level of repetition: the top level of the form ([`ScopeId::ROOT`]) or
+/// one repeat. Every field's data lives in the instances of one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScopeId(pub u32);
+
+impl ScopeId {
+    pub const ROOT: ScopeId = ScopeId(0);
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Question(QuestionType),
+    Group,
+    Repeat,
+}
+
+/// One item of the form, with its place in the tree.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: FieldId,
+    pub name: String,
+    pub kind: FieldKind,
+    pub parent: Option<FieldId>,
+    pub children: Vec<FieldId>,
+    /// The scope whose instances hold this field's data: the innermost
+    /// enclosing repeat, or the repeat itself for a repeat (its relevance is
+    /// per instance).
+    pub scope: ScopeId,
+    /// The item as authored, without its children (labels, messages,
+    /// parameters).
+    pub item: Item,
+    pub(crate) props: Props,
+    /// The list in [`CompiledForm::choice_lists`] of a select question.
+    pub choice_list: Option<usize>,
+}
+
+impl Field {
+    pub fn question(&self) -> Option<&Question> {
+        match &self.item {
+            Item::Question(q) => Some(q),
+            _ => None,
+        }
+    }
+
+    pub fn repeat(&self) -> Option<&Repeat> {
+        match &self.item {
+            Item::Repeat(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn question_type(&self) -> Option<QuestionType> {
+        match self.kind {
+            FieldKind::Question(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether an enumerator may set this field's value: an input question
+    /// without an always-on calculation.
+    pub fn is_settable(&self) -> bool {
+        match self.kind {
+            FieldKind::Question(t) => {
+                t.takes_input()
+                    && (self.props.calculation.is_none() || self.props.trigger.is_some())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A level of repetition (see [`ScopeId`]).
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// `None` for the root.
+    pub repeat: Option<FieldId>,
+    pub parent: Option<ScopeId>,
+    /// From the root to this scope, both included; its length minus one is
+    /// the depth.
+    pub chain: Vec<ScopeId>,
+    /// Repeats whose instances sit directly in this scope's instances.
+    pub nested: Vec<FieldId>,
+    /// For a repeat scope, its index in the parent's `nested`.
+    pub index_in_parent: usize,
+    /// Nodes evaluated once per instance of this scope, in topological order.
+    pub nodes: Vec<NodeId>,
+    /// Fields whose data live in this scope.
+    pub fields: Vec<FieldId>,
+}
+
+impl Scope {
+    pub fn depth(&self) -> usize {
+        self.chain.len() - 1
+    }
+}
+
+/// A parsed expression whose field references are resolved.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub source: String,
+    pub expr: Expr,
+    /// Every field it reads, by the name the evaluator will ask for. Few per
+    /// expression, so a linear search beats hashing.
+    pub refs: Vec<(String, FieldId)>,
+    pub uses_current: bool,
+    pub uses_position: bool,
+    /// Uses `jr:choice-name`, whose result depends on the language.
+    pub uses_language: bool,
+}
+
+impl Compiled {
+    pub(crate) fn field(&self, name: &str) -> Option<FieldId> {
+        self.refs.iter().find(|(n, _)| n == name).map(|(_, f)| *f)
+    }
+}
+
+/// `true`, `false` or an expression.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    Const(bool),
+    Expr(Compiled),
+}
+
+/// A question's initial value.
+#[derive(Debug, Clone)]
+pub enum DefaultValue {
+    Literal(String),
+    /// Evaluated once, when the field's instance is created.
+    Expr(Compiled),
+}
+
+/// The compiled properties of a field.
+#[derive(Debug, Clone)]
+pub(crate) struct Props {
+    pub relevant: Option<Compiled>,
+    pub required: Cond,
+    pub read_only: Cond,
+    pub constraint: Option<Compiled>,
+    pub calculation: Option<Compiled>,
+    pub default: Option<DefaultValue>,
+    pub choice_filter: Option<Compiled>,
+    pub repeat_count: Option<Compiled>,
+    pub trigger: Option<FieldId>,
+}
+
+impl Default for Props {
+    fn default() -> Self {
+        Self {
+            relevant: None,
+            required: Cond::Const(false),
+            read_only: Cond::Const(false),
+            constraint: None,
+            calculation: None,
+            default: None,
+            choice_filter: None,
+            repeat_count: None,
+            trigger: None,
+        }
+    }
+}
+
+/// A form ready to be filled in: see the module docs.
+#[derive(Debug, Clone)]
+pub struct CompiledForm {
+    pub form: Form,
+    pub fields: Vec<Field>,
+    pub scopes: Vec<Scope>,
+    /// Choice lists by index; `choice_list_names[i]` names `choice_lists[i]`.
+    pub choice_lists: Vec<Vec<Choice>>,
+    pub choice_list_names: Vec<String>,
+    /// The dependency graph; a node's id is its rank in topological order.
+    pub nodes: Vec<Node>,
+    pub warnings: Vec<LoadWarning>,
+    by_name: HashMap<String, FieldId>,
+    /// Per field, its nodes by kind (see [`CompiledForm::node_of`]).
+    field_nodes: Vec<[Option<NodeId>; NodeKind::COUNT]>,
+}
+
+/// Compile `form`, reporting every error at once.
+pub fn compile(form: &Form) -> Result<CompiledForm, Vec<LoadError>> {
+    CompiledForm::new(form)
+}
+
+impl CompiledForm {
+    /// See [`compile`].
+    pub fn new(form: &Form) -> Result<CompiledForm, Vec<LoadError>> {
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        let names::Table {
+            mut fields,
+            scopes,
+            by_name,
+        } = names::build(form, &mut errors);
+        let (choice_list_names, choice_lists): (Vec<String>, Vec<Vec<Choice>>) = form
+            .choices
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .unzip();
+        exprs::compile_all(
+            form,
+            &mut fields,
+            &by_name,
+            &choice_list_names,
+            &choice_lists,
+            &mut errors,
+            &mut warnings,
+        );
+        names::check_translations(form, &mut warnings);
+        if !errors.is_empty() {
+            // The graph needs resolved references; cycles are reported once
+            // the references are right.
+            return Err(errors);
+        }
+        let mut compiled = CompiledForm {
+            form: form.clone(),
+            fields,
+            scopes,
+            choice_lists,
+            choice_list_names,
+            nodes: Vec::new(),
+            warnings,
+            by_name,
+            field_nodes: Vec::new(),
+        };
+        match graph::build(&compiled) {
+            Ok(graph) => {
+                compiled.nodes = graph.nodes;
+                compiled.field_nodes = graph.field_nodes;
+                for (scope, list) in compiled.scopes.iter_mut().zip(graph.scope_nodes) {
+                    scope.nodes = list;
+                }
+                Ok(compiled)
+            }
+            Err(cycles) => Err(cycles),
+        }
+    }
+
+    pub fn field(&self, id: FieldId) -> &Field {
+        &self.fields[id.index()]
+    }
+
+    pub fn scope(&self, id: ScopeId) -> &Scope {
+        &self.scopes[id.index()]
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// The field called `name`.
+    pub fn lookup(&self, name: &str) -> Option<FieldId> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The node of `kind` for `field`, if the field has one.
+    pub fn node_of(&self, field: FieldId, kind: NodeKind) -> Option<NodeId> {
+        self.field_nodes
+            .get(field.index())
+            .and_then(|n| n[kind as usize])
+    }
+
+    /// Top-level items, in document order.
+    pub fn top_level(&self) -> impl Iterator<Item = FieldId> + '_ {
+        self.fields
+            .iter()
+            .filter(|f| f.parent.is_none())
+            .map(|f| f.id)
+    }
+
+    /// The choices of a select question's list (unfiltered).
+    pub fn choices(&self, field: FieldId) -> &[Choice] {
+        self.field(field)
+            .choice_list
+            .and_then(|i| self.choice_lists.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The scope a repeat's instances are listed in (its parent's scope).
+    pub fn parent_scope(&self, repeat: FieldId) -> ScopeId {
+        let own = self.field(repeat).scope;
+        self.scope(own).parent.unwrap_or(ScopeId::ROOT)
+    }
+
+    /// The scope of the repeat `repeat` (its own, not its parent's).
+    pub fn repeat_scope(&self, repeat: FieldId) -> ScopeId {
+        self.field(repeat).scope
+    }
+
+    /// Depth of the deepest scope shared by both (0: only the root).
+    pub fn common_depth(&self, a: ScopeId, b: ScopeId) -> usize {
+        let (ca, cb) = (&self.scope(a).chain, &self.scope(b).chain);
+        ca.iter().zip(cb).take_while(|(x, y)| x == y).count() - 1
+    }
+}

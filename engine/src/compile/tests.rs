@@ -1,0 +1,239 @@
+use serde_json::json;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::*;
+use crate::testing::{compiled, errors, q};
+
+#[wasm_bindgen_test(unsupported = test)]
+fn unknown_reference_names_field_property_position_and_suggestion() {
+    let errs = errors(
+        json!([
+            q("hh_size", "integer", json!({})),
+            q(
+                "hh_count",
+                "calculate",
+                json!({ "calculation": "2", "relevant": "2 < ${hh_sise}" })
+            ),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errs,
+        vec![
+            "field `hh_count`, relevant: ${hh_sise} at position 4 is not a field; did you mean ${hh_size}?"
+        ]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn every_error_in_one_pass() {
+    let errs = errors(
+        json!([
+            q("age", "integer", json!({ "constraint": ". > 3)" })),
+            q("q3", "select_one", json!({ "choices": "yes_no" })),
+            q("x", "text", json!({ "relevant": "${nothing_like_it} = 1", "required": "${age} >" })),
+            q("age", "text", json!({})),
+            { "kind": "group", "name": "g", "items": [
+                q("y", "calculate", json!({ "calculation": "${g} + 1" })),
+            ]},
+            q("t", "calculate", json!({ "calculation": "1", "trigger": "${agee}" })),
+            q("n", "note", json!({ "trigger": "${age}" })),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errs,
+        vec![
+            "field `age` is defined more than once",
+            "field `age`, constraint: unexpected `)` at position 5",
+            "field `q3`: choice list `yes_no` does not exist",
+            "field `x`, relevant: ${nothing_like_it} at position 0 is not a field",
+            "field `x`, required: unexpected end of expression at position 8; expected an expression",
+            "field `y`, calculation: ${g} at position 0 is a group, not a question or a repeat",
+            "field `t`, trigger: `agee` is not a field; did you mean `age`?",
+            "field `n`: a trigger needs a calculation to run",
+        ]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn calculation_cycle_is_named_in_order() {
+    let errs = errors(
+        json!([
+            q("a", "calculate", json!({ "calculation": "${b} + 1" })),
+            q("b", "calculate", json!({ "calculation": "${a} * 2" })),
+            q("c", "calculate", json!({ "calculation": "${c}" })),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errs,
+        vec![
+            "cycle: ${a} calculation → ${b} calculation → ${a}",
+            "cycle: ${c} calculation → ${c}",
+        ]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn relevance_cycles_are_errors() {
+    let errs = errors(
+        json!([
+            q("a", "text", json!({ "relevant": "${b} = 'x'" })),
+            q("b", "text", json!({ "relevant": "${a} = 'y'" })),
+            q("self", "text", json!({ "relevant": "${self} != ''" })),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errs,
+        vec![
+            "cycle: ${a} relevant → ${b} relevant → ${a}",
+            "cycle: ${self} relevant → ${self}",
+        ]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn constraints_and_required_may_read_their_own_field() {
+    compiled(
+        json!([q(
+            "age",
+            "integer",
+            json!({ "constraint": ". >= 0 and ${age} < 120", "required": "${age} = ''" })
+        )]),
+        json!({}),
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn choice_filter_columns_and_fields() {
+    let choices = json!({
+        "districts": [
+            { "name": "d1", "label": { "en": "D1" }, "properties": { "region": "north" } },
+        ],
+        "regions": [{ "name": "north", "label": { "en": "North" } }],
+    });
+    let errs = errors(
+        json!([
+            q("region", "select_one", json!({ "choices": "regions" })),
+            q(
+                "district",
+                "select_one",
+                json!({
+                    "choices": "districts",
+                    "choice_filter": "regoin = ${region} and name != ${regio}",
+                })
+            ),
+        ]),
+        choices.clone(),
+    );
+    assert_eq!(
+        errs,
+        vec![
+            "field `district`, choice_filter: `regoin` at position 0 is not a column of choice list `districts`; did you mean `region`?",
+            "field `district`, choice_filter: ${regio} at position 31 is not a field; did you mean ${region}?",
+        ]
+    );
+    let form = compiled(
+        json!([
+            q("region", "select_one", json!({ "choices": "regions" })),
+            q(
+                "district",
+                "select_one",
+                json!({
+                    "choices": "districts",
+                    "choice_filter": "region = ${region}",
+                })
+            ),
+        ]),
+        choices,
+    );
+    let district = form.lookup("district").expect("district");
+    let filter = form
+        .field(district)
+        .props
+        .choice_filter
+        .as_ref()
+        .expect("filter");
+    // Only `${region}` is a field reference; the bare `region` is a column.
+    assert_eq!(filter.refs, vec![("region".to_owned(), FieldId(0))]);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn warnings_for_select_without_list_and_missing_translation() {
+    let form = compiled(
+        json!([
+            q("s", "select_one", json!({})),
+            q("age", "integer", json!({ "label": { "en": "Age" } })),
+        ]),
+        json!({ "yn": [{ "name": "y", "label": { "en": "Yes", "ro": "Da" } }] }),
+    );
+    let warnings: Vec<String> = form.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "field `s`: select_one question has no choice list",
+            "field `age`, label: no text in language `ro`",
+        ]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn name_table_scopes_and_topological_order() {
+    let form = compiled(
+        json!([
+            q("total", "calculate", json!({ "calculation": "sum(${age})" })),
+            { "kind": "repeat", "name": "member", "items": [
+                q("age", "integer", json!({})),
+                { "kind": "repeat", "name": "visit", "items": [
+                    q("when", "date", json!({})),
+                ]},
+            ]},
+        ]),
+        json!({}),
+    );
+    let id = |n: &str| form.lookup(n).expect(n);
+    assert_eq!(form.fields.len(), 5);
+    assert_eq!(form.field(id("when")).parent, Some(id("visit")));
+    let member = form.field(id("member")).scope;
+    let visit = form.field(id("visit")).scope;
+    assert_eq!(form.field(id("age")).scope, member);
+    assert_eq!(form.scope(visit).chain, vec![ScopeId::ROOT, member, visit]);
+    assert_eq!(form.parent_scope(id("visit")), member);
+    assert_eq!(form.common_depth(visit, ScopeId::ROOT), 0);
+    assert_eq!(form.common_depth(visit, member), 1);
+    // `total` reads `age`, written after it: it must still come later.
+    let total = form.node_of(id("total"), NodeKind::Value).expect("node");
+    let age = form.node_of(id("age"), NodeKind::Value).expect("node");
+    let instances = form
+        .node_of(id("member"), NodeKind::Instances)
+        .expect("node");
+    assert!(age < total && instances < age);
+    let deps: Vec<NodeId> = form.node(age).dependents.iter().map(|e| e.to).collect();
+    assert!(deps.contains(&total));
+    assert!(
+        form.node(instances)
+            .dependents
+            .iter()
+            .any(|e| e.to == total && e.common == 0)
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn literal_and_dynamic_defaults() {
+    let form = compiled(
+        json!([
+            q("a", "text", json!({ "default": "yes (sure)" })),
+            q("b", "date", json!({ "default": "today()" })),
+            q("c", "text", json!({ "default": "${a}" })),
+        ]),
+        json!({}),
+    );
+    let kinds: Vec<bool> = form
+        .fields
+        .iter()
+        .map(|f| matches!(f.props.default, Some(DefaultValue::Expr(_))))
+        .collect();
+    assert_eq!(kinds, vec![false, true, true]);
+}

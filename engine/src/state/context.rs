@@ -1,0 +1,174 @@
+//! What an expression sees of the form state: typed field values, resolved
+//! relative to the repeat instance it is evaluated in.
+
+use super::{FormState, InstanceId, flags};
+use crate::compile::{Compiled, FieldId, FieldKind};
+use crate::env::Environment;
+use crate::expr::date::parse_iso;
+use crate::expr::value::parse_number;
+use crate::expr::{EvalContext, Value};
+use crate::model::{Choice, QuestionType};
+
+/// The evaluation point of one expression.
+pub(crate) struct Ctx<'a> {
+    pub state: &'a FormState,
+    pub expr: &'a Compiled,
+    /// The instance of the expression's scope.
+    pub inst: InstanceId,
+    pub current: Value,
+    /// For a choice filter: the choice row being tested.
+    pub choice: Option<&'a Choice>,
+    pub env: &'a dyn Environment,
+}
+
+impl EvalContext for Ctx<'_> {
+    fn resolve(&self, name: &str) -> Value {
+        let field = self
+            .expr
+            .field(name)
+            .or_else(|| self.state.form.lookup(name));
+        match field {
+            Some(g) => self
+                .state
+                .resolve_from(self.inst, g, self.env.utc_offset_minutes()),
+            None => Value::empty(),
+        }
+    }
+
+    fn resolve_relative(&self, name: &str) -> Value {
+        match self.choice {
+            Some(c) => Value::String(match name {
+                "name" => c.name.clone(),
+                "label" => c
+                    .label
+                    .get(&self.state.lang, &self.state.form.form.default_language)
+                    .unwrap_or_default()
+                    .to_owned(),
+                _ => c.properties.get(name).cloned().unwrap_or_default(),
+            }),
+            None => self.resolve(name),
+        }
+    }
+
+    fn current(&self) -> Value {
+        self.current.clone()
+    }
+
+    fn position(&self) -> Option<usize> {
+        (self.inst != InstanceId::ROOT).then(|| self.state.tree.inst(self.inst).position as usize)
+    }
+
+    fn indexed_repeat(&self, field: &str, repeats: &[(&str, usize)]) -> Value {
+        let form = &*self.state.form;
+        let tree = &self.state.tree;
+        let Some(g) = form.lookup(field) else {
+            return Value::empty();
+        };
+        let mut cur = self.inst;
+        for &(name, index) in repeats {
+            let Some(r) = form
+                .lookup(name)
+                .filter(|r| form.field(*r).kind == FieldKind::Repeat)
+            else {
+                return Value::empty();
+            };
+            // The list lives in the shared ancestor; levels between that and
+            // the list that the call does not index take their first instance.
+            let pscope = form.parent_scope(r);
+            let depth = form.common_depth(tree.inst(cur).scope, pscope);
+            let mut p = tree.ancestor(cur, depth);
+            for s in form.scope(pscope).chain.iter().skip(depth + 1) {
+                match tree.children(p, form.scope(*s).index_in_parent).first() {
+                    Some(&c) => p = c,
+                    None => return Value::empty(),
+                }
+            }
+            let list = tree.children(p, form.scope(form.field(r).scope).index_in_parent);
+            match index.checked_sub(1).and_then(|i| list.get(i)) {
+                Some(&c) => cur = c,
+                None => return Value::empty(),
+            }
+        }
+        self.state
+            .resolve_from(cur, g, self.env.utc_offset_minutes())
+    }
+
+    fn choice_label(&self, field: &str, value: &str) -> Option<String> {
+        let form = &*self.state.form;
+        let id = form.lookup(field)?;
+        let choice = form.choices(id).iter().find(|c| c.name == value)?;
+        choice
+            .label
+            .get(&self.state.lang, &form.form.default_language)
+            .map(str::to_owned)
+    }
+
+    fn env(&self) -> &dyn Environment {
+        self.env
+    }
+}
+
+impl FormState {
+    /// The value of `g` as seen from instance `from`: the value in the
+    /// shared ancestor instance, or a node-set over the instances below it.
+    pub(crate) fn resolve_from(&self, from: InstanceId, g: FieldId, offset: i32) -> Value {
+        let form = &*self.form;
+        let field = form.field(g);
+        let target = match field.kind {
+            FieldKind::Repeat => form.parent_scope(g),
+            FieldKind::Question(_) => field.scope,
+            FieldKind::Group => return Value::empty(),
+        };
+        let depth = form.common_depth(self.tree.inst(from).scope, target);
+        let anc = self.tree.ancestor(from, depth);
+        let mut found = Vec::new();
+        if field.kind == FieldKind::Repeat {
+            self.tree.descendants(form, anc, field.scope, &mut found);
+            return Value::Nodeset(vec![Value::empty(); found.len()]);
+        }
+        if form.scope(target).depth() == depth {
+            return self.typed(g, self.tree.inst(anc).slot as usize, offset);
+        }
+        self.tree.descendants(form, anc, target, &mut found);
+        Value::Nodeset(
+            found
+                .iter()
+                .map(|&i| self.typed(g, self.tree.inst(i).slot as usize, offset))
+                .collect(),
+        )
+    }
+
+    /// The effective typed value of `g` in `slot`: `""` when not relevant.
+    pub(crate) fn typed(&self, g: FieldId, slot: usize, offset: i32) -> Value {
+        let d = &self.data[g.index()];
+        if d.flags.get(slot).is_none_or(|f| f & flags::REL == 0) {
+            return Value::empty();
+        }
+        let text = d.stored.get(slot).map_or("", String::as_str);
+        typed_text(self.form.field(g).question_type(), text, offset)
+    }
+}
+
+/// A stored answer as the expression language sees it (see
+/// [`EvalContext::resolve`]): numbers, dates and date-times typed, the rest
+/// text. Text that does not parse as its type stays text.
+pub(crate) fn typed_text(t: Option<QuestionType>, text: &str, offset: i32) -> Value {
+    use QuestionType as T;
+    if text.is_empty() {
+        return Value::empty();
+    }
+    match t {
+        Some(T::Integer | T::Decimal | T::Range) => {
+            let n = parse_number(text);
+            if n.is_nan() {
+                Value::String(text.to_owned())
+            } else {
+                Value::Number(n)
+            }
+        }
+        Some(T::Date | T::Today | T::DateTime | T::Start | T::End) => {
+            parse_iso(text, offset).map_or_else(|| Value::String(text.to_owned()), Value::from)
+        }
+        _ => Value::String(text.to_owned()),
+    }
+}

@@ -1,0 +1,402 @@
+//! Incremental recomputation.
+//!
+//! An edit marks a few runtime nodes (template node × instance) dirty. They
+//! sit in an ordered set keyed by (topological rank, slot), so popping the
+//! smallest always yields a node whose dirty inputs are all recomputed.
+//! A recomputed node whose result is identical to before stops there;
+//! otherwise each dependent edge names the instances it affects: those
+//! under the instance the two ends share (see [`crate::compile::Edge`]).
+//! The work is proportional to what actually changes, never to the form.
+
+use std::collections::BTreeSet;
+
+use super::context::{Ctx, typed_text};
+use super::{ChangeKind, Changes, FormState, InstanceId, NodeRef, flags};
+use crate::compile::{
+    Compiled, CompiledForm, Cond, DefaultValue, FieldId, NodeId, NodeKind, ScopeId,
+};
+use crate::env::Environment;
+use crate::expr::date::{MS_PER_DAY, format_date, format_datetime};
+use crate::expr::{Value, evaluate};
+use crate::model::{Choice, QuestionType};
+
+/// A hard cap on `repeat_count`, so a runaway expression cannot freeze a
+/// tablet.
+pub const MAX_INSTANCES: usize = 10_000;
+
+/// One propagation in progress.
+pub(crate) struct Run<'e> {
+    queue: BTreeSet<(u32, u32)>,
+    pub changes: Changes,
+    env: &'e dyn Environment,
+    scratch: Vec<InstanceId>,
+}
+
+impl<'e> Run<'e> {
+    pub fn new(env: &'e dyn Environment) -> Self {
+        Self {
+            queue: BTreeSet::new(),
+            changes: Changes::default(),
+            env,
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, node: NodeId, slot: u32) {
+        self.queue.insert((node.0, slot));
+    }
+}
+
+impl FormState {
+    /// Process the queue to the end.
+    pub(crate) fn run(&mut self, run: &mut Run) {
+        let form = self.form.clone();
+        while let Some((n, slot)) = run.queue.pop_first() {
+            let node = NodeId(n);
+            let Some(inst) = self.tree.at(form.node(node).scope, slot) else {
+                continue; // removed meanwhile
+            };
+            if self.process(&form, node, inst, run) {
+                self.enqueue_dependents(&form, node, inst, run);
+            }
+        }
+    }
+
+    pub(crate) fn enqueue_dependents(
+        &mut self,
+        form: &CompiledForm,
+        node: NodeId,
+        inst: InstanceId,
+        run: &mut Run,
+    ) {
+        let mut found = std::mem::take(&mut run.scratch);
+        for e in &form.node(node).dependents {
+            let anc = self.tree.ancestor(inst, e.common as usize);
+            found.clear();
+            self.tree
+                .descendants(form, anc, form.node(e.to).scope, &mut found);
+            for &i in &found {
+                run.push(e.to, self.tree.inst(i).slot);
+            }
+        }
+        run.scratch = found;
+    }
+
+    fn eval(
+        &self,
+        c: &Compiled,
+        inst: InstanceId,
+        current: Value,
+        choice: Option<&Choice>,
+        env: &dyn Environment,
+    ) -> Value {
+        let ctx = Ctx {
+            state: self,
+            expr: c,
+            inst,
+            current,
+            choice,
+            env,
+        };
+        evaluate(&c.expr, &ctx)
+    }
+
+    fn set_flag(&mut self, f: FieldId, slot: usize, bit: u8, on: bool) -> bool {
+        let flags = &mut self.data[f.index()].flags[slot];
+        let was = *flags & bit != 0;
+        if on {
+            *flags |= bit;
+        } else {
+            *flags &= !bit;
+        }
+        was != on
+    }
+
+    /// Recompute one runtime node; whether its result changed.
+    fn process(&mut self, form: &CompiledForm, n: NodeId, inst: InstanceId, run: &mut Run) -> bool {
+        let node = form.node(n);
+        let f = form.field(node.field);
+        let id = f.id;
+        let slot = self.tree.inst(inst).slot as usize;
+        let env = run.env;
+        let at = NodeRef {
+            field: id,
+            instance: inst,
+        };
+        let cond = |state: &Self, c: &Cond| match c {
+            Cond::Const(b) => *b,
+            Cond::Expr(c) => state.eval(c, inst, Value::empty(), None, env).as_bool(),
+        };
+        let (bit, on, kind) = match node.kind {
+            NodeKind::Relevant => {
+                let parent_ok = f.parent.is_none_or(|p| {
+                    let depth = form.scope(form.field(p).scope).depth();
+                    let pi = self.tree.ancestor(inst, depth);
+                    self.data[p.index()].flags[self.tree.inst(pi).slot as usize] & flags::REL != 0
+                });
+                let own = parent_ok
+                    && f.props
+                        .relevant
+                        .as_ref()
+                        .is_none_or(|c| self.eval(c, inst, Value::empty(), None, env).as_bool());
+                (flags::REL, own, ChangeKind::Relevant)
+            }
+            NodeKind::Required => (
+                flags::REQUIRED,
+                cond(self, &f.props.required),
+                ChangeKind::Required,
+            ),
+            NodeKind::ReadOnly => (
+                flags::READ_ONLY,
+                cond(self, &f.props.read_only),
+                ChangeKind::ReadOnly,
+            ),
+            NodeKind::Constraint => {
+                let text = &self.data[id.index()].stored[slot];
+                // Like ODK, an empty answer is not checked (required is).
+                let ok = text.is_empty()
+                    || f.props.constraint.as_ref().is_none_or(|c| {
+                        let current = typed_text(f.question_type(), text, env.utc_offset_minutes());
+                        self.eval(c, inst, current, None, env).as_bool()
+                    });
+                (flags::VALID, ok, ChangeKind::Constraint)
+            }
+            NodeKind::Value => return self.process_value(form, id, slot, at, run),
+            NodeKind::Default | NodeKind::Trigger => {
+                let c = match (node.kind, &f.props.default) {
+                    (NodeKind::Default, Some(DefaultValue::Expr(c))) => c,
+                    (NodeKind::Trigger, _) => match &f.props.calculation {
+                        Some(c) => c,
+                        None => return false,
+                    },
+                    _ => return false,
+                };
+                let current = Value::String(self.data[id.index()].stored[slot].clone());
+                let new = self.eval(c, inst, current, None, env).as_string();
+                let d = &mut self.data[id.index()];
+                if d.stored[slot] == new {
+                    return false;
+                }
+                d.stored[slot] = new;
+                d.flags[slot] |= flags::DIRTY;
+                return true;
+            }
+            NodeKind::Choices => {
+                let Some(c) = &f.props.choice_filter else {
+                    return false;
+                };
+                let list: Vec<u32> = form
+                    .choices(id)
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, ch)| self.eval(c, inst, Value::empty(), Some(ch), env).as_bool())
+                    .map(|(k, _)| k as u32)
+                    .collect();
+                let d = &mut self.data[id.index()];
+                if d.choices[slot] == list {
+                    return false;
+                }
+                d.choices[slot] = list;
+                run.changes.push(at, ChangeKind::Choices);
+                return true;
+            }
+            NodeKind::Instances => return self.reconcile(form, id, inst, run),
+        };
+        let changed = self.set_flag(id, slot, bit, on);
+        if changed {
+            run.changes.push(at, kind);
+        }
+        changed
+    }
+
+    /// A question's effective value: recompute its calculation, then tell
+    /// whether what readers see changed (the stored text while relevant,
+    /// `""` otherwise). `SEEN_REL` remembers the relevance readers last saw
+    /// and `DIRTY` that the text changed since, so no old copy is kept.
+    fn process_value(
+        &mut self,
+        form: &CompiledForm,
+        id: FieldId,
+        slot: usize,
+        at: NodeRef,
+        run: &mut Run,
+    ) -> bool {
+        let f = form.field(id);
+        if let (Some(c), None) = (&f.props.calculation, f.props.trigger) {
+            let current = Value::String(self.data[id.index()].stored[slot].clone());
+            let new = self
+                .eval(c, at.instance, current, None, run.env)
+                .as_string();
+            let d = &mut self.data[id.index()];
+            if d.stored[slot] != new {
+                d.stored[slot] = new;
+                d.flags[slot] |= flags::DIRTY;
+            }
+        }
+        let d = &mut self.data[id.index()];
+        let fl = d.flags[slot];
+        let rel = fl & flags::REL != 0;
+        let seen = fl & flags::SEEN_REL != 0;
+        let dirty = fl & flags::DIRTY != 0;
+        let changed = if rel != seen {
+            dirty || !d.stored[slot].is_empty()
+        } else {
+            rel && dirty
+        };
+        d.flags[slot] =
+            (fl & !(flags::SEEN_REL | flags::DIRTY)) | if rel { flags::SEEN_REL } else { 0 };
+        if dirty && let Some(c) = form.node_of(id, NodeKind::Constraint) {
+            // The constraint checks the stored answer, relevant or not.
+            run.push(c, slot as u32);
+        }
+        if changed {
+            run.changes.push(at, ChangeKind::Value);
+        }
+        changed
+    }
+
+    /// Bring the instances of `repeat` under `parent` to the number its
+    /// `repeat_count` (or `min_instances`) asks for.
+    fn reconcile(
+        &mut self,
+        form: &CompiledForm,
+        repeat: FieldId,
+        parent: InstanceId,
+        run: &mut Run,
+    ) -> bool {
+        let f = form.field(repeat);
+        let index = form.scope(f.scope).index_in_parent;
+        let len = self.tree.children(parent, index).len();
+        let (min, max) = f
+            .repeat()
+            .map_or((None, None), |r| (r.min_instances, r.max_instances));
+        let max = max.map_or(MAX_INSTANCES, |m| (m as usize).min(MAX_INSTANCES));
+        let target = match &f.props.repeat_count {
+            Some(c) => {
+                let n = self
+                    .eval(c, parent, Value::empty(), None, run.env)
+                    .as_number();
+                if n.is_finite() && n >= 1.0 {
+                    (n.trunc() as usize).min(max)
+                } else {
+                    0
+                }
+            }
+            None => len.max(min.unwrap_or(0) as usize),
+        };
+        if target == len {
+            return false;
+        }
+        for _ in len..target {
+            self.create_instance(form, f.scope, parent, run);
+        }
+        for _ in target..len {
+            if let Some(&last) = self.tree.children(parent, index).last() {
+                self.destroy(form, last);
+            }
+        }
+        run.changes.push(
+            NodeRef {
+                field: repeat,
+                instance: parent,
+            },
+            ChangeKind::Instances,
+        );
+        true
+    }
+
+    /// A new instance of a repeat scope with its initial values; every node
+    /// of it is queued (triggered calculations excepted: they wait for
+    /// their trigger).
+    pub(crate) fn create_instance(
+        &mut self,
+        form: &CompiledForm,
+        scope: ScopeId,
+        parent: InstanceId,
+        run: &mut Run,
+    ) -> InstanceId {
+        let id = self.tree.create(form, scope, parent);
+        let slot = self.tree.inst(id).slot;
+        self.init_slot(form, scope, slot as usize, run.env);
+        self.queue_scope(form, scope, slot, run, &[NodeKind::Trigger]);
+        id
+    }
+
+    pub(crate) fn queue_scope(
+        &self,
+        form: &CompiledForm,
+        scope: ScopeId,
+        slot: u32,
+        run: &mut Run,
+        except: &[NodeKind],
+    ) {
+        for &n in &form.scope(scope).nodes {
+            if !except.contains(&form.node(n).kind) {
+                run.push(n, slot);
+            }
+        }
+    }
+
+    /// Fresh data for `slot` of `scope`: defaults, metadata, nothing relevant yet.
+    pub(crate) fn init_slot(
+        &mut self,
+        form: &CompiledForm,
+        scope: ScopeId,
+        slot: usize,
+        env: &dyn Environment,
+    ) {
+        for &fid in &form.scope(scope).fields {
+            let initial = self.initial_value(form, fid, env);
+            let d = &mut self.data[fid.index()];
+            if d.flags.len() <= slot {
+                d.flags.resize(slot + 1, 0);
+                d.stored.resize(slot + 1, String::new());
+                if form.node_of(fid, NodeKind::Choices).is_some() {
+                    d.choices.resize(slot + 1, Vec::new());
+                }
+            }
+            d.flags[slot] = flags::VALID;
+            d.stored[slot] = initial;
+            if let Some(c) = d.choices.get_mut(slot) {
+                c.clear();
+            }
+        }
+    }
+
+    fn initial_value(&self, form: &CompiledForm, f: FieldId, env: &dyn Environment) -> String {
+        use QuestionType as T;
+        let field = form.field(f);
+        let offset = env.utc_offset_minutes();
+        match field.question_type() {
+            Some(T::Start) => format_datetime(env.now_millis(), offset),
+            Some(T::Today) => {
+                format_date((env.now_millis() + i64::from(offset) * 60_000).div_euclid(MS_PER_DAY))
+            }
+            Some(T::DeviceId) => env.device_id(),
+            Some(T::Username) => env.username(),
+            Some(T::InstanceId) => self.instance_id.clone(),
+            _ => match &field.props.default {
+                Some(DefaultValue::Literal(s)) => s.clone(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// Remove an instance and free its data.
+    pub(crate) fn destroy(&mut self, form: &CompiledForm, id: InstanceId) {
+        for i in self.tree.remove(form, id) {
+            let (scope, slot) = {
+                let inst = self.tree.inst(i);
+                (inst.scope, inst.slot as usize)
+            };
+            for &fid in &form.scope(scope).fields {
+                let d = &mut self.data[fid.index()];
+                d.flags[slot] = 0;
+                d.stored[slot] = String::new();
+                if let Some(c) = d.choices.get_mut(slot) {
+                    *c = Vec::new();
+                }
+            }
+        }
+    }
+}

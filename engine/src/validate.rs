@@ -1,0 +1,438 @@
+//! Checking answers: type and format, choices, ranges, required, constraint.
+//!
+//! One function for the app (per question, as the enumerator types) and for
+//! the server (a whole submission): [`validate_node`] and [`validate`].
+//! Problems are a [`ValidationKind`] (structured, so a UI can translate the
+//! built-in wording) plus a message: the form's own `required_message` /
+//! `constraint_message` in the requested language if it has one, else the
+//! built-in English text of [`ValidationKind::default_message`].
+
+use serde::Serialize;
+
+use crate::compile::FieldKind;
+use crate::expr::date::{Parsed, parse_iso, parse_time};
+use crate::expr::value::{format_number, parse_number};
+use crate::model::{QuestionType, Text};
+use crate::state::{FormState, NodeRef};
+
+/// What is wrong with an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ValidationKind {
+    /// Required (and relevant) but empty.
+    Required,
+    /// The question's constraint is false.
+    Constraint,
+    NotAnInteger,
+    NotADecimal,
+    /// Expected `YYYY-MM-DD`.
+    NotADate,
+    /// Expected `HH:MM[:SS[.fff]]` with an optional zone.
+    NotATime,
+    /// Expected an ISO 8601 date-time.
+    NotADateTime,
+    /// Expected `lat lon [alt [accuracy]]` within range.
+    NotAGeopoint,
+    /// A value that is not among the (filtered) choices.
+    NotAChoice {
+        value: String,
+    },
+    /// A range answer outside `start..=end`.
+    OutOfRange {
+        start: f64,
+        end: f64,
+    },
+    /// A range answer between steps.
+    OffStep {
+        step: f64,
+    },
+}
+
+impl ValidationKind {
+    /// The built-in English message.
+    pub fn default_message(&self) -> String {
+        match self {
+            ValidationKind::Required => "An answer is required.".to_owned(),
+            ValidationKind::Constraint => "This answer is not allowed.".to_owned(),
+            ValidationKind::NotAnInteger => "Enter a whole number.".to_owned(),
+            ValidationKind::NotADecimal => "Enter a number.".to_owned(),
+            ValidationKind::NotADate => "Enter a date (YYYY-MM-DD).".to_owned(),
+            ValidationKind::NotATime => "Enter a time (HH:MM).".to_owned(),
+            ValidationKind::NotADateTime => "Enter a date and time.".to_owned(),
+            ValidationKind::NotAGeopoint => {
+                "Enter a location: latitude and longitude, optionally altitude and accuracy."
+                    .to_owned()
+            }
+            ValidationKind::NotAChoice { value } => format!("`{value}` is not one of the choices."),
+            ValidationKind::OutOfRange { start, end } => format!(
+                "Enter a number from {} to {}.",
+                format_number(*start),
+                format_number(*end)
+            ),
+            ValidationKind::OffStep { step } => {
+                format!("Enter a value in steps of {}.", format_number(*step))
+            }
+        }
+    }
+}
+
+/// One problem with one answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    /// `hh_member[2]/age`.
+    pub path: String,
+    #[serde(skip)]
+    pub node: NodeRef,
+    #[serde(flatten)]
+    pub kind: ValidationKind,
+    /// Localized: the form's message in the language asked for, else built in.
+    pub message: String,
+}
+
+/// The first problem with one question's answer, if any: required first,
+/// then type and format, then choices and range, then the constraint.
+/// Non-relevant questions, and those the enumerator does not answer (notes,
+/// calculations, metadata), have none.
+pub fn validate_node(state: &FormState, node: NodeRef, lang: &str) -> Option<Issue> {
+    let form = state.form();
+    let field = form.fields.get(node.field.index())?;
+    let FieldKind::Question(kind) = field.kind else {
+        return None;
+    };
+    if !kind.takes_input() || !state.relevant(node) {
+        return None;
+    }
+    let question = field.question()?;
+    let text = state.value(node);
+    let custom = |t: &Text| t.get(lang, &form.form.default_language).map(str::to_owned);
+    let (problem, message) = if text.trim().is_empty() {
+        if !state.required(node) {
+            return None;
+        }
+        (ValidationKind::Required, custom(&question.required_message))
+    } else if let Some(problem) = format_problem(state, node, kind, text) {
+        (problem, None)
+    } else if !state.constraint_ok(node) {
+        (
+            ValidationKind::Constraint,
+            custom(&question.constraint_message),
+        )
+    } else {
+        return None;
+    };
+    Some(Issue {
+        path: state.path(node),
+        node,
+        message: message
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| problem.default_message()),
+        kind: problem,
+    })
+}
+
+/// Every problem of every relevant question in every instance, in document
+/// order.
+pub fn validate(state: &FormState, lang: &str) -> Vec<Issue> {
+    state
+        .nodes()
+        .into_iter()
+        .filter_map(|n| validate_node(state, n, lang))
+        .collect()
+}
+
+fn format_problem(
+    state: &FormState,
+    node: NodeRef,
+    kind: QuestionType,
+    text: &str,
+) -> Option<ValidationKind> {
+    use QuestionType as T;
+    let t = text.trim();
+    let ok = match kind {
+        T::Integer => {
+            t.strip_prefix('-')
+                .unwrap_or(t)
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                && t.parse::<i64>().is_ok()
+        }
+        T::Decimal => !parse_number(t).is_nan(),
+        T::Date => matches!(parse_iso(t, 0), Some(Parsed::Date(_))) && !t.contains(['T', ' ']),
+        T::Time => parse_time(t).is_some(),
+        T::DateTime => matches!(parse_iso(t, 0), Some(Parsed::DateTime { .. })),
+        T::Geopoint => is_geopoint(t),
+        T::SelectOne | T::SelectMultiple | T::Rank => {
+            return choice_problem(state, node, kind, t);
+        }
+        T::Range => return range_problem(state, node, t),
+        _ => true,
+    };
+    if ok {
+        return None;
+    }
+    Some(match kind {
+        T::Integer => ValidationKind::NotAnInteger,
+        T::Decimal => ValidationKind::NotADecimal,
+        T::Date => ValidationKind::NotADate,
+        T::Time => ValidationKind::NotATime,
+        T::DateTime => ValidationKind::NotADateTime,
+        _ => ValidationKind::NotAGeopoint,
+    })
+}
+
+/// `lat lon [alt [accuracy]]`: latitude within ±90, longitude within ±180,
+/// accuracy not negative.
+fn is_geopoint(t: &str) -> bool {
+    let parts: Vec<f64> = t.split_whitespace().map(parse_number).collect();
+    (2..=4).contains(&parts.len())
+        && parts.iter().all(|x| x.is_finite())
+        && (-90.0..=90.0).contains(&parts[0])
+        && (-180.0..=180.0).contains(&parts[1])
+        && parts.get(3).is_none_or(|&acc| acc >= 0.0)
+}
+
+fn choice_problem(
+    state: &FormState,
+    node: NodeRef,
+    kind: QuestionType,
+    t: &str,
+) -> Option<ValidationKind> {
+    let choices = state.choices(node);
+    let or_other = state
+        .form()
+        .field(node.field)
+        .question()
+        .is_some_and(|q| q.or_other);
+    let known = |v: &str| (or_other && v == "other") || choices.iter().any(|c| c.name == v);
+    let values: Vec<&str> = if kind == QuestionType::SelectOne {
+        vec![t]
+    } else {
+        t.split_whitespace().collect()
+    };
+    values
+        .into_iter()
+        .find(|v| !known(v))
+        .map(|v| ValidationKind::NotAChoice {
+            value: v.to_owned(),
+        })
+}
+
+fn range_problem(state: &FormState, node: NodeRef, t: &str) -> Option<ValidationKind> {
+    let x = parse_number(t);
+    if x.is_nan() {
+        return Some(ValidationKind::NotADecimal);
+    }
+    let params = state
+        .form()
+        .field(node.field)
+        .question()
+        .map(|q| q.parameters.clone())
+        .unwrap_or_default();
+    let param = |k: &str, d: f64| {
+        params
+            .get(k)
+            .map(|v| parse_number(v))
+            .filter(|v| v.is_finite())
+            .unwrap_or(d)
+    };
+    let (start, end, step) = (param("start", 0.0), param("end", 10.0), param("step", 1.0));
+    let (lo, hi) = if start <= end {
+        (start, end)
+    } else {
+        (end, start)
+    };
+    if x < lo || x > hi {
+        return Some(ValidationKind::OutOfRange { start, end });
+    }
+    let steps = (x - start) / step;
+    if step != 0.0 && (steps - steps.round()).abs() > 1e-9 {
+        return Some(ValidationKind::OffStep { step });
+    }
+    None
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::env::FixedEnvironment;
+    use crate::testing::{compiled, q};
+
+    fn state() -> FormState {
+        FormState::new(
+            compiled(
+                json!([
+                    q(
+                        "age",
+                        "integer",
+                        json!({
+                            "required": true,
+                            "required_message": { "en": "Age please", "ro": "Vârsta, vă rog" },
+                            "constraint": ". >= 0 and . < 120",
+                            "constraint_message": { "en": "Too old", "ro": "Prea bătrân" },
+                        })
+                    ),
+                    q("weight", "decimal", json!({ "constraint": ". > 0" })),
+                    q("dob", "date", json!({})),
+                    q("at", "time", json!({})),
+                    q("when", "datetime", json!({})),
+                    q("where", "geopoint", json!({})),
+                    q("region", "select_one", json!({ "choices": "regions" })),
+                    q(
+                        "district",
+                        "select_one",
+                        json!({ "choices": "districts", "choice_filter": "region = ${region}" })
+                    ),
+                    q(
+                        "langs",
+                        "select_multiple",
+                        json!({ "choices": "regions", "or_other": true })
+                    ),
+                    q(
+                        "score",
+                        "range",
+                        json!({ "parameters": { "start": "1", "end": "5", "step": "0.5" } })
+                    ),
+                    q(
+                        "hidden",
+                        "integer",
+                        json!({ "relevant": "${age} > 200", "required": true })
+                    ),
+                    q("note", "note", json!({ "required": true })),
+                ]),
+                json!({
+                    "regions": [{ "name": "north" }, { "name": "south" }],
+                    "districts": [
+                        { "name": "balti", "properties": { "region": "north" } },
+                        { "name": "cahul", "properties": { "region": "south" } },
+                    ],
+                }),
+            ),
+            &FixedEnvironment::default(),
+        )
+    }
+
+    fn problem(s: &mut FormState, path: &str, text: &str, lang: &str) -> Option<String> {
+        let env = FixedEnvironment::default();
+        let node = s.node(path).unwrap();
+        s.set_value(node, text, &env).unwrap();
+        validate_node(s, node, lang).map(|i| i.message)
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn required_and_constraint_messages_per_language() {
+        let mut s = state();
+        assert_eq!(
+            problem(&mut s, "age", "", "en").as_deref(),
+            Some("Age please")
+        );
+        assert_eq!(
+            problem(&mut s, "age", "", "ro").as_deref(),
+            Some("Vârsta, vă rog")
+        );
+        assert_eq!(
+            problem(&mut s, "age", "130", "ro").as_deref(),
+            Some("Prea bătrân")
+        );
+        assert_eq!(
+            problem(&mut s, "age", "130", "ru").as_deref(),
+            Some("Too old")
+        );
+        assert_eq!(problem(&mut s, "age", "30", "en"), None);
+        // Built-in messages when the form has none.
+        assert_eq!(
+            problem(&mut s, "weight", "-1", "ro").as_deref(),
+            Some("This answer is not allowed.")
+        );
+        assert_eq!(problem(&mut s, "weight", "", "en"), None);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn types_and_formats() {
+        let mut s = state();
+        let mut kind = |path: &str, text: &str| {
+            let env = FixedEnvironment::default();
+            let node = s.node(path).unwrap();
+            s.set_value(node, text, &env).unwrap();
+            validate_node(&s, node, "en").map(|i| i.kind)
+        };
+        assert_eq!(kind("age", "12.5"), Some(ValidationKind::NotAnInteger));
+        assert_eq!(kind("age", "-3"), Some(ValidationKind::Constraint));
+        assert_eq!(kind("weight", "1,5"), Some(ValidationKind::NotADecimal));
+        assert_eq!(kind("weight", "1.5"), None);
+        assert_eq!(kind("dob", "2024-02-30"), Some(ValidationKind::NotADate));
+        assert_eq!(kind("dob", "2024-02-29"), None);
+        assert_eq!(kind("at", "25:00"), Some(ValidationKind::NotATime));
+        assert_eq!(kind("at", "13:45:00"), None);
+        assert_eq!(
+            kind("when", "2024-01-15"),
+            Some(ValidationKind::NotADateTime)
+        );
+        assert_eq!(kind("when", "2024-01-15T10:00:00+02:00"), None);
+        assert_eq!(kind("where", "47.0 28.8 100 5"), None);
+        assert_eq!(kind("where", "91 28.8"), Some(ValidationKind::NotAGeopoint));
+        assert_eq!(
+            kind("where", "47 28.8 1 -5"),
+            Some(ValidationKind::NotAGeopoint)
+        );
+        assert_eq!(
+            kind("region", "east"),
+            Some(ValidationKind::NotAChoice {
+                value: "east".into()
+            })
+        );
+        assert_eq!(kind("region", "north"), None);
+        assert_eq!(
+            kind("district", "cahul"),
+            Some(ValidationKind::NotAChoice {
+                value: "cahul".into()
+            })
+        );
+        assert_eq!(kind("district", "balti"), None);
+        assert_eq!(kind("langs", "north other"), None);
+        assert_eq!(
+            kind("langs", "north west"),
+            Some(ValidationKind::NotAChoice {
+                value: "west".into()
+            })
+        );
+        assert_eq!(
+            kind("score", "6"),
+            Some(ValidationKind::OutOfRange {
+                start: 1.0,
+                end: 5.0
+            })
+        );
+        assert_eq!(
+            kind("score", "2.25"),
+            Some(ValidationKind::OffStep { step: 0.5 })
+        );
+        assert_eq!(kind("score", "2.5"), None);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn whole_response_skips_non_relevant_and_non_input() {
+        let mut s = state();
+        let env = FixedEnvironment::default();
+        s.set("dob", "yesterday", &env).unwrap();
+        let issues: Vec<(String, String)> = validate(&s, "en")
+            .into_iter()
+            .map(|i| (i.path, i.message))
+            .collect();
+        assert_eq!(
+            issues,
+            vec![
+                ("age".to_owned(), "Age please".to_owned()),
+                ("dob".to_owned(), "Enter a date (YYYY-MM-DD).".to_owned()),
+            ]
+        );
+        let json = serde_json::to_value(validate(&s, "en")).unwrap();
+        assert_eq!(
+            json[1],
+            json!({ "path": "dob", "kind": "not_a_date", "message": "Enter a date (YYYY-MM-DD)." })
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! `cargo xtask bench`: runs the benchmarks and writes BENCHMARKS.md.
+//!
+//! The machines are noisy, so BENCHMARKS.md states ratios between figures
+//! measured in the same run, next to the raw medians.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::run::{cmd, status, target_dir};
+
+const SIZES: [&str; 3] = ["200x10", "1000x50", "3000x100"];
+
+pub fn bench() -> anyhow::Result<()> {
+    status(cmd(
+        "cargo",
+        &["bench", "-p", "fieldform-engine", "--bench", "engine"],
+    ))?;
+    let criterion = target_dir().join("criterion");
+    let median = |group: &str, size: &str| median_ns(&criterion, group, size);
+
+    let mut md = String::from(
+        "# Benchmarks\n\n\
+         Produced by `cargo xtask bench` (criterion medians, native, release build) on the \
+         project's 2-core machine. Figures from different runs are not comparable; the \
+         ratios are, because they come from the same run.\n\n\
+         ## Engine (`cargo bench -p fieldform-engine`)\n\n\
+         Generated forms (`engine/benches/engine.rs`): blocks of six questions with a relevance \
+         chain, a calculation and constraints, plus a roster whose rows have calculations, \
+         relevance and `position(..)`, summed outside the roster. *Load* compiles the form \
+         and fills the roster; an *edit* sets one integer and recomputes what depends on it.\n\n\
+         | form (questions x roster rows) | load | edit, top level | edit, in the roster |\n\
+         | --- | --- | --- | --- |\n",
+    );
+    let mut rows = Vec::new();
+    for size in SIZES {
+        let load = median("load", size)?;
+        let top = median("edit_top_level", size)?;
+        let roster = median("edit_in_roster", size)?;
+        writeln!(
+            md,
+            "| {size} | {} | {} | {} |",
+            human(load),
+            human(top),
+            human(roster)
+        )?;
+        rows.push((load, top, roster));
+    }
+    let (small, large) = (rows[0], rows[2]);
+    writeln!(
+        md,
+        "\nRatios, largest form to smallest (15x the questions, 10x the rows):\n\n\
+         - top-level edit: **{:.2}x** (flat: an edit costs what it affects, not the form size)\n\
+         - edit in the roster: **{:.2}x** (it re-sums the roster column, linear in the rows)\n\
+         - load: **{:.1}x**\n\n\
+         At 3000 questions x 100 rows a top-level edit takes {} ({:.0}x under the 20 µs target), \
+         and one load is worth {:.0} top-level edits.",
+        large.1 / small.1,
+        large.2 / small.2,
+        large.0 / small.0,
+        human(large.1),
+        20_000.0 / large.1,
+        large.0 / large.1,
+    )?;
+    std::fs::write(crate::root().join("BENCHMARKS.md"), md)?;
+    eprintln!("xtask: wrote BENCHMARKS.md");
+    Ok(())
+}
+
+fn median_ns(criterion: &Path, group: &str, size: &str) -> anyhow::Result<f64> {
+    let path = criterion.join(group).join(size).join("new/estimates.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    json["median"]["point_estimate"]
+        .as_f64()
+        .with_context(|| format!("{}: no median.point_estimate", path.display()))
+}
+
+fn human(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.1} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
