@@ -34,6 +34,7 @@
 mod changes;
 mod context;
 mod error;
+mod probe;
 pub(crate) mod propagate;
 pub(crate) mod tree;
 
@@ -49,6 +50,7 @@ use std::sync::Arc;
 
 pub use changes::{Change, ChangeKind, Changes};
 pub use error::StateError;
+pub use probe::{ProbeError, evaluate_alone, type_name};
 pub use propagate::MAX_INSTANCES;
 
 use crate::compile::{CompiledForm, Cond, FieldId, FieldKind, NodeKind, ScopeId};
