@@ -11,6 +11,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A language the form is available in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Language {
     /// BCP 47 code: `en`, `ro`, `ru`, `ar`.
     pub code: String,
@@ -23,6 +24,7 @@ pub struct Language {
 
 /// One option of a choice list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Choice {
     /// The stored value.
     pub name: String,
@@ -36,6 +38,7 @@ pub struct Choice {
 
 /// Form-level settings (the XLSForm `settings` sheet).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Settings {
     /// An expression naming each response in lists (e.g. `concat(${hh_id}, ' ', ${resp_name})`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +53,7 @@ pub struct Settings {
 
 /// A form, as stored in a `*.form.json` file and served by the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Form {
     /// Must equal [`FORMAT_VERSION`].
     pub format: u32,

@@ -10,6 +10,7 @@ use super::Text;
 // Questions dominate a form, so boxing them would only add indirection.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Item {
     Question(Question),
@@ -40,6 +41,7 @@ impl Item {
 
 /// `true`, `false` or an expression: XLSForm's `required` and `read_only` columns accept either.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Condition {
     Const(bool),
@@ -48,6 +50,7 @@ pub enum Condition {
 
 /// The type of a question, as in XLSForm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     Text,
@@ -110,6 +113,7 @@ fn is_false(b: &bool) -> bool {
 
 /// A question (or a note, a calculation or a metadata field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Question {
     pub name: String,
     #[serde(rename = "type")]
@@ -184,6 +188,7 @@ impl Question {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Group {
     pub name: String,
     #[serde(default, skip_serializing_if = "Text::is_empty")]
@@ -198,6 +203,7 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Repeat {
     pub name: String,
     #[serde(default, skip_serializing_if = "Text::is_empty")]

@@ -11,3 +11,11 @@ mod text;
 pub use form::{Choice, FORMAT_VERSION, Form, FormError, Language, Settings};
 pub use item::{Condition, Group, Item, Question, QuestionType, Repeat};
 pub use text::Text;
+
+/// The JSON Schema of the form file format, as published in
+/// `engine/form.schema.json` (a test keeps that file current).
+#[cfg(feature = "schema")]
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Form);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}

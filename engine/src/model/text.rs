@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Serialized as a plain JSON object `{ "en": "Age", "ro": "Vârsta" }` so a
 /// translator can review one language in a diff.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Text(pub BTreeMap<String, String>);
 
