@@ -17,7 +17,7 @@ mod native {
     use fieldform_engine::model::{
         Choice, Condition, Form, Item, Language, Question, QuestionType, Repeat, Settings, Text,
     };
-    use fieldform_engine::state::FormState;
+    use fieldform_engine::state::{FormState, NodeRef};
 
     /// (questions, roster rows), as in the engine issue.
     pub const SIZES: [(usize, usize); 3] = [(200, 10), (1000, 50), (3000, 100)];
@@ -147,55 +147,52 @@ mod native {
         }
         load.finish();
 
-        let mut top = c.benchmark_group("edit_top_level");
-        for (questions, rows) in SIZES {
-            let form = generate(questions);
-            let mut state = filled(&form, rows, &env);
-            let mid = (questions / 10 * 9 / BLOCK) / 2;
-            let node = state.node(&format!("b{mid}_a")).expect("field");
+        // A top-level integer whose block has a relevance chain and calculations.
+        edits(
+            c,
+            "edit_top_level",
+            ["3", "7"],
+            &env,
+            |questions, _, state| {
+                let mid = (questions / 10 * 9 / BLOCK) / 2;
+                let select = state.node(&format!("b{mid}_d")).expect("select");
+                state.set_value(select, "yes", &env).expect("set");
+                state.node(&format!("b{mid}_a")).expect("field")
+            },
+        );
+        // An age in the middle row of the roster, summed outside it.
+        edits(c, "edit_in_roster", ["12", "40"], &env, |_, rows, state| {
             state
-                .set_value(state.node(&format!("b{mid}_d")).expect("d"), "yes", &env)
-                .expect("set");
-            let mut flip = false;
-            top.bench_function(
-                BenchmarkId::from_parameter(format!("{questions}x{rows}")),
-                |b| {
-                    b.iter(|| {
-                        flip = !flip;
-                        black_box(
-                            state
-                                .set_value(node, if flip { "3" } else { "7" }, &env)
-                                .expect("set"),
-                        )
-                    });
-                },
-            );
-        }
-        top.finish();
-
-        let mut roster = c.benchmark_group("edit_in_roster");
-        for (questions, rows) in SIZES {
-            let form = generate(questions);
-            let mut state = filled(&form, rows, &env);
-            let node = state
                 .node(&format!("members[{}]/m0_age", rows / 2))
-                .expect("field");
-            let mut flip = false;
-            roster.bench_function(
+                .expect("field")
+        });
+    }
+
+    /// Times setting the node chosen by `pick`, alternating two values so
+    /// every edit really changes something.
+    fn edits(
+        c: &mut Criterion,
+        group: &str,
+        values: [&str; 2],
+        env: &FixedEnvironment,
+        pick: impl Fn(usize, usize, &mut FormState) -> NodeRef,
+    ) {
+        let mut bench = c.benchmark_group(group);
+        for (questions, rows) in SIZES {
+            let mut state = filled(&generate(questions), rows, env);
+            let node = pick(questions, rows, &mut state);
+            let mut flip = 0;
+            bench.bench_function(
                 BenchmarkId::from_parameter(format!("{questions}x{rows}")),
                 |b| {
                     b.iter(|| {
-                        flip = !flip;
-                        black_box(
-                            state
-                                .set_value(node, if flip { "12" } else { "40" }, &env)
-                                .expect("set"),
-                        )
+                        flip = 1 - flip;
+                        black_box(state.set_value(node, values[flip], env).expect("set"))
                     });
                 },
             );
         }
-        roster.finish();
+        bench.finish();
     }
 }
 
