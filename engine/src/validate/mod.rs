@@ -5,13 +5,18 @@
 //! Problems are a [`ValidationKind`] (structured, so a UI can translate the
 //! built-in wording) plus a message: the form's own `required_message` /
 //! `constraint_message` in the requested language if it has one, else the
-//! built-in English text of [`ValidationKind::default_message`].
+//! built-in text in that language ([`builtin_message`]; English where there
+//! is no translation).
+
+mod messages;
 
 use serde::Serialize;
 
+pub use messages::builtin_message;
+
 use crate::compile::FieldKind;
 use crate::expr::date::{Parsed, parse_iso, parse_time};
-use crate::expr::value::{format_number, parse_number};
+use crate::expr::value::parse_number;
 use crate::model::{QuestionType, Text};
 use crate::state::{FormState, NodeRef};
 
@@ -51,28 +56,7 @@ pub enum ValidationKind {
 impl ValidationKind {
     /// The built-in English message.
     pub fn default_message(&self) -> String {
-        match self {
-            ValidationKind::Required => "An answer is required.".to_owned(),
-            ValidationKind::Constraint => "This answer is not allowed.".to_owned(),
-            ValidationKind::NotAnInteger => "Enter a whole number.".to_owned(),
-            ValidationKind::NotADecimal => "Enter a number.".to_owned(),
-            ValidationKind::NotADate => "Enter a date (YYYY-MM-DD).".to_owned(),
-            ValidationKind::NotATime => "Enter a time (HH:MM).".to_owned(),
-            ValidationKind::NotADateTime => "Enter a date and time.".to_owned(),
-            ValidationKind::NotAGeopoint => {
-                "Enter a location: latitude and longitude, optionally altitude and accuracy."
-                    .to_owned()
-            }
-            ValidationKind::NotAChoice { value } => format!("`{value}` is not one of the choices."),
-            ValidationKind::OutOfRange { start, end } => format!(
-                "Enter a number from {} to {}.",
-                format_number(*start),
-                format_number(*end)
-            ),
-            ValidationKind::OffStep { step } => {
-                format!("Enter a value in steps of {}.", format_number(*step))
-            }
-        }
+        builtin_message(self, "en")
     }
 }
 
@@ -125,7 +109,7 @@ pub fn validate_node(state: &FormState, node: NodeRef, lang: &str) -> Option<Iss
         node,
         message: message
             .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| problem.default_message()),
+            .unwrap_or_else(|| builtin_message(&problem, lang)),
         kind: problem,
     })
 }
@@ -342,9 +326,13 @@ mod tests {
             Some("Too old")
         );
         assert_eq!(problem(&mut s, "age", "30", "en"), None);
-        // Built-in messages when the form has none.
+        // Built-in messages, in the enumerator's language, when the form has none.
         assert_eq!(
             problem(&mut s, "weight", "-1", "ro").as_deref(),
+            Some("Acest răspuns nu este permis.")
+        );
+        assert_eq!(
+            problem(&mut s, "weight", "-1", "sw").as_deref(),
             Some("This answer is not allowed.")
         );
         assert_eq!(problem(&mut s, "weight", "", "en"), None);
