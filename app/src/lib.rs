@@ -2,6 +2,7 @@
 //! later renders them, autosaves to IndexedDB and syncs.
 
 pub mod api;
+pub mod offline;
 pub mod screens;
 
 use leptos::prelude::*;

@@ -12,6 +12,7 @@ const INPUTS: &[&str] = &[
     "engine/src",
     "engine/Cargo.toml",
     "public",
+    "tools/precache.mjs",
     "Trunk.toml",
     "Cargo.lock",
 ];
