@@ -7,129 +7,17 @@
 //! own calculations and relevance, summed outside the roster.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod workload;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::hint::black_box;
-    use std::sync::Arc;
 
     use criterion::{BenchmarkId, Criterion};
-    use fieldform_engine::compile::compile;
     use fieldform_engine::env::FixedEnvironment;
-    use fieldform_engine::model::{
-        Choice, Condition, Form, Item, Language, Question, QuestionType, Repeat, Settings, Text,
-    };
     use fieldform_engine::state::{FormState, NodeRef};
 
-    /// (questions, roster rows), as in the engine issue.
-    pub const SIZES: [(usize, usize); 3] = [(200, 10), (1000, 50), (3000, 100)];
-    const BLOCK: usize = 6;
-    const ROSTER_FIELDS: usize = 5;
-
-    fn question(name: &str, kind: QuestionType) -> Question {
-        let mut q = Question::new(name, kind);
-        q.label = Text::new("en", name);
-        q
-    }
-
-    fn block(i: usize) -> Vec<Item> {
-        let n = |s: &str| format!("b{i}_{s}");
-        let mut a = question(&n("a"), QuestionType::Integer);
-        a.constraint = Some(". >= 0 and . < 1000".into());
-        let mut b = question(&n("b"), QuestionType::Calculate);
-        b.calculation = Some(format!("${{{}}} * 2", n("a")));
-        let mut c = question(&n("c"), QuestionType::Text);
-        c.relevant = Some(format!("${{{}}} > 10", n("b")));
-        let mut d = question(&n("d"), QuestionType::SelectOne);
-        d.choices = Some("yes_no".into());
-        d.relevant = Some(format!("${{{}}} != ''", n("a")));
-        d.required = Some(Condition::Const(true));
-        let mut e = question(&n("e"), QuestionType::Integer);
-        e.relevant = Some(format!(
-            "selected(${{{}}}, 'yes') and ${{{}}} != ''",
-            n("d"),
-            n("c")
-        ));
-        e.constraint = Some(format!(". <= ${{{}}}", n("a")));
-        let mut f = question(&n("f"), QuestionType::Calculate);
-        f.calculation = Some(format!(
-            "if(${{{e}}} > 0, ${{{e}}} + ${{{b}}}, 0)",
-            e = n("e"),
-            b = n("b")
-        ));
-        [a, b, c, d, e, f].into_iter().map(Item::Question).collect()
-    }
-
-    fn roster(fields: usize) -> Item {
-        let mut items = Vec::new();
-        for k in 0..fields.div_ceil(ROSTER_FIELDS) {
-            let n = |s: &str| format!("m{k}_{s}");
-            let age = question(&n("age"), QuestionType::Integer);
-            let mut adult = question(&n("adult"), QuestionType::Calculate);
-            adult.calculation = Some(format!("if(${{{}}} >= 18, 1, 0)", n("age")));
-            let mut work = question(&n("work"), QuestionType::SelectOne);
-            work.choices = Some("yes_no".into());
-            work.relevant = Some(format!("${{{}}} >= 15", n("age")));
-            let mut name = question(&n("name"), QuestionType::Text);
-            name.constraint = Some("string-length(.) <= 40".into());
-            let mut pos = question(&n("pos"), QuestionType::Calculate);
-            pos.calculation = Some("position(..)".into());
-            items.extend([age, adult, work, name, pos].map(Item::Question));
-        }
-        Item::Repeat(Repeat {
-            name: "members".into(),
-            label: Text::new("en", "Members"),
-            relevant: None,
-            appearance: None,
-            repeat_count: None,
-            min_instances: None,
-            max_instances: None,
-            items,
-        })
-    }
-
-    /// A form of about `questions` questions, a tenth of them in the roster.
-    pub fn generate(questions: usize) -> Form {
-        let roster_fields = (questions / 10).max(ROSTER_FIELDS);
-        let blocks = (questions - roster_fields) / BLOCK;
-        let mut items: Vec<Item> = (0..blocks).flat_map(block).collect();
-        items.push(roster(roster_fields));
-        let mut adults = question("adults", QuestionType::Calculate);
-        adults.calculation = Some("sum(${m0_adult})".into());
-        let mut total_age = question("total_age", QuestionType::Calculate);
-        total_age.calculation = Some("sum(${m0_age})".into());
-        items.extend([adults, total_age].map(Item::Question));
-        let yes_no = ["yes", "no"]
-            .map(|v| Choice {
-                name: v.into(),
-                label: Text::new("en", v),
-                properties: Default::default(),
-            })
-            .to_vec();
-        Form {
-            format: fieldform_engine::model::FORMAT_VERSION,
-            id: format!("bench_{questions}"),
-            version: "1".into(),
-            title: Text::new("en", "Benchmark"),
-            languages: vec![Language {
-                code: "en".into(),
-                name: "English".into(),
-                rtl: false,
-            }],
-            default_language: "en".into(),
-            settings: Settings::default(),
-            choices: [("yes_no".to_owned(), yes_no)].into_iter().collect(),
-            items,
-        }
-    }
-
-    /// A state with `rows` roster rows, every question answered.
-    fn filled(form: &Form, rows: usize, env: &FixedEnvironment) -> FormState {
-        let compiled = Arc::new(compile(form).unwrap_or_else(|e| panic!("generated form: {e:?}")));
-        let mut state = FormState::new(compiled, env);
-        for _ in 0..rows {
-            state.add("members", env).expect("add row");
-        }
-        state
-    }
+    use crate::workload::{self, SIZES, filled, generate};
 
     pub fn benches(c: &mut Criterion) {
         let env = FixedEnvironment::default();
@@ -147,25 +35,20 @@ mod native {
         }
         load.finish();
 
-        // A top-level integer whose block has a relevance chain and calculations.
         edits(
             c,
             "edit_top_level",
-            ["3", "7"],
+            workload::TOP_LEVEL_VALUES,
             &env,
-            |questions, _, state| {
-                let mid = (questions / 10 * 9 / BLOCK) / 2;
-                let select = state.node(&format!("b{mid}_d")).expect("select");
-                state.set_value(select, "yes", &env).expect("set");
-                state.node(&format!("b{mid}_a")).expect("field")
-            },
+            |questions, _, state| workload::top_level_node(questions, state, &env),
         );
-        // An age in the middle row of the roster, summed outside it.
-        edits(c, "edit_in_roster", ["12", "40"], &env, |_, rows, state| {
-            state
-                .node(&format!("members[{}]/m0_age", rows / 2))
-                .expect("field")
-        });
+        edits(
+            c,
+            "edit_in_roster",
+            workload::ROSTER_VALUES,
+            &env,
+            |_, rows, state| workload::roster_node(rows, state),
+        );
     }
 
     /// Times setting the node chosen by `pick`, alternating two values so

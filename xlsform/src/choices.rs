@@ -1,0 +1,108 @@
+//! The `choices` sheet: lists of options, their labels per language, and
+//! extra columns kept as properties (for `choice_filter`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use fieldform_engine::model::{Choice, Text};
+
+use crate::columns::{Table, is_media};
+use crate::errors::{Diagnostics, Location};
+use crate::languages::Languages;
+
+pub const SHEET: &str = "choices";
+
+/// Choice lists with the row each list first appears on.
+#[derive(Debug, Default)]
+pub struct ChoiceLists {
+    pub lists: BTreeMap<String, Vec<Choice>>,
+}
+
+/// Columns of the choices sheet that are not properties.
+fn is_structural(key: &str) -> bool {
+    matches!(key, "list_name" | "name" | "value" | "label") || is_media(key)
+}
+
+pub fn read(
+    table: &Table<'_>,
+    langs: &Languages,
+    allow_duplicates: bool,
+    diag: &mut Diagnostics,
+) -> ChoiceLists {
+    let mut out = ChoiceLists::default();
+    let list_col = table.column("list_name");
+    // pyxform reads `value` as an older name for `name`.
+    let name_col = table.column("name").or_else(|| table.column("value"));
+    if !table.rows.is_empty() {
+        if list_col.is_none() {
+            diag.error(Location::sheet(SHEET), "no `list_name` column");
+        }
+        if name_col.is_none() {
+            diag.error(Location::sheet(SHEET), "no `name` column");
+        }
+    }
+    let (Some(list_col), Some(name_col)) = (list_col, name_col) else {
+        return out;
+    };
+    for c in table.columns.iter().filter(|c| is_media(&c.key)) {
+        if table.has_content(c) {
+            diag.warn(
+                Location::column(SHEET, &c.header),
+                "choice images and sounds are not supported yet; ignored",
+            );
+        }
+    }
+    let properties: Vec<_> = table
+        .columns
+        .iter()
+        .filter(|c| !is_structural(&c.key) && c.lang.is_none())
+        .collect();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for row in table.rows {
+        let list = row.cell(list_col.index);
+        let name = row.cell(name_col.index);
+        if list.is_empty() {
+            diag.error(
+                Location::cell(SHEET, row.number, &list_col.header),
+                "choice without a list name",
+            );
+            continue;
+        }
+        if name.is_empty() {
+            diag.error(
+                Location::cell(SHEET, row.number, &name_col.header),
+                format!("choice in list `{list}` has no name"),
+            );
+            continue;
+        }
+        if let Some(first) = seen.insert((list.to_owned(), name.to_owned()), row.number)
+            && !allow_duplicates
+        {
+            diag.error(
+                Location::cell(SHEET, row.number, &name_col.header),
+                format!("duplicate choice `{name}` in list `{list}` (also on row {first})"),
+            );
+        }
+        let mut label = Text::default();
+        for c in table.translations("label") {
+            let text = row.cell(c.index);
+            if !text.is_empty() {
+                label
+                    .0
+                    .entry(langs.of(c.lang.as_deref()))
+                    .or_insert_with(|| text.to_owned());
+            }
+        }
+        let properties = properties
+            .iter()
+            .filter(|c| !row.cell(c.index).is_empty())
+            // Kept as written: choice_filter names them case-sensitively.
+            .map(|c| (c.header.trim().to_owned(), row.cell(c.index).to_owned()))
+            .collect();
+        out.lists.entry(list.to_owned()).or_default().push(Choice {
+            name: name.to_owned(),
+            label,
+            properties,
+        });
+    }
+    out
+}

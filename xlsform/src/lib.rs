@@ -1,0 +1,261 @@
+//! XLSForm import and export for Fieldform.
+//!
+//! ```text
+//! .xlsx .xls .ods ─┐
+//! .csv  .md ───────┴─ read ─▶ Workbook ─▶ settings, languages, choices, survey
+//!                                              └─▶ expressions (parse + ${ref} check) ─▶ Form
+//! Form ─▶ export ─▶ .xlsx (survey, choices, settings)
+//! ```
+//!
+//! * [`import_path`] / [`import_bytes`]: a workbook to a [`Form`], with every
+//!   error found in one pass ([`ImportErrors`]) and the [`Warning`]s for
+//!   what was ignored or mapped.
+//! * [`export_xlsx`]: a [`Form`] to an `.xlsx` that imports back to the same form.
+//! * [`check_path`]: errors and warnings for a form file of either kind
+//!   (XLSForm or `*.form.json`), including the engine compiler's, for
+//!   `fieldform form check`.
+//!
+//! # How XLSForm maps to the model
+//!
+//! * Headers are case-insensitive, with pyxform's aliases (`list name`,
+//!   `jr:constraintMsg`, `calculate`, `bind:jr:constraintMsg`, settings
+//!   `title`/`id_string`). Translatable columns take `::Language (code)`,
+//!   `::Language` or `:Language`; the code comes from the parentheses, else
+//!   a table of common names, else the name itself. Unsuffixed text goes to
+//!   the settings' `default_language`, else to pyxform's `default` language.
+//! * Types: every model type, with old spellings (`select one from l`,
+//!   `select all that apply`, `add text prompt`, `gps`, `trigger` =
+//!   acknowledge, `or specify other` = `or_other`). `barcode` becomes text;
+//!   input and metadata types Fieldform lacks (image, audio, video, file,
+//!   geotrace, geoshape, select_one_from_file, audit, phonenumber, email,
+//!   simserial, subscriberid, ...) become empty hidden calculates so that
+//!   expressions naming them still resolve; `xml-external` and
+//!   `csv-external` declare nothing and are skipped. Each with a warning.
+//! * Names must be unique in Fieldform but only among siblings in XLSForm:
+//!   a name reused elsewhere is renamed `parent_name` (warning), and an
+//!   expression naming it is an error (it is ambiguous, as in pyxform).
+//! * Expressions are repaired where ODK tolerates what our parser does not
+//!   (typographic quotes, a bare `false`, `jr:itext(instance(..)..)` choice
+//!   labels), each with a warning; other uses of secondary instances or
+//!   predicates are dropped with a warning.
+//!
+//! See `export` for what a workbook cannot carry and how Fieldform's own
+//! extensions (`form_title::Language (code)`, `min_instances`,
+//! `max_instances`, type `instance_id`) are written.
+
+mod check;
+mod choices;
+mod columns;
+mod errors;
+mod export;
+mod expressions;
+mod fixes;
+mod languages;
+mod read;
+mod settings;
+mod survey;
+mod types;
+mod workbook;
+
+use std::path::Path;
+
+use fieldform_engine::model::{FORMAT_VERSION, Form};
+
+pub use check::{Report, check_path};
+pub use errors::{ImportError, ImportErrors, Location, Warning};
+pub use export::{ExportError, export_xlsx};
+pub use read::{Format, ReadError};
+pub use workbook::{Row, Sheet, Workbook};
+
+use columns::{TRANSLATABLE, Table, is_media};
+use errors::Diagnostics;
+use languages::Languages;
+
+/// A successfully imported form and what was ignored or mapped on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub form: Form,
+    pub warnings: Vec<Warning>,
+}
+
+/// The version given to a form whose settings name none: the model needs
+/// one, and `1` is what a designer would write first.
+pub const DEFAULT_VERSION: &str = "1";
+
+/// Imports an XLSForm file: `.xlsx`, `.xls`, `.ods` (also `.xlsm`, `.xlsb`),
+/// pyxform's single-file `.csv` or its markdown `.md` variant.
+pub fn import_path(path: &Path) -> Result<Imported, ImportErrors> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| {
+        single(ImportError::new(
+            Location::file(),
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })?;
+    import_bytes(&name, &bytes)
+}
+
+/// Imports an XLSForm from memory (an upload). `name` is the file name: its
+/// extension chooses the format and its stem is the form id when the
+/// settings give none.
+pub fn import_bytes(name: &str, bytes: &[u8]) -> Result<Imported, ImportErrors> {
+    let Some(format) = Format::from_name(name) else {
+        return Err(single(ImportError::new(
+            Location::file(),
+            format!("`{name}` is not an XLSForm file: expected .xlsx, .xls, .ods, .csv or .md"),
+        )));
+    };
+    let workbook = read::read(format, bytes)
+        .map_err(|e| single(ImportError::new(Location::file(), e.to_string())))?;
+    import_workbook(&workbook, stem(name))
+}
+
+fn single(e: ImportError) -> ImportErrors {
+    ImportErrors {
+        errors: vec![e],
+        warnings: Vec::new(),
+    }
+}
+
+fn stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.rsplit_once('.').map_or(base, |(s, _)| s)
+}
+
+/// A form id from a file name: pyxform uses the file's stem too.
+fn id_from(stem: &str) -> String {
+    let id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() { "form".into() } else { id }
+}
+
+/// Sheets an XLSForm may have that Fieldform does not read.
+const UNSUPPORTED_SHEETS: &[&str] = &["external_choices", "entities", "osm"];
+
+/// Imports a workbook already read; `fallback_id` names the form when its
+/// settings do not.
+pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, ImportErrors> {
+    let mut diag = Diagnostics::default();
+    let empty = Sheet::default();
+    let sheet = |name: &str| book.sheet(name).unwrap_or(&empty);
+    if book.sheet(survey::SHEET).is_none() {
+        diag.error(
+            Location::file(),
+            format!(
+                "no `survey` sheet (sheets found: {})",
+                book.sheet_names().join(", ")
+            ),
+        );
+    }
+    for s in &book.sheets {
+        let lower = s.name.trim().to_lowercase();
+        if UNSUPPORTED_SHEETS.contains(&lower.as_str()) && !s.rows.is_empty() {
+            diag.warn(
+                Location::sheet(&s.name),
+                "this sheet is not supported; ignored",
+            );
+        }
+    }
+    let survey_table = Table::new(sheet(survey::SHEET));
+    let choices_table = Table::new(sheet(choices::SHEET));
+    let settings_table = Table::new(sheet(settings::SHEET));
+
+    let raw = settings::read(&settings_table, &mut diag);
+    let langs = languages(
+        &[&survey_table, &choices_table, &settings_table],
+        raw.default_language.as_deref(),
+    );
+    let lists = choices::read(
+        &choices_table,
+        &langs,
+        raw.allow_choice_duplicates,
+        &mut diag,
+    );
+    let survey = if book.sheet(survey::SHEET).is_some() {
+        survey::read(&survey_table, &langs, &lists.lists, &mut diag)
+    } else {
+        survey::Survey::default()
+    };
+
+    let mut cells = survey.expressions;
+    if let (Some(column), Some(text)) = (&raw.instance_name_column, &raw.settings.instance_name) {
+        cells.push(expressions::ExprCell::new(
+            Location::cell(settings::SHEET, raw.row, column),
+            text,
+            expressions::CellKind::Expression,
+        ));
+    }
+    expressions::check(&cells, &survey.names, &survey.ambiguous, &mut diag);
+
+    let id = raw.form_id.clone().unwrap_or_else(|| id_from(fallback_id));
+    let version = raw.version.clone().unwrap_or_else(|| {
+        diag.warn(
+            Location::sheet(settings::SHEET),
+            format!("no `version`; using `{DEFAULT_VERSION}`"),
+        );
+        DEFAULT_VERSION.to_owned()
+    });
+    let mut title = raw.title(&langs);
+    if title.is_empty() {
+        title.0.insert(langs.default.clone(), id.clone());
+    }
+    if !diag.errors.is_empty() {
+        return Err(ImportErrors {
+            errors: diag.errors,
+            warnings: diag.warnings,
+        });
+    }
+    Ok(Imported {
+        form: Form {
+            format: FORMAT_VERSION,
+            id,
+            version,
+            title,
+            languages: langs.list,
+            default_language: langs.default,
+            settings: raw.settings,
+            choices: lists.lists,
+            items: survey.items,
+        },
+        warnings: diag.warnings,
+    })
+}
+
+/// Every language named in a translatable column header, in order of
+/// appearance, and the default one.
+fn languages(tables: &[&Table<'_>], setting: Option<&str>) -> Languages {
+    let mut langs = Languages::default();
+    let mut unsuffixed_text = false;
+    for table in tables {
+        for c in &table.columns {
+            if !TRANSLATABLE.contains(&c.key.as_str()) || is_media(&c.key) {
+                continue;
+            }
+            match &c.lang {
+                Some(lang) => {
+                    langs.code_for(lang);
+                }
+                // A plain `form_title` is not translated text (pyxform keeps
+                // it out of the languages too).
+                None if c.key != "form_title" => unsuffixed_text |= table.has_content(c),
+                None => {}
+            }
+        }
+    }
+    langs.settle(setting, unsuffixed_text);
+    langs
+}
+
+#[cfg(test)]
+mod tests;

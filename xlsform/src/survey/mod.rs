@@ -1,0 +1,384 @@
+//! The `survey` sheet: rows become questions, nested in groups and repeats.
+
+mod cells;
+mod names;
+mod parameters;
+
+use std::collections::{BTreeMap, HashMap};
+
+use fieldform_engine::model::{Group, Item, Question, QuestionType, Repeat, Text};
+
+use crate::columns::{Column, Table, is_media};
+use crate::errors::{Diagnostics, Location, did_you_mean};
+use crate::expressions::{CellKind, ExprCell};
+use crate::languages::Languages;
+use crate::types::{RowType, parse_type};
+use cells::Cells;
+use names::{Names, unique_name};
+use parameters::parse_parameters;
+
+pub const SHEET: &str = "survey";
+
+/// Every column this importer reads on the survey sheet.
+const KNOWN: &[&str] = &[
+    "type",
+    "name",
+    "label",
+    "hint",
+    "guidance_hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "calculation",
+    "default",
+    "read_only",
+    "appearance",
+    "parameters",
+    "choice_filter",
+    "repeat_count",
+    "trigger",
+    // Fieldform's own columns for `Repeat::min_instances`/`max_instances`.
+    "min_instances",
+    "max_instances",
+];
+
+/// The survey as items, plus what the later checks need.
+#[derive(Debug, Default)]
+pub struct Survey {
+    pub items: Vec<Item>,
+    /// Every field, group and repeat name, with the row it is on.
+    pub names: HashMap<String, usize>,
+    /// Expression cells, checked once every name is known.
+    pub expressions: Vec<ExprCell>,
+    /// Names written more than once (renamed apart): the rows using them.
+    pub ambiguous: HashMap<String, Vec<usize>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Group,
+    Repeat,
+}
+
+impl Block {
+    fn word(self) -> &'static str {
+        match self {
+            Block::Group => "group",
+            Block::Repeat => "repeat",
+        }
+    }
+}
+
+/// A `begin group`/`begin repeat` not yet closed.
+struct Open {
+    block: Block,
+    row: usize,
+    item: Item,
+    items: Vec<Item>,
+}
+
+/// The first select question of each choice list, for expression repairs.
+fn selects_by_list(
+    table: &Table<'_>,
+    type_col: &Column,
+    name_col: Option<&Column>,
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for row in table.rows {
+        if let Ok(RowType::Question {
+            list: Some(list), ..
+        }) = parse_type(row.cell(type_col.index))
+        {
+            let name = name_col.map_or("", |c| row.cell(c.index));
+            if !name.is_empty() {
+                out.entry(list).or_insert_with(|| name.to_owned());
+            }
+        }
+    }
+    out
+}
+
+pub fn read(
+    table: &Table<'_>,
+    langs: &Languages,
+    lists: &BTreeMap<String, Vec<fieldform_engine::model::Choice>>,
+    diag: &mut Diagnostics,
+) -> Survey {
+    let mut survey = Survey::default();
+    warn_about_columns(table, diag);
+    let Some(type_col) = table.column("type") else {
+        diag.error(Location::sheet(SHEET), "no `type` column");
+        return survey;
+    };
+    let name_col = table.column("name");
+    if name_col.is_none() {
+        diag.error(Location::sheet(SHEET), "no `name` column");
+    }
+    let selects = selects_by_list(table, type_col, name_col);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Vec<Item> = Vec::new();
+    let mut exprs = Vec::new();
+    let mut names = Names {
+        written: table
+            .rows
+            .iter()
+            .filter_map(|r| name_col.map(|c| r.cell(c.index).to_owned()))
+            .collect(),
+        ..Names::default()
+    };
+    for row in table.rows {
+        let ty = row.cell(type_col.index);
+        let written = name_col.map_or("", |c| row.cell(c.index));
+        let type_loc = Location::cell(SHEET, row.number, &type_col.header);
+        if ty.is_empty() {
+            if !written.is_empty() {
+                diag.error(type_loc, format!("`{written}` has no type"));
+            }
+            // A row with neither type nor name is a designer's note: pyxform skips it too.
+            continue;
+        }
+        let row_type = match parse_type(ty) {
+            Ok(t) => t,
+            Err(e) => {
+                diag.error(type_loc, e.to_string());
+                continue;
+            }
+        };
+        // End rows need no name; everything else does.
+        let needs_name = !matches!(
+            row_type,
+            RowType::EndGroup | RowType::EndRepeat | RowType::Skipped { .. }
+        );
+        let name_loc = Location::cell(
+            SHEET,
+            row.number,
+            name_col.map_or("name", |c| c.header.as_str()),
+        );
+        let name = if needs_name {
+            let parent = stack.last().map(|o| (o.row, o.item.name()));
+            unique_name(&mut names, written, ty, row.number, parent, name_loc, diag)
+        } else {
+            written.to_owned()
+        };
+        let name = name.as_str();
+        let mut cells = Cells {
+            table,
+            row,
+            langs,
+            selects: &selects,
+            exprs: &mut exprs,
+            diag,
+            hidden: matches!(row_type, RowType::Hidden { .. }),
+        };
+        let item = match row_type {
+            RowType::BeginGroup | RowType::BeginRepeat => {
+                let (block, item) = if row_type == RowType::BeginGroup {
+                    (Block::Group, Item::Group(group(&mut cells, name)))
+                } else {
+                    (Block::Repeat, Item::Repeat(repeat(&mut cells, name)))
+                };
+                stack.push(Open {
+                    block,
+                    row: row.number,
+                    item,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            RowType::EndGroup | RowType::EndRepeat => {
+                let block = if row_type == RowType::EndGroup {
+                    Block::Group
+                } else {
+                    Block::Repeat
+                };
+                let word = block.word();
+                match stack.last() {
+                    Some(open) if open.block == block => {
+                        if let Some(open) = stack.pop() {
+                            close(open, stack.last_mut().map_or(&mut root, |o| &mut o.items));
+                        }
+                    }
+                    Some(open) => diag.error(
+                        Location::row(SHEET, row.number),
+                        format!(
+                            "`end {word}` without a matching `begin {word}` (the `begin {}` on row {} is still open)",
+                            open.block.word(),
+                            open.row
+                        ),
+                    ),
+                    None => diag.error(
+                        Location::row(SHEET, row.number),
+                        format!("`end {word}` without a matching `begin {word}`"),
+                    ),
+                }
+                continue;
+            }
+            RowType::Skipped { original } => {
+                diag.warn(
+                    type_loc,
+                    format!("type `{original}` is not supported; row skipped"),
+                );
+                continue;
+            }
+            RowType::Question {
+                kind,
+                list,
+                or_other,
+            } => {
+                if let Some(list) = &list
+                    && !lists.contains_key(list)
+                {
+                    cells.diag.error(
+                        type_loc.clone(),
+                        format!(
+                            "choice list `{list}` does not exist{}",
+                            did_you_mean(list, lists.keys().map(String::as_str))
+                        ),
+                    );
+                }
+                let mut q = question(&mut cells, name, kind);
+                q.choices = list;
+                q.or_other = or_other;
+                q
+            }
+            RowType::Mapped { kind, original } => {
+                cells.diag.warn(
+                    type_loc,
+                    format!(
+                        "type `{original}` is not supported; `{name}` is asked as a {} question",
+                        crate::types::type_name(kind)
+                    ),
+                );
+                question(&mut cells, name, kind)
+            }
+            RowType::Hidden { original } => {
+                if original != "hidden" {
+                    cells.diag.warn(
+                        type_loc,
+                        format!(
+                            "type `{original}` is not supported; `{name}` is kept as an empty hidden field so expressions naming it still work"
+                        ),
+                    );
+                }
+                let mut q = question(&mut cells, name, QuestionType::Calculate);
+                // Nothing can be entered: a requirement or constraint could only block the form.
+                q.required = None;
+                q.constraint = None;
+                q.read_only = None;
+                q.required_message = Text::default();
+                q.constraint_message = Text::default();
+                q
+            }
+        };
+        let parent = stack.last_mut().map_or(&mut root, |o| &mut o.items);
+        parent.push(Item::Question(item));
+    }
+    // Unclosed blocks: report where each began, then close them anyway so
+    // the remaining checks still see their questions.
+    while let Some(open) = stack.pop() {
+        let word = open.block.word();
+        diag.error(
+            Location::row(SHEET, open.row),
+            format!("`begin {word}` without a matching `end {word}`"),
+        );
+        close(open, stack.last_mut().map_or(&mut root, |o| &mut o.items));
+    }
+    survey.items = root;
+    survey.expressions = exprs;
+    survey.names = names.taken;
+    survey.ambiguous = names.ambiguous;
+    survey
+}
+
+fn close(open: Open, parent: &mut Vec<Item>) {
+    let mut item = open.item;
+    match &mut item {
+        Item::Group(g) => g.items = open.items,
+        Item::Repeat(r) => r.items = open.items,
+        Item::Question(_) => {}
+    }
+    parent.push(item);
+}
+
+fn question(cells: &mut Cells<'_, '_>, name: &str, kind: QuestionType) -> Question {
+    let mut q = Question::new(name, kind);
+    q.label = cells.translated("label");
+    q.hint = cells.translated("hint");
+    q.guidance_hint = cells.translated("guidance_hint");
+    q.required = cells.condition("required");
+    q.required_message = cells.translated("required_message");
+    q.relevant = cells.expr("relevant", CellKind::Expression);
+    q.constraint = cells.expr("constraint", CellKind::Expression);
+    q.constraint_message = cells.translated("constraint_message");
+    q.calculation = cells.expr("calculation", CellKind::Expression);
+    q.default = cells.expr("default", CellKind::Default);
+    q.read_only = cells.condition("read_only");
+    q.appearance = cells.text("appearance");
+    q.trigger = cells.expr("trigger", CellKind::Expression);
+    if let Some((c, v)) = cells.get("parameters") {
+        let loc = cells.loc(c);
+        match parse_parameters(v) {
+            Ok(p) => q.parameters = p,
+            Err(e) => cells.diag.error(loc, e),
+        }
+    }
+    if kind.has_choices() {
+        q.choice_filter = cells.expr("choice_filter", CellKind::ChoiceFilter);
+    } else if let (false, Some((c, _))) = (cells.hidden, cells.get("choice_filter")) {
+        let loc = cells.loc(c);
+        cells
+            .diag
+            .warn(loc, "choice_filter on a question without choices; ignored");
+    }
+    q
+}
+
+fn group(cells: &mut Cells<'_, '_>, name: &str) -> Group {
+    if let Some((c, _)) = cells.get("repeat_count") {
+        let loc = cells.loc(c);
+        cells
+            .diag
+            .warn(loc, "repeat_count on a group (not a repeat); ignored");
+    }
+    Group {
+        name: name.to_owned(),
+        label: cells.translated("label"),
+        relevant: cells.expr("relevant", CellKind::Expression),
+        appearance: cells.text("appearance"),
+        items: Vec::new(),
+    }
+}
+
+fn repeat(cells: &mut Cells<'_, '_>, name: &str) -> Repeat {
+    Repeat {
+        name: name.to_owned(),
+        label: cells.translated("label"),
+        relevant: cells.expr("relevant", CellKind::Expression),
+        appearance: cells.text("appearance"),
+        repeat_count: cells.expr("repeat_count", CellKind::Expression),
+        min_instances: cells.count("min_instances"),
+        max_instances: cells.count("max_instances"),
+        items: Vec::new(),
+    }
+}
+
+/// One warning per column that holds something this importer ignores.
+fn warn_about_columns(table: &Table<'_>, diag: &mut Diagnostics) {
+    for c in &table.columns {
+        if KNOWN.contains(&c.key.as_str()) || !table.has_content(c) {
+            continue;
+        }
+        let message = if is_media(&c.key) {
+            "images, audio and video are not supported yet; ignored".to_owned()
+        } else if matches!(c.key.as_str(), "bind" | "body" | "instance") {
+            format!("`{}` columns are not supported; ignored", c.key)
+        } else {
+            let hint = fieldform_engine::expr::suggest(&c.key, KNOWN.iter().copied())
+                .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
+            format!("unknown column `{}`; ignored{hint}", c.header)
+        };
+        diag.warn(Location::column(SHEET, &c.header), message);
+    }
+}
