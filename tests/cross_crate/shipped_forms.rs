@@ -132,3 +132,43 @@ async fn fetch(url: &str) -> String {
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     body.to_owned()
 }
+
+/// Each shipped form also ships as the XLSForm workbook that the exporter
+/// makes of it (regenerate with `fieldform form export-xlsform
+/// forms/<id>.form.json`), and that workbook imports back to the same form.
+#[test]
+fn every_shipped_form_has_its_exported_xlsform() {
+    for path in shipped_form_files() {
+        let form =
+            Form::from_json(&std::fs::read_to_string(&path).expect("readable")).expect("loads");
+        let workbook = forms_dir().join(format!("{}.xlsx", form.id));
+        let shipped = std::fs::read(&workbook).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; export it from {}",
+                workbook.display(),
+                path.display()
+            )
+        });
+        let exported = fieldform_xlsform::export_xlsx(&form).expect("exports");
+        assert!(
+            shipped == exported,
+            "{} is not the export of {}: regenerate it with `fieldform form export-xlsform`",
+            workbook.display(),
+            path.display()
+        );
+        let imported = fieldform_xlsform::import_path(&workbook)
+            .unwrap_or_else(|e| panic!("{}: {e}", workbook.display()));
+        assert_eq!(
+            imported.form,
+            form,
+            "{} does not import back to the same form",
+            workbook.display()
+        );
+        assert!(
+            imported.warnings.is_empty(),
+            "{}: {:?}",
+            workbook.display(),
+            imported.warnings
+        );
+    }
+}

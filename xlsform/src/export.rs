@@ -28,7 +28,7 @@
 use std::collections::BTreeSet;
 
 use fieldform_engine::model::{Condition, Form, Item, Language, Question, Text};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::types::type_name;
 
@@ -314,6 +314,10 @@ pub fn export_xlsx(form: &Form) -> Result<Vec<u8>, ExportError> {
 
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
+    // A fixed creation time: the same form exports to the same bytes, so the
+    // shipped workbooks in forms/ only change in a diff when the form does.
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
     for (name, data) in [
         ("survey", survey),
         ("choices", choices(form)),
