@@ -1,10 +1,11 @@
-//! Accounts: password hashing (argon2id) and the first admin.
+//! Accounts: password hashing (argon2id), the first admin, new users.
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use rand::Rng;
 use rand::distributions::Alphanumeric;
-use sqlx::SqlitePool;
+
+use crate::store::{Role, Store, StoreError, User};
 
 /// One-time credentials of an account created by the server itself.
 #[derive(Debug, Clone)]
@@ -12,6 +13,9 @@ pub struct Credentials {
     pub username: String,
     pub password: String,
 }
+
+/// Shortest accepted password (the `validator` checks on requests use it too).
+pub const MIN_PASSWORD_LEN: u64 = 10;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
@@ -31,29 +35,44 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Creates the `admin` account on first start, with a random password that
-/// is returned once and stored only as a hash. `None` if an admin exists.
-pub async fn ensure_admin(pool: &SqlitePool) -> anyhow::Result<Option<Credentials>> {
-    let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-        .fetch_one(pool)
-        .await?;
-    if admins > 0 {
-        return Ok(None);
-    }
-    let password: String = rand::thread_rng()
+/// A random password for accounts created without one.
+pub fn random_password() -> String {
+    rand::thread_rng()
         .sample_iter(&Alphanumeric)
         .take(20)
         .map(char::from)
-        .collect();
+        .collect()
+}
+
+/// Creates the `admin` account on first start, with a random password that
+/// is returned once and stored only as a hash. `None` if an admin exists.
+pub async fn ensure_admin(store: &dyn Store) -> anyhow::Result<Option<Credentials>> {
+    if store.count_admins().await? > 0 {
+        return Ok(None);
+    }
+    let password = random_password();
     let hash = hash_password(&password)?;
-    sqlx::query("INSERT INTO users (username, role, password_hash) VALUES ('admin', 'admin', ?)")
-        .bind(hash)
-        .execute(pool)
-        .await?;
-    Ok(Some(Credentials {
-        username: "admin".into(),
-        password,
-    }))
+    match store.create_user("admin", Role::Admin, &hash).await {
+        Ok(_) => Ok(Some(Credentials {
+            username: "admin".into(),
+            password,
+        })),
+        // Another server sharing the database created it first.
+        Err(StoreError::UsernameTaken(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates an account; hashing runs off the async workers (argon2 is slow on purpose).
+pub async fn create_user(
+    store: &dyn Store,
+    username: &str,
+    role: Role,
+    password: &str,
+) -> anyhow::Result<Result<User, StoreError>> {
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+    Ok(store.create_user(username, role, &hash).await)
 }
 
 #[cfg(test)]
@@ -73,15 +92,20 @@ mod tests {
     async fn first_admin_is_created_once() {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let pool = crate::db::open(&url).await.expect("open");
-        let creds = ensure_admin(&pool).await.expect("first").expect("created");
+        let store = crate::store::open(&url).await.expect("open");
+        let creds = ensure_admin(store.as_ref())
+            .await
+            .expect("first")
+            .expect("created");
         assert_eq!(creds.password.len(), 20);
-        assert!(ensure_admin(&pool).await.expect("second").is_none());
-        let hash: String =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'admin'")
-                .fetch_one(&pool)
+        assert!(
+            ensure_admin(store.as_ref())
                 .await
-                .expect("row");
-        assert!(verify_password(&creds.password, &hash));
+                .expect("second")
+                .is_none()
+        );
+        let admin = store.find_user("admin").await.expect("query").expect("row");
+        assert!(verify_password(&creds.password, &admin.password_hash));
+        assert_eq!(admin.user.role, Role::Admin);
     }
 }

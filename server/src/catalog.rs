@@ -1,10 +1,15 @@
-//! The form catalog: publishing form versions and listing them.
+//! The form catalog: checking and publishing form versions, and listing
+//! what each principal may see.
 
 use std::path::Path;
 
 use fieldform_engine::model::{Form, Language, Text};
 use serde::Serialize;
-use sqlx::{Row, SqlitePool};
+
+use crate::auth::{Principal, sha256_hex};
+use crate::store::{FormRecord, FormRow, Store, StoreError};
+
+pub use crate::store::Published;
 
 /// One published form version, as the catalog lists it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -15,6 +20,8 @@ pub struct CatalogEntry {
     pub languages: Vec<Language>,
     pub default_language: String,
     pub open: bool,
+    /// The definition's ETag: a device re-downloads a version only when it changes.
+    pub etag: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,66 +31,74 @@ pub enum PublishError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: {source}")]
+    #[error("{source}")]
     Invalid {
-        path: String,
         source: fieldform_engine::model::FormError,
     },
-    #[error(
-        "form `{id}` version `{version}` is already published with different content; \
-         published versions never change: give the new one another version"
-    )]
-    VersionChanged { id: String, version: String },
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    /// The form parses but cannot be compiled (bad expression, unknown
+    /// reference, ...): every error is listed.
+    #[error("form `{id}` version `{version}` has {} error(s): {}", errors.len(), errors.join("; "))]
+    Compile {
+        id: String,
+        version: String,
+        errors: Vec<String>,
+    },
+    #[error("{0}")]
+    Store(#[from] StoreError),
 }
 
-/// What publishing did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Published {
-    New,
-    AlreadyPublished,
+/// The formats a form can be uploaded in.
+///
+/// Seam for the XLSForm importer: when its crate lands, add
+/// `XlsForm(Vec<u8>)` here and convert it to a [`Form`] in [`parse_upload`];
+/// everything after (compile check, immutability, audit) stays the same.
+#[derive(Debug)]
+pub enum Upload<'a> {
+    /// A native form file (`*.form.json`).
+    FormJson(&'a str),
 }
 
-/// Publishes `form` unless this exact version is already there.
-pub async fn publish(pool: &SqlitePool, form: &Form) -> Result<Published, PublishError> {
-    let definition = form.to_json();
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT definition FROM form_versions WHERE form_id = ? AND version = ?",
-    )
-    .bind(&form.id)
-    .bind(&form.version)
-    .fetch_optional(pool)
-    .await?;
-    match existing {
-        Some(stored) if stored == definition => Ok(Published::AlreadyPublished),
-        Some(_) => Err(PublishError::VersionChanged {
-            id: form.id.clone(),
-            version: form.version.clone(),
-        }),
-        None => {
-            sqlx::query(
-                "INSERT INTO form_versions \
-                 (form_id, version, title, languages, default_language, definition) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&form.id)
-            .bind(&form.version)
-            .bind(serde_json::to_string(&form.title).unwrap_or_default())
-            .bind(serde_json::to_string(&form.languages).unwrap_or_default())
-            .bind(&form.default_language)
-            .bind(definition)
-            .execute(pool)
-            .await?;
-            Ok(Published::New)
+/// Reads an uploaded form; does not check it beyond its envelope.
+pub fn parse_upload(upload: Upload<'_>) -> Result<Form, PublishError> {
+    match upload {
+        Upload::FormJson(text) => {
+            Form::from_json(text).map_err(|source| PublishError::Invalid { source })
         }
     }
+}
+
+/// Refuses forms the engine cannot run, with every compile error.
+pub fn check(form: &Form) -> Result<(), PublishError> {
+    fieldform_engine::compile::compile(form)
+        .map(|_| ())
+        .map_err(|errors| PublishError::Compile {
+            id: form.id.clone(),
+            version: form.version.clone(),
+            errors: errors.iter().map(ToString::to_string).collect(),
+        })
+}
+
+/// Checks `form` and publishes it unless this exact version is already there.
+pub async fn publish(store: &dyn Store, form: &Form) -> Result<Published, PublishError> {
+    check(form)?;
+    // Stored in canonical form, so the same form published twice compares equal.
+    let definition = form.to_json();
+    let record = FormRecord {
+        form_id: form.id.clone(),
+        version: form.version.clone(),
+        title: serde_json::to_string(&form.title).unwrap_or_default(),
+        languages: serde_json::to_string(&form.languages).unwrap_or_default(),
+        default_language: form.default_language.clone(),
+        etag: format!("\"{}\"", sha256_hex(&definition)),
+        definition,
+    };
+    Ok(store.publish_form(&record).await?)
 }
 
 /// Publishes every `*.form.json` in `dir` (sorted by name). Returns one
 /// result per file so that one bad file does not hide the others.
 pub async fn publish_dir(
-    pool: &SqlitePool,
+    store: &dyn Store,
     dir: &Path,
 ) -> Vec<(String, Result<Published, PublishError>)> {
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
@@ -100,54 +115,51 @@ pub async fn publish_dir(
     let mut results = Vec::with_capacity(paths.len());
     for path in paths {
         let shown = path.display().to_string();
-        let result = match std::fs::read_to_string(&path) {
-            Err(source) => Err(PublishError::Read {
-                path: shown.clone(),
-                source,
-            }),
-            Ok(text) => match Form::from_json(&text) {
-                Err(source) => Err(PublishError::Invalid {
-                    path: shown.clone(),
-                    source,
-                }),
-                Ok(form) => publish(pool, &form).await,
-            },
-        };
+        let result = publish_file(store, &path).await;
         results.push((shown, result));
     }
     results
 }
 
-/// Every published version, newest publication last.
-pub async fn list(pool: &SqlitePool) -> Result<Vec<CatalogEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT form_id, version, title, languages, default_language, is_open FROM form_versions \
-         ORDER BY form_id, published_at",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| CatalogEntry {
-            id: row.get("form_id"),
-            version: row.get("version"),
-            title: serde_json::from_str(row.get("title")).unwrap_or_default(),
-            languages: serde_json::from_str(row.get("languages")).unwrap_or_default(),
-            default_language: row.get("default_language"),
-            open: row.get::<i64, _>("is_open") != 0,
-        })
-        .collect())
+/// Reads, checks and publishes one form file.
+pub async fn publish_file(store: &dyn Store, path: &Path) -> Result<Published, PublishError> {
+    let text = std::fs::read_to_string(path).map_err(|source| PublishError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let form = parse_upload(Upload::FormJson(&text))?;
+    publish(store, &form).await
 }
 
-/// The published definition of one form version, as stored.
-pub async fn definition(
-    pool: &SqlitePool,
-    id: &str,
-    version: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT definition FROM form_versions WHERE form_id = ? AND version = ?")
-        .bind(id)
-        .bind(version)
-        .fetch_optional(pool)
-        .await
+/// The versions `who` may see: closed versions only for coordinators and
+/// admins; devices only the forms they are scoped to; anonymous callers
+/// (a device before provisioning, the app's first screen) the open forms.
+pub async fn list(
+    store: &dyn Store,
+    who: Option<&Principal>,
+) -> Result<Vec<CatalogEntry>, StoreError> {
+    let rows = store.list_forms().await?;
+    rows.into_iter()
+        .filter(|row| match who {
+            None => row.open,
+            Some(p) if p.is_coordinator() => true,
+            Some(p) => row.open && p.may_use_form(&row.form_id),
+        })
+        .map(entry)
+        .collect()
+}
+
+fn entry(row: FormRow) -> Result<CatalogEntry, StoreError> {
+    let corrupt = |what: &str, e: serde_json::Error| {
+        StoreError::Corrupt(format!("form `{}` {what}: {e}", row.form_id))
+    };
+    Ok(CatalogEntry {
+        title: serde_json::from_str(&row.title).map_err(|e| corrupt("title", e))?,
+        languages: serde_json::from_str(&row.languages).map_err(|e| corrupt("languages", e))?,
+        id: row.form_id,
+        version: row.version,
+        default_language: row.default_language,
+        open: row.open,
+        etag: row.etag,
+    })
 }

@@ -2,12 +2,15 @@
 //! the release build of the app, over one SQLite (or PostgreSQL) database.
 
 pub mod accounts;
+pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod db;
+pub mod environment;
 pub mod error;
 pub mod http;
 mod server;
+pub mod store;
+pub mod submissions;
 
-pub use server::{RunningServer, start};
+pub use server::{RunningServer, start, start_with};

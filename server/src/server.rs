@@ -7,8 +7,8 @@ use tokio::task::JoinHandle;
 
 use crate::accounts::{self, Credentials};
 use crate::catalog::{self, Published};
-use crate::config::Config;
-use crate::{db, http};
+use crate::config::{Config, Options};
+use crate::{http, store};
 
 /// A server listening on `addr`; dropping it does not stop it, `shutdown` does.
 pub struct RunningServer {
@@ -41,19 +41,28 @@ impl RunningServer {
     }
 }
 
+/// [`start_with`] the default [`Options`].
+pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    start_with(config, Options::default()).await
+}
+
 /// Opens the database, publishes the forms directory, creates the first
 /// admin if there is none, and starts listening.
-pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+pub async fn start_with(config: Config, options: Options) -> anyhow::Result<RunningServer> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         anyhow::anyhow!(
             "cannot create the data directory {}: {e}",
             config.data_dir.display()
         )
     })?;
-    let pool = db::open(&config.database_url()).await?;
+    let url = config.database_url();
+    let store = store::open(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e:#}", store::redact(&url)))?;
+    tracing::info!(backend = store.backend(), "database ready");
 
     if let Some(dir) = &config.forms_dir {
-        for (path, result) in catalog::publish_dir(&pool, dir).await {
+        for (path, result) in catalog::publish_dir(store.as_ref(), dir).await {
             match result {
                 Ok(Published::New) => tracing::info!(%path, "published"),
                 Ok(Published::AlreadyPublished) => tracing::debug!(%path, "already published"),
@@ -61,13 +70,15 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
             }
         }
     }
-    let new_admin = accounts::ensure_admin(&pool).await?;
+    let new_admin = accounts::ensure_admin(store.as_ref()).await?;
 
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = http::router(http::AppState { db: pool }, &config);
+    let app = http::router(http::AppState::new(store, options), &config)
+        // The rate limit keys anonymous callers by address.
+        .into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -64,7 +64,9 @@ pub fn bench() -> anyhow::Result<()> {
         large.0 / large.1,
     )?;
     browser(&mut md)?;
-    std::fs::write(crate::root().join("BENCHMARKS.md"), md)?;
+    let path = crate::root().join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, md + &other_sections(&old))?;
     eprintln!("xtask: wrote BENCHMARKS.md");
     Ok(())
 }
@@ -167,4 +169,35 @@ fn browser(md: &mut String) -> anyhow::Result<()> {
         1.2e9 / large.0,
     )?;
     Ok(())
+}
+
+/// The `## ` sections of `old` that this command does not write (the server
+/// ingest figures come from `cargo xtask bench-ingest`).
+fn other_sections(old: &str) -> String {
+    let mut kept = String::new();
+    let mut keep = false;
+    for line in old.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            keep = !heading.starts_with("Engine");
+            if keep {
+                kept.push('\n');
+            }
+        }
+        if keep {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::other_sections;
+
+    #[test]
+    fn keeps_only_the_sections_it_does_not_write() {
+        let old = "# Benchmarks\nintro\n\n## Engine (x)\nold\n\n## Server ingest\nfigures\n\n## Engine in Chromium\nold\n";
+        assert_eq!(other_sections(old), "\n## Server ingest\nfigures\n\n");
+    }
 }

@@ -5,7 +5,9 @@
 
 mod app;
 mod bench;
+mod bench_ingest;
 mod install;
+mod postgres;
 mod run;
 mod serve;
 mod test;
@@ -18,6 +20,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   serve [--addr ADDR]   install what is missing, build the app, run the server (default 127.0.0.1:8080)
   test                  run every test: fmt, clippy, native, wasm (headless Chromium), end-to-end
+  test-server [ARGS]    the server's tests only, on SQLite and a throwaway PostgreSQL
+  bench-ingest [--release]  submissions/s of the server, SQLite and PostgreSQL (batch 50)
   bench                 run the engine benchmarks and write BENCHMARKS.md
   build-app             build the app's release bundle into dist/
   install               install the tools the build and the tests need";
@@ -27,6 +31,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::serve(&args[1..]),
         Some("test") => test::test_all(),
+        Some("test-server") => postgres::test_server(&args[1..]),
+        Some("bench-ingest") => bench_ingest::bench_ingest(&args[1..]),
         Some("bench") => bench::bench(),
         Some("build-app") => install::build_tools().and_then(|tools| app::build(&tools, true)),
         Some("install") => install::build_tools().and_then(|_| install::browser().map(|_| ())),

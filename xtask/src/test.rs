@@ -46,10 +46,22 @@ pub fn test_all() -> anyhow::Result<()> {
             ],
         ),
     ));
-    steps.push(run_step(
-        "native tests",
-        cmd("cargo", &["test", "--workspace"]),
-    ));
+    // The server's tests run on SQLite and on a throwaway PostgreSQL; if
+    // it cannot start, the PostgreSQL tests fail with a clear message.
+    let postgres = crate::postgres::Cluster::start();
+    let mut native = cmd("cargo", &["test", "--workspace"]);
+    match &postgres {
+        Ok(cluster) => {
+            native.env("FIELDFORM_TEST_DATABASE_URL", &cluster.url);
+        }
+        Err(error) => steps.push(failed_step(
+            "PostgreSQL test cluster",
+            anyhow::anyhow!("{error:#}"),
+        )),
+    }
+    steps.push(run_step("native tests", native));
+    // Stops and deletes the cluster.
+    drop(postgres);
 
     match prerequisites {
         Err(error) => steps.push(failed_step("prerequisites", error)),

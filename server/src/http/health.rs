@@ -13,6 +13,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    state.store.ping().await?;
     Ok(Json(json!({ "status": "ok" })))
 }

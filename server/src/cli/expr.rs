@@ -1,0 +1,104 @@
+//! `fieldform expr`: evaluate one expression, so designers can try their
+//! logic against a form and a saved response without filling it in.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use fieldform_engine::compile::compile;
+use fieldform_engine::model::Form;
+use fieldform_engine::response::Response;
+use fieldform_engine::state::{FormState, ProbeError, evaluate_alone, type_name};
+
+use crate::environment::SystemEnvironment;
+
+#[derive(Debug, clap::Args)]
+pub struct ExprArgs {
+    /// The expression, e.g. `if(${age} >= 18, 'adult', 'minor')`.
+    pub expression: String,
+    /// A form file (`*.form.json`) whose fields the expression may reference.
+    #[arg(long)]
+    pub form: Option<PathBuf>,
+    /// A saved response (JSON) whose answers the fields take.
+    #[arg(long, requires = "form")]
+    pub response: Option<PathBuf>,
+    /// Evaluate as if at this node, e.g. `hh_member[2]/age` (`.` is its value).
+    #[arg(long, requires = "form")]
+    pub at: Option<String>,
+}
+
+pub fn run(args: ExprArgs) -> anyhow::Result<()> {
+    let env = SystemEnvironment::default();
+    let result = match &args.form {
+        None => evaluate_alone(&args.expression, &env),
+        Some(path) => {
+            let state = load_state(path, args.response.as_ref(), &env)?;
+            state.evaluate_expression(&args.expression, args.at.as_deref(), &env)
+        }
+    };
+    match result {
+        Ok(value) => {
+            println!("{} ({})", value.as_string(), type_name(&value));
+            Ok(())
+        }
+        Err(error) => Err(anyhow::anyhow!("{}", explain(&args.expression, &error))),
+    }
+}
+
+fn load_state(
+    form_path: &PathBuf,
+    response_path: Option<&PathBuf>,
+    env: &SystemEnvironment,
+) -> anyhow::Result<FormState> {
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+    };
+    let form = Form::from_json(&read(form_path)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", form_path.display()))?;
+    let compiled = compile(&form).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        anyhow::anyhow!(
+            "{}: the form has errors:\n{}",
+            form_path.display(),
+            list.join("\n")
+        )
+    })?;
+    let compiled = Arc::new(compiled);
+    match response_path {
+        None => Ok(FormState::new(compiled, env)),
+        Some(path) => {
+            let response = Response::from_json(&read(path)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            FormState::from_response(compiled, &response, env)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+    }
+}
+
+/// The error, and for errors inside the expression a caret under the spot.
+fn explain(expression: &str, error: &ProbeError) -> String {
+    let position = match error {
+        ProbeError::Parse(e) => Some(e.position()),
+        ProbeError::UnknownReference { position, .. } | ProbeError::NoForm { position, .. } => {
+            Some(*position)
+        }
+        ProbeError::At(_) => None,
+    };
+    match position {
+        Some(p) => format!("{error}\n  {expression}\n  {}^", " ".repeat(p)),
+        None => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_error() {
+        let error = evaluate_alone("1 + ${x}", &SystemEnvironment::default()).expect_err("no form");
+        assert_eq!(
+            explain("1 + ${x}", &error),
+            "${x} at position 4: no form to look it up in (give one with --form)\n  1 + ${x}\n      ^"
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! `fieldform form publish FILE`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::catalog::{self, Published};
+use crate::store::{AuditEntry, now_ms};
+
+#[derive(Debug, Subcommand)]
+pub enum FormCommand {
+    /// Import an XLSForm (.xlsx, .xls, .ods, .csv) and write its form file.
+    Import {
+        file: PathBuf,
+        /// Where to write: a file, or a directory for `<form id>.form.json`
+        /// (default: beside the workbook).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Write a form file back out as an XLSForm workbook (.xlsx).
+    #[command(name = "export-xlsform")]
+    ExportXlsform {
+        file: PathBuf,
+        /// Where to write: a file, or a directory for `<form id>.xlsx`
+        /// (default: beside the form file).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Check form files and XLSForms (syntax, references, cycles, choice
+    /// lists, languages); directories are searched for form files.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Check a form file and publish it (a published version never changes).
+    Publish {
+        file: PathBuf,
+        #[command(flatten)]
+        database: super::DatabaseArgs,
+    },
+}
+
+pub async fn run(command: FormCommand) -> anyhow::Result<()> {
+    match command {
+        FormCommand::Import { file, output } => {
+            let written = super::form_files::import(&file, output.as_deref())?;
+            println!("Wrote {}.", written.display());
+            Ok(())
+        }
+        FormCommand::ExportXlsform { file, output } => {
+            let written = super::form_files::export_xlsform(&file, output.as_deref())?;
+            println!("Wrote {}.", written.display());
+            Ok(())
+        }
+        FormCommand::Check { paths } => super::form_files::check(&paths),
+        FormCommand::Publish { file, database } => {
+            let store = database.open().await?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let form = catalog::parse_upload(catalog::Upload::FormJson(&text))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            match catalog::publish(store.as_ref(), &form)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+            {
+                Published::New => {
+                    store
+                        .audit(&AuditEntry {
+                            at: now_ms(),
+                            actor: "cli".into(),
+                            action: "form.publish".into(),
+                            target: format!("form:{}@{}", form.id, form.version),
+                            details: json!({}),
+                        })
+                        .await?;
+                    println!("Published form `{}` version `{}`.", form.id, form.version);
+                }
+                Published::AlreadyPublished => println!(
+                    "Form `{}` version `{}` is already published, unchanged.",
+                    form.id, form.version
+                ),
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Storage: one [`Store`] trait, two backends (SQLite by default,
+//! PostgreSQL when the database URL says `postgres://`).
+//!
+//! Both backends run the same SQL text (`$1`-style parameters, which
+//! SQLite accepts too) from one macro in [`sql`], against their own
+//! migrations (`migrations/sqlite`, `migrations/postgres`). The trait
+//! returns boxed futures so that the server can hold an `Arc<dyn Store>`
+//! chosen at start.
+
+mod sql;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use sql::{PostgresStore, SqliteStore};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("username `{0}` is already taken")]
+    UsernameTaken(String),
+    #[error(
+        "form `{id}` version `{version}` is already published with different content; \
+         published versions never change: give the new one another version"
+    )]
+    VersionChanged { id: String, version: String },
+    #[error("the database has data this server cannot read: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("applying the database migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// A uniqueness violation (two writers raced on the same key): the
+    /// caller retries, and the retry sees the other writer's row.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+
+    /// Worth running the whole transaction again: a lost race on a unique
+    /// key, or PostgreSQL's deadlock (40P01) and serialization (40001) failures.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                e.is_unique_violation()
+                    || matches!(e.code().as_deref(), Some("40P01") | Some("40001"))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Enumerator,
+    Coordinator,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Enumerator => "enumerator",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "admin" => Some(Role::Admin),
+            "coordinator" => Some(Role::Coordinator),
+            "enumerator" => Some(Role::Enumerator),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub created_at: i64,
+}
+
+/// A user with the password hash, for logging in.
+#[derive(Debug, Clone)]
+pub struct UserWithPassword {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceToken {
+    pub id: i64,
+    pub label: String,
+    /// Form ids this device may list, download and submit to.
+    pub forms: Vec<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDeviceToken<'a> {
+    pub token_hash: &'a str,
+    pub label: &'a str,
+    pub forms: &'a [String],
+    pub created_by: &'a str,
+}
+
+/// A form version ready to be stored (already checked by the catalog).
+#[derive(Debug, Clone)]
+pub struct FormRecord {
+    pub form_id: String,
+    pub version: String,
+    pub title: String,
+    pub languages: String,
+    pub default_language: String,
+    pub definition: String,
+    pub etag: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    New,
+    AlreadyPublished,
+}
+
+/// A catalog row, with its JSON columns still as text.
+#[derive(Debug, Clone)]
+pub struct FormRow {
+    pub form_id: String,
+    pub version: String,
+    pub title: String,
+    pub languages: String,
+    pub default_language: String,
+    pub etag: String,
+    pub open: bool,
+    pub published_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct FormDefinition {
+    pub definition: String,
+    pub etag: String,
+    pub open: bool,
+}
+
+/// One submission to store, already validated.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub instance_id: String,
+    pub form_id: String,
+    pub form_version: String,
+    /// Canonical JSON of the answers.
+    pub answers: String,
+    pub content_hash: String,
+    /// The submission declares itself a correction of the stored instance.
+    pub correction: bool,
+    pub submitted_by: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IngestOutcome {
+    /// Stored as the first revision.
+    Created { revision: i64 },
+    /// The current revision has this exact content: nothing stored.
+    Duplicate { revision: i64 },
+    /// Stored as a new revision; the previous one is now superseded.
+    Corrected { revision: i64 },
+    /// The current revision differs and this is not a correction: refused.
+    Conflict { revision: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredSubmission {
+    pub instance_id: String,
+    pub revision: i64,
+    pub form_id: String,
+    pub form_version: String,
+    pub answers: serde_json::Value,
+    pub superseded: bool,
+    pub submitted_by: String,
+    pub received_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: serde_json::Value,
+}
+
+/// Everything the server keeps. Implemented by [`SqliteStore`] and [`PostgresStore`].
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`, for logs and the health check.
+    fn backend(&self) -> &'static str;
+    fn ping(&self) -> BoxFuture<'_, StoreResult<()>>;
+
+    // Accounts and sessions.
+    fn count_admins(&self) -> BoxFuture<'_, StoreResult<i64>>;
+    fn create_user<'a>(
+        &'a self,
+        username: &'a str,
+        role: Role,
+        password_hash: &'a str,
+    ) -> BoxFuture<'a, StoreResult<User>>;
+    fn find_user<'a>(
+        &'a self,
+        username: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<UserWithPassword>>>;
+    fn list_users(&self) -> BoxFuture<'_, StoreResult<Vec<User>>>;
+    /// `None` if there is no such user.
+    fn set_role<'a>(
+        &'a self,
+        username: &'a str,
+        role: Role,
+    ) -> BoxFuture<'a, StoreResult<Option<User>>>;
+    fn create_session<'a>(
+        &'a self,
+        token_hash: &'a str,
+        user_id: i64,
+        expires_at: i64,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+    /// The user of an unexpired session.
+    fn session_user<'a>(&'a self, token_hash: &'a str) -> BoxFuture<'a, StoreResult<Option<User>>>;
+    fn delete_session<'a>(&'a self, token_hash: &'a str) -> BoxFuture<'a, StoreResult<()>>;
+
+    // Device tokens.
+    fn create_device_token<'a>(
+        &'a self,
+        token: NewDeviceToken<'a>,
+    ) -> BoxFuture<'a, StoreResult<DeviceToken>>;
+    /// The token with this hash, revoked or not.
+    fn device_token<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<DeviceToken>>>;
+    fn list_device_tokens(&self) -> BoxFuture<'_, StoreResult<Vec<DeviceToken>>>;
+    /// `None` if there is no such token; revoking twice keeps the first time.
+    fn revoke_device_token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<DeviceToken>>>;
+
+    // Form catalog.
+    fn publish_form<'a>(&'a self, form: &'a FormRecord) -> BoxFuture<'a, StoreResult<Published>>;
+    /// Every version, ordered by form id then publication.
+    fn list_forms(&self) -> BoxFuture<'_, StoreResult<Vec<FormRow>>>;
+    fn form_definition<'a>(
+        &'a self,
+        form_id: &'a str,
+        version: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<FormDefinition>>>;
+    /// `None` if the version is not published, else whether it is open.
+    fn form_open<'a>(
+        &'a self,
+        form_id: &'a str,
+        version: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<bool>>>;
+    /// Opens or closes one version, or every version of the form; returns
+    /// how many versions exist (0: unknown form).
+    fn set_form_open<'a>(
+        &'a self,
+        form_id: &'a str,
+        version: Option<&'a str>,
+        open: bool,
+    ) -> BoxFuture<'a, StoreResult<u64>>;
+
+    // Submissions.
+    /// Stores a batch in one transaction: every outcome holds only once
+    /// this returns `Ok`, i.e. after the commit.
+    fn ingest<'a>(
+        &'a self,
+        batch: &'a [NewSubmission],
+    ) -> BoxFuture<'a, StoreResult<Vec<IngestOutcome>>>;
+    /// Every revision of the form's submissions, oldest first.
+    fn list_submissions<'a>(
+        &'a self,
+        form_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Vec<StoredSubmission>>>;
+
+    // Audit log.
+    fn audit<'a>(&'a self, entry: &'a AuditEntry) -> BoxFuture<'a, StoreResult<()>>;
+    /// The latest `limit` entries, newest first.
+    fn list_audit(&self, limit: i64) -> BoxFuture<'_, StoreResult<Vec<AuditEntry>>>;
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+/// Opens the database at `url` (`sqlite://...` or `postgres://...`) and
+/// applies its migrations.
+pub async fn open(url: &str) -> anyhow::Result<SharedStore> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::open(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else {
+        anyhow::bail!(
+            "unsupported database URL `{}`: use sqlite://PATH or postgres://...",
+            redact(url)
+        )
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Milliseconds since the Unix epoch: the time unit of every stored time.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

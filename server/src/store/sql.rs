@@ -1,0 +1,650 @@
+//! The two SQL backends. Their queries are the same text (both databases
+//! accept `$1` parameters, `RETURNING`, partial unique indexes and
+//! `TRUE`/`FALSE`), so one macro writes both implementations and the
+//! compiler checks each against its own driver's types.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Row, SqlitePool};
+
+use super::{
+    AuditEntry, BoxFuture, DeviceToken, FormDefinition, FormRecord, FormRow, IngestOutcome,
+    NewDeviceToken, NewSubmission, Published, Role, Store, StoreError, StoreResult,
+    StoredSubmission, User, UserWithPassword, now_ms,
+};
+
+/// SQLite in WAL mode with `synchronous = FULL`: a commit is on disk
+/// before we acknowledge it, which is what "a submission is never lost
+/// once acknowledged" needs.
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+fn role_of(text: &str) -> StoreResult<Role> {
+    Role::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown role `{text}`")))
+}
+
+fn forms_of(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("device token forms `{text}`: {e}")))
+}
+
+fn json_of(text: &str) -> StoreResult<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("stored JSON: {e}")))
+}
+
+/// How many times a write is retried after losing a race (a unique key, a
+/// deadlock); PostgreSQL only: SQLite writers are serialised by `BEGIN IMMEDIATE`.
+const RACE_RETRIES: usize = 3;
+
+macro_rules! sql_store {
+    ($store:ident, $row:ty, $backend:literal, $begin:literal) => {
+        impl $store {
+            fn user(row: &$row) -> StoreResult<User> {
+                Ok(User {
+                    id: row.try_get("id")?,
+                    username: row.try_get("username")?,
+                    role: role_of(row.try_get::<&str, _>("role")?)?,
+                    created_at: row.try_get("created_at")?,
+                })
+            }
+
+            fn device(row: &$row) -> StoreResult<DeviceToken> {
+                Ok(DeviceToken {
+                    id: row.try_get("id")?,
+                    label: row.try_get("label")?,
+                    forms: forms_of(row.try_get::<&str, _>("forms")?)?,
+                    created_by: row.try_get("created_by")?,
+                    created_at: row.try_get("created_at")?,
+                    revoked_at: row.try_get("revoked_at")?,
+                })
+            }
+
+            async fn publish_once(&self, form: &FormRecord) -> StoreResult<Published> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let existing: Option<String> = sqlx::query_scalar(
+                    "SELECT definition FROM form_versions WHERE form_id = $1 AND version = $2",
+                )
+                .bind(&form.form_id)
+                .bind(&form.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let result = match existing {
+                    Some(stored) if stored == form.definition => Published::AlreadyPublished,
+                    Some(_) => {
+                        return Err(StoreError::VersionChanged {
+                            id: form.form_id.clone(),
+                            version: form.version.clone(),
+                        });
+                    }
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO form_versions (form_id, version, title, languages, \
+                             default_language, definition, etag, is_open, published_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8)",
+                        )
+                        .bind(&form.form_id)
+                        .bind(&form.version)
+                        .bind(&form.title)
+                        .bind(&form.languages)
+                        .bind(&form.default_language)
+                        .bind(&form.definition)
+                        .bind(&form.etag)
+                        .bind(now_ms())
+                        .execute(&mut *tx)
+                        .await?;
+                        Published::New
+                    }
+                };
+                tx.commit().await?;
+                Ok(result)
+            }
+
+            async fn ingest_once(&self, batch: &[NewSubmission]) -> StoreResult<Vec<IngestOutcome>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let mut outcomes = Vec::with_capacity(batch.len());
+                let now = now_ms();
+                for item in batch {
+                    let current = sqlx::query(
+                        "SELECT revision, content_hash FROM submissions \
+                         WHERE instance_id = $1 AND NOT superseded",
+                    )
+                    .bind(&item.instance_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let current = match current {
+                        Some(row) => Some((
+                            row.try_get::<i64, _>("revision")?,
+                            row.try_get::<String, _>("content_hash")?,
+                        )),
+                        None => None,
+                    };
+                    let revision = match current {
+                        Some((revision, hash)) if hash == item.content_hash => {
+                            outcomes.push(IngestOutcome::Duplicate { revision });
+                            continue;
+                        }
+                        Some((revision, _)) if !item.correction => {
+                            outcomes.push(IngestOutcome::Conflict { revision });
+                            continue;
+                        }
+                        Some((revision, _)) => {
+                            sqlx::query(
+                                "UPDATE submissions SET superseded = TRUE \
+                                 WHERE instance_id = $1 AND revision = $2",
+                            )
+                            .bind(&item.instance_id)
+                            .bind(revision)
+                            .execute(&mut *tx)
+                            .await?;
+                            outcomes.push(IngestOutcome::Corrected {
+                                revision: revision + 1,
+                            });
+                            revision + 1
+                        }
+                        None => {
+                            outcomes.push(IngestOutcome::Created { revision: 1 });
+                            1
+                        }
+                    };
+                    sqlx::query(
+                        "INSERT INTO submissions (instance_id, revision, form_id, form_version, \
+                         answers, content_hash, superseded, submitted_by, received_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8)",
+                    )
+                    .bind(&item.instance_id)
+                    .bind(revision)
+                    .bind(&item.form_id)
+                    .bind(&item.form_version)
+                    .bind(&item.answers)
+                    .bind(&item.content_hash)
+                    .bind(&item.submitted_by)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                // The outcomes are only true once this commit is durable.
+                tx.commit().await?;
+                Ok(outcomes)
+            }
+        }
+
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            fn ping(&self) -> BoxFuture<'_, StoreResult<()>> {
+                Box::pin(async move {
+                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Ok(())
+                })
+            }
+
+            fn count_admins(&self) -> BoxFuture<'_, StoreResult<i64>> {
+                Box::pin(async move {
+                    Ok(
+                        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+                            .fetch_one(&self.pool)
+                            .await?,
+                    )
+                })
+            }
+
+            fn create_user<'a>(
+                &'a self,
+                username: &'a str,
+                role: Role,
+                password_hash: &'a str,
+            ) -> BoxFuture<'a, StoreResult<User>> {
+                Box::pin(async move {
+                    let result = sqlx::query(
+                        "INSERT INTO users (username, role, password_hash, created_at) \
+                         VALUES ($1, $2, $3, $4) RETURNING id, username, role, created_at",
+                    )
+                    .bind(username)
+                    .bind(role.as_str())
+                    .bind(password_hash)
+                    .bind(now_ms())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from);
+                    match result {
+                        Ok(row) => Self::user(&row),
+                        Err(e) if e.is_unique_violation() => {
+                            Err(StoreError::UsernameTaken(username.to_owned()))
+                        }
+                        Err(e) => Err(e),
+                    }
+                })
+            }
+
+            fn find_user<'a>(
+                &'a self,
+                username: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<UserWithPassword>>> {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "SELECT id, username, role, created_at, password_hash FROM users \
+                         WHERE username = $1",
+                    )
+                    .bind(username)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|row| {
+                        Ok(UserWithPassword {
+                            user: Self::user(&row)?,
+                            password_hash: row.try_get("password_hash")?,
+                        })
+                    })
+                    .transpose()
+                })
+            }
+
+            fn list_users(&self) -> BoxFuture<'_, StoreResult<Vec<User>>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "SELECT id, username, role, created_at FROM users ORDER BY username",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(Self::user).collect()
+                })
+            }
+
+            fn set_role<'a>(
+                &'a self,
+                username: &'a str,
+                role: Role,
+            ) -> BoxFuture<'a, StoreResult<Option<User>>> {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "UPDATE users SET role = $1 WHERE username = $2 \
+                         RETURNING id, username, role, created_at",
+                    )
+                    .bind(role.as_str())
+                    .bind(username)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(Self::user).transpose()
+                })
+            }
+
+            fn create_session<'a>(
+                &'a self,
+                token_hash: &'a str,
+                user_id: i64,
+                expires_at: i64,
+            ) -> BoxFuture<'a, StoreResult<()>> {
+                Box::pin(async move {
+                    let now = now_ms();
+                    // Expired sessions are swept here rather than by a timer.
+                    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                        .bind(now)
+                        .execute(&self.pool)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                })
+            }
+
+            fn session_user<'a>(
+                &'a self,
+                token_hash: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<User>>> {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "SELECT u.id, u.username, u.role, u.created_at FROM sessions s \
+                         JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    )
+                    .bind(token_hash)
+                    .bind(now_ms())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(Self::user).transpose()
+                })
+            }
+
+            fn delete_session<'a>(&'a self, token_hash: &'a str) -> BoxFuture<'a, StoreResult<()>> {
+                Box::pin(async move {
+                    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                })
+            }
+
+            fn create_device_token<'a>(
+                &'a self,
+                token: NewDeviceToken<'a>,
+            ) -> BoxFuture<'a, StoreResult<DeviceToken>> {
+                Box::pin(async move {
+                    let forms = serde_json::to_string(token.forms)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let row = sqlx::query(
+                        "INSERT INTO device_tokens (token_hash, label, forms, created_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         RETURNING id, label, forms, created_by, created_at, revoked_at",
+                    )
+                    .bind(token.token_hash)
+                    .bind(token.label)
+                    .bind(forms)
+                    .bind(token.created_by)
+                    .bind(now_ms())
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Self::device(&row)
+                })
+            }
+
+            fn device_token<'a>(
+                &'a self,
+                token_hash: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<DeviceToken>>> {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "SELECT id, label, forms, created_by, created_at, revoked_at \
+                         FROM device_tokens WHERE token_hash = $1",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(Self::device).transpose()
+                })
+            }
+
+            fn list_device_tokens(&self) -> BoxFuture<'_, StoreResult<Vec<DeviceToken>>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "SELECT id, label, forms, created_by, created_at, revoked_at \
+                         FROM device_tokens ORDER BY id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(Self::device).collect()
+                })
+            }
+
+            fn revoke_device_token(
+                &self,
+                id: i64,
+            ) -> BoxFuture<'_, StoreResult<Option<DeviceToken>>> {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "UPDATE device_tokens SET revoked_at = COALESCE(revoked_at, $1) \
+                         WHERE id = $2 \
+                         RETURNING id, label, forms, created_by, created_at, revoked_at",
+                    )
+                    .bind(now_ms())
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(Self::device).transpose()
+                })
+            }
+
+            fn publish_form<'a>(
+                &'a self,
+                form: &'a FormRecord,
+            ) -> BoxFuture<'a, StoreResult<Published>> {
+                Box::pin(async move {
+                    let mut attempt = 0;
+                    loop {
+                        match self.publish_once(form).await {
+                            Err(e) if e.is_unique_violation() && attempt < RACE_RETRIES => {
+                                attempt += 1;
+                            }
+                            other => return other,
+                        }
+                    }
+                })
+            }
+
+            fn list_forms(&self) -> BoxFuture<'_, StoreResult<Vec<FormRow>>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "SELECT form_id, version, title, languages, default_language, etag, \
+                         is_open, published_at FROM form_versions \
+                         ORDER BY form_id, published_at, version",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(FormRow {
+                                form_id: row.try_get("form_id")?,
+                                version: row.try_get("version")?,
+                                title: row.try_get("title")?,
+                                languages: row.try_get("languages")?,
+                                default_language: row.try_get("default_language")?,
+                                etag: row.try_get("etag")?,
+                                open: row.try_get("is_open")?,
+                                published_at: row.try_get("published_at")?,
+                            })
+                        })
+                        .collect()
+                })
+            }
+
+            fn form_definition<'a>(
+                &'a self,
+                form_id: &'a str,
+                version: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<FormDefinition>>> {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "SELECT definition, etag, is_open FROM form_versions \
+                         WHERE form_id = $1 AND version = $2",
+                    )
+                    .bind(form_id)
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|row| {
+                        Ok(FormDefinition {
+                            definition: row.try_get("definition")?,
+                            etag: row.try_get("etag")?,
+                            open: row.try_get("is_open")?,
+                        })
+                    })
+                    .transpose()
+                })
+            }
+
+            fn form_open<'a>(
+                &'a self,
+                form_id: &'a str,
+                version: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<bool>>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_scalar(
+                        "SELECT is_open FROM form_versions WHERE form_id = $1 AND version = $2",
+                    )
+                    .bind(form_id)
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?)
+                })
+            }
+
+            fn set_form_open<'a>(
+                &'a self,
+                form_id: &'a str,
+                version: Option<&'a str>,
+                open: bool,
+            ) -> BoxFuture<'a, StoreResult<u64>> {
+                Box::pin(async move {
+                    let result = match version {
+                        Some(version) => {
+                            sqlx::query(
+                                "UPDATE form_versions SET is_open = $1 \
+                                 WHERE form_id = $2 AND version = $3",
+                            )
+                            .bind(open)
+                            .bind(form_id)
+                            .bind(version)
+                            .execute(&self.pool)
+                            .await?
+                        }
+                        None => {
+                            sqlx::query("UPDATE form_versions SET is_open = $1 WHERE form_id = $2")
+                                .bind(open)
+                                .bind(form_id)
+                                .execute(&self.pool)
+                                .await?
+                        }
+                    };
+                    Ok(result.rows_affected())
+                })
+            }
+
+            fn ingest<'a>(
+                &'a self,
+                batch: &'a [NewSubmission],
+            ) -> BoxFuture<'a, StoreResult<Vec<IngestOutcome>>> {
+                Box::pin(async move {
+                    let mut attempt = 0;
+                    loop {
+                        // Losing a race with another device sending the same
+                        // instance rolls the whole batch back; the retry then
+                        // sees the winner's row and reports a duplicate.
+                        match self.ingest_once(batch).await {
+                            Err(e) if e.is_retryable() && attempt < RACE_RETRIES => {
+                                attempt += 1;
+                            }
+                            other => return other,
+                        }
+                    }
+                })
+            }
+
+            fn list_submissions<'a>(
+                &'a self,
+                form_id: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Vec<StoredSubmission>>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "SELECT instance_id, revision, form_id, form_version, answers, \
+                         superseded, submitted_by, received_at FROM submissions \
+                         WHERE form_id = $1 ORDER BY id",
+                    )
+                    .bind(form_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(StoredSubmission {
+                                instance_id: row.try_get("instance_id")?,
+                                revision: row.try_get("revision")?,
+                                form_id: row.try_get("form_id")?,
+                                form_version: row.try_get("form_version")?,
+                                answers: json_of(row.try_get::<&str, _>("answers")?)?,
+                                superseded: row.try_get("superseded")?,
+                                submitted_by: row.try_get("submitted_by")?,
+                                received_at: row.try_get("received_at")?,
+                            })
+                        })
+                        .collect()
+                })
+            }
+
+            fn audit<'a>(&'a self, entry: &'a AuditEntry) -> BoxFuture<'a, StoreResult<()>> {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO audit_log (at, actor, action, target, details) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(entry.at)
+                    .bind(&entry.actor)
+                    .bind(&entry.action)
+                    .bind(&entry.target)
+                    .bind(entry.details.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                })
+            }
+
+            fn list_audit(&self, limit: i64) -> BoxFuture<'_, StoreResult<Vec<AuditEntry>>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "SELECT at, actor, action, target, details FROM audit_log \
+                         ORDER BY id DESC LIMIT $1",
+                    )
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(AuditEntry {
+                                at: row.try_get("at")?,
+                                actor: row.try_get("actor")?,
+                                action: row.try_get("action")?,
+                                target: row.try_get("target")?,
+                                details: json_of(row.try_get::<&str, _>("details")?)?,
+                            })
+                        })
+                        .collect()
+                })
+            }
+        }
+    };
+}
+
+// SQLite: `BEGIN IMMEDIATE` takes the write lock up front, so a writer
+// never fails halfway with SQLITE_BUSY when upgrading from a read.
+sql_store!(
+    SqliteStore,
+    sqlx::sqlite::SqliteRow,
+    "sqlite",
+    "BEGIN IMMEDIATE"
+);
+sql_store!(PostgresStore, sqlx::postgres::PgRow, "postgres", "BEGIN");

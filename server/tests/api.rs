@@ -1,0 +1,1291 @@
+//! HTTP integration tests: every route, in process (`tower::ServiceExt::oneshot`),
+//! on SQLite and on PostgreSQL.
+//!
+//! The PostgreSQL variants need `FIELDFORM_TEST_DATABASE_URL` (a server
+//! where the user may create databases; `cargo xtask test` starts a
+//! throwaway cluster and sets it). Without it they fail, on purpose: a
+//! backend that is not tested must not look tested.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use fieldform_server::config::{Config, Options};
+use fieldform_server::http::{AppState, router};
+use fieldform_server::store::{Role, SharedStore};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+struct TestApp {
+    router: Router,
+    store: SharedStore,
+    admin: String,
+    coordinator: String,
+    enumerator: String,
+    /// A device token scoped to `household`.
+    device: String,
+    _dir: tempfile::TempDir,
+}
+
+fn test_options() -> Options {
+    Options {
+        max_batch: 50,
+        max_body_bytes: 256 * 1024,
+        request_timeout: Duration::from_secs(30),
+        rate_per_second: 10_000.0,
+        rate_burst: 10_000.0,
+        public_url: Some("https://survey.example.org".into()),
+    }
+}
+
+fn household_form(version: &str) -> Value {
+    json!({
+        "format": 1,
+        "id": "household",
+        "version": version,
+        "title": { "en": "Household" },
+        "languages": [{ "code": "en", "name": "English" }],
+        "default_language": "en",
+        "items": [
+            { "kind": "question", "name": "name", "type": "text", "label": { "en": "Name" } },
+            { "kind": "question", "name": "age", "type": "integer", "label": { "en": "Age" },
+              "relevant": "${name} != ''" }
+        ]
+    })
+}
+
+fn other_form() -> Value {
+    let mut form = household_form("1");
+    form["id"] = json!("other");
+    form["title"] = json!({ "en": "Other" });
+    form
+}
+
+/// A fresh database: a temporary SQLite file, or a new PostgreSQL database
+/// on the test server.
+async fn database_url(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
+        Backend::Postgres => {
+            use sqlx::{Connection, Executor};
+            let base = std::env::var("FIELDFORM_TEST_DATABASE_URL").unwrap_or_else(|_| {
+                panic!(
+                    "FIELDFORM_TEST_DATABASE_URL is not set: the PostgreSQL tests need a server \
+                     (e.g. postgres://postgres@127.0.0.1:5432/postgres). `cargo xtask test` \
+                     starts a throwaway one; or run the SQLite tests only with \
+                     `cargo test -p fieldform-server --test api sqlite::`"
+                )
+            });
+            let name = format!(
+                "fieldform_test_{}",
+                &fieldform_server::auth::new_token("")[..16]
+            );
+            let mut conn = sqlx::PgConnection::connect(&base)
+                .await
+                .unwrap_or_else(|e| panic!("cannot connect to FIELDFORM_TEST_DATABASE_URL: {e}"));
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            format!("{prefix}/{name}")
+        }
+    }
+}
+
+async fn app_with(backend: Backend, options: Options) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(backend, dir.path()).await;
+    let store = fieldform_server::store::open(&url).await.unwrap();
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(url),
+        forms_dir: None,
+        app_dir: dir.path().join("no-app"),
+    };
+    let router = router(AppState::new(store.clone(), options), &config);
+    let mut app = TestApp {
+        router,
+        store: store.clone(),
+        admin: String::new(),
+        coordinator: String::new(),
+        enumerator: String::new(),
+        device: String::new(),
+        _dir: dir,
+    };
+    for (name, role) in [
+        ("root", Role::Admin),
+        ("coord", Role::Coordinator),
+        ("enum", Role::Enumerator),
+    ] {
+        fieldform_server::accounts::create_user(store.as_ref(), name, role, "password-123")
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    app.admin = app.login("root", "password-123").await;
+    app.coordinator = app.login("coord", "password-123").await;
+    app.enumerator = app.login("enum", "password-123").await;
+    let coord = app.coordinator.clone();
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/forms",
+            Some(&coord),
+            Some(household_form("1")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _, body) = app
+        .call(Method::POST, "/api/forms", Some(&coord), Some(other_form()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/device-tokens",
+            Some(&coord),
+            Some(json!({ "label": "tablet 1", "forms": ["household"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.device = body["token"].as_str().unwrap().to_owned();
+    app
+}
+
+async fn app(backend: Backend) -> TestApp {
+    app_with(backend, test_options()).await
+}
+
+impl TestApp {
+    async fn login(&self, username: &str, password: &str) -> String {
+        let (status, _, body) = self
+            .call(
+                Method::POST,
+                "/api/sessions",
+                None,
+                Some(json!({ "username": username, "password": password })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn request(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        (status, headers, body)
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(body) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.request(builder.body(body).unwrap()).await
+    }
+
+    async fn raw(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.request(builder.body(body.into()).unwrap()).await
+    }
+
+    /// Current and superseded revisions stored for `form`.
+    async fn stored(&self, form: &str) -> Vec<fieldform_server::store::StoredSubmission> {
+        self.store.list_submissions(form).await.unwrap()
+    }
+}
+
+fn uuid() -> String {
+    let hex = fieldform_server::auth::new_token("");
+    format!(
+        "{}-{}-7{}-8{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+fn submission(id: &str, name: &str) -> Value {
+    json!({
+        "instance_id": id,
+        "form_id": "household",
+        "form_version": "1",
+        "answers": { "name": name, "age": "42" }
+    })
+}
+
+fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}
+
+// ---------------------------------------------------------------------------
+
+async fn authorization_matrix(backend: Backend) {
+    let app = app(backend).await;
+    // Who calls, in this order: anonymous, device, enumerator, coordinator, admin.
+    let callers: [(&str, Option<String>); 5] = [
+        ("anonymous", None),
+        ("device", Some(app.device.clone())),
+        ("enumerator", Some(app.enumerator.clone())),
+        ("coordinator", Some(app.coordinator.clone())),
+        ("admin", Some(app.admin.clone())),
+    ];
+    const OK: u16 = 200;
+    const NEW: u16 = 201;
+    const UNAUTH: u16 = 401;
+    const FORBID: u16 = 403;
+    // A device token to revoke per caller (each revocation needs its own).
+    let mut revocable = Vec::new();
+    for _ in 0..callers.len() {
+        let (_, _, body) = app
+            .call(
+                Method::POST,
+                "/api/device-tokens",
+                Some(&app.coordinator),
+                Some(json!({ "label": "spare", "forms": ["other"] })),
+            )
+            .await;
+        revocable.push(body["device"]["id"].as_i64().unwrap());
+    }
+    for (i, (who, token)) in callers.iter().enumerate() {
+        let token = token.as_deref();
+        let cases: Vec<(Method, String, Option<Value>, u16)> = vec![
+            (Method::GET, "/healthz".into(), None, OK),
+            (Method::GET, "/api/forms".into(), None, OK),
+            (
+                Method::GET,
+                "/api/forms/household/versions/1".into(),
+                None,
+                OK,
+            ),
+            (
+                Method::GET,
+                "/api/me".into(),
+                None,
+                if i == 0 { UNAUTH } else { OK },
+            ),
+            (
+                Method::POST,
+                "/api/forms".into(),
+                Some(household_form("1")),
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::POST,
+                "/api/forms/other/close".into(),
+                None,
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::POST,
+                "/api/forms/other/open?version=1".into(),
+                None,
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::GET,
+                "/api/forms/household/submissions".into(),
+                None,
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::POST,
+                "/api/submissions".into(),
+                Some(submission(&uuid(), who)),
+                [UNAUTH, NEW, NEW, NEW, NEW][i],
+            ),
+            (
+                Method::POST,
+                "/api/submissions/batch".into(),
+                Some(json!({ "submissions": [submission(&uuid(), who)] })),
+                [UNAUTH, OK, OK, OK, OK][i],
+            ),
+            (
+                Method::GET,
+                "/api/users".into(),
+                None,
+                [UNAUTH, FORBID, FORBID, FORBID, OK][i],
+            ),
+            (
+                Method::POST,
+                "/api/users".into(),
+                Some(
+                    json!({ "username": format!("new-{i}"), "password": "long-enough-1", "role": "enumerator" }),
+                ),
+                [UNAUTH, FORBID, FORBID, FORBID, NEW][i],
+            ),
+            (
+                Method::PUT,
+                "/api/users/enum/role".into(),
+                Some(json!({ "role": "enumerator" })),
+                [UNAUTH, FORBID, FORBID, FORBID, OK][i],
+            ),
+            (
+                Method::GET,
+                "/api/device-tokens".into(),
+                None,
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::POST,
+                "/api/device-tokens".into(),
+                Some(json!({ "label": "t", "forms": ["household"] })),
+                [UNAUTH, FORBID, FORBID, NEW, NEW][i],
+            ),
+            (
+                Method::DELETE,
+                format!("/api/device-tokens/{}", revocable[i]),
+                None,
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::GET,
+                "/api/audit".into(),
+                None,
+                [UNAUTH, FORBID, FORBID, FORBID, OK][i],
+            ),
+        ];
+        for (method, uri, body, expected) in cases {
+            let (status, _, answer) = app.call(method.clone(), &uri, token, body).await;
+            assert_eq!(status.as_u16(), expected, "{who} {method} {uri}: {answer}");
+            if expected == UNAUTH {
+                assert_eq!(code(&answer), "unauthenticated", "{who} {method} {uri}");
+            }
+            if expected == FORBID {
+                assert_eq!(code(&answer), "forbidden", "{who} {method} {uri}");
+            }
+        }
+    }
+    // Logging out: people only; afterwards the token is dead.
+    let (status, _, _) = app
+        .call(Method::DELETE, "/api/sessions/current", None, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = app
+        .call(
+            Method::DELETE,
+            "/api/sessions/current",
+            Some(&app.device),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app
+        .call(
+            Method::DELETE,
+            "/api/sessions/current",
+            Some(&app.enumerator),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, body) = app
+        .call(Method::GET, "/api/me", Some(&app.enumerator), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(code(&body), "invalid_token");
+}
+
+async fn bad_inputs(backend: Backend) {
+    let app = app(backend).await;
+    let device = Some(app.device.as_str());
+
+    let (status, _, body) = app
+        .raw(
+            Method::POST,
+            "/api/submissions",
+            device,
+            "application/json",
+            "{\"instance_id\": ",
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "malformed_json"),
+        "{body}"
+    );
+
+    let (status, _, body) = app
+        .raw(Method::POST, "/api/submissions", device, "text/plain", "{}")
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions/batch",
+            device,
+            Some(json!({ "submissions": "not a list" })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
+    );
+
+    // Wrong types inside a submission: the item is refused, with its fields.
+    let mut wrong = submission("not-a-uuid", "x");
+    wrong["answers"] = json!(["a list"]);
+    let (status, _, body) = app
+        .call(Method::POST, "/api/submissions", device, Some(wrong))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_submission"),
+        "{body}"
+    );
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["instance_id", "answers"]);
+
+    let mut unknown_field = submission(&uuid(), "x");
+    unknown_field["answers"]["shoe_size"] = json!("44");
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(unknown_field),
+        )
+        .await;
+    assert_eq!(code(&body), "invalid_submission", "{body}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The engine re-validates the answers: types, constraints, required.
+    let mut not_a_number = submission(&uuid(), "x");
+    not_a_number["answers"]["age"] = json!("forty");
+    let (status, _, body) = app
+        .call(Method::POST, "/api/submissions", device, Some(not_a_number))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_submission")
+    );
+    assert_eq!(body["error"]["fields"][0]["field"], "answers.age", "{body}");
+
+    let mut unknown_version = submission(&uuid(), "x");
+    unknown_version["form_version"] = json!("9");
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(unknown_version),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "unknown_form_version")
+    );
+
+    // The device is scoped to `household`.
+    let mut other = submission(&uuid(), "x");
+    other["form_id"] = json!("other");
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(other.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "form_not_allowed")
+    );
+    // ...while a coordinator may submit to it.
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            Some(&app.coordinator),
+            Some(other),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Closed forms refuse submissions.
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/forms/household/close",
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(submission(&uuid(), "x")),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "form_closed"));
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/forms/household/open",
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Oversized body (the test limit is 256 KiB).
+    let big = json!({ "submissions": [submission(&uuid(), &"x".repeat(300 * 1024))] });
+    let (status, _, body) = app
+        .call(Method::POST, "/api/submissions/batch", device, Some(big))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+
+    // Too many in one batch.
+    let many: Vec<Value> = (0..51).map(|_| submission(&uuid(), "x")).collect();
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions/batch",
+            device,
+            Some(json!({ "submissions": many })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+
+    // Unknown and revoked tokens.
+    let (status, _, body) = app
+        .call(Method::GET, "/api/forms", Some("ffd_0000"), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "invalid_token")
+    );
+    let (_, _, me) = app.call(Method::GET, "/api/me", device, None).await;
+    let id = me["device"]["id"].as_i64().unwrap();
+    let (status, _, _) = app
+        .call(
+            Method::DELETE,
+            &format!("/api/device-tokens/{id}"),
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(submission(&uuid(), "x")),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "token_revoked")
+    );
+
+    // Request validation: username characters, short password, unknown role.
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/users",
+            Some(&app.admin),
+            Some(json!({ "username": "a b", "password": "short", "role": "coordinator" })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["password", "username"], "{body}");
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/users",
+            Some(&app.admin),
+            Some(json!({ "username": "abc", "password": "long-enough-1", "role": "king" })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
+    );
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/users",
+            Some(&app.admin),
+            Some(
+                json!({ "username": "coord", "password": "long-enough-1", "role": "coordinator" }),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "username_taken")
+    );
+
+    // Device tokens only for published forms.
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/device-tokens",
+            Some(&app.coordinator),
+            Some(json!({ "label": "t", "forms": ["nope"] })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+
+    // Wrong password.
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/sessions",
+            None,
+            Some(json!({ "username": "coord", "password": "wrong-password" })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNAUTHORIZED, "bad_credentials")
+    );
+
+    // Errors made by the framework itself are JSON with a code too.
+    let (status, headers, body) = app
+        .call(Method::GET, "/api/submissions", device, None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+    assert!(headers.contains_key(header::ALLOW));
+    let (status, _, body) = app
+        .call(Method::GET, "/api/audit?limit=many", Some(&app.admin), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request"),
+        "{body}"
+    );
+
+    // Unknown API routes answer JSON too.
+    let (status, _, body) = app.call(Method::GET, "/api/nope", None, None).await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+async fn idempotent_batches(backend: Backend) {
+    let app = app(backend).await;
+    let batch: Vec<Value> = (0..50)
+        .map(|i| submission(&uuid(), &format!("p{i}")))
+        .collect();
+    let body = json!({ "submissions": batch });
+    for round in 0..3 {
+        let (status, _, answer) = app
+            .call(
+                Method::POST,
+                "/api/submissions/batch",
+                Some(&app.device),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let results = answer["results"].as_array().unwrap();
+        assert_eq!(results.len(), 50);
+        let expected = if round == 0 { "created" } else { "duplicate" };
+        for (i, result) in results.iter().enumerate() {
+            assert_eq!(result["status"], expected, "round {round}: {result}");
+            assert_eq!(result["index"], i);
+            assert_eq!(result["revision"], 1);
+        }
+    }
+    assert_eq!(app.stored("household").await.len(), 50);
+
+    // The same instance twice in one batch is stored once; key order does not matter.
+    let id = uuid();
+    let reordered = json!({
+        "answers": { "age": "42", "name": "twice" },
+        "form_version": "1", "form_id": "household", "instance_id": id
+    });
+    let (_, _, answer) = app
+        .call(
+            Method::POST,
+            "/api/submissions/batch",
+            Some(&app.device),
+            Some(json!({ "submissions": [submission(&id, "twice"), reordered, {"bad": true}] })),
+        )
+        .await;
+    let statuses: Vec<&str> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["created", "duplicate", "rejected"], "{answer}");
+    assert_eq!(app.stored("household").await.len(), 51);
+
+    // A single resend is 200 "already have it".
+    let (status, _, answer) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            Some(&app.device),
+            Some(submission(&id, "twice")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["status"], "duplicate");
+}
+
+async fn conflicts_and_corrections(backend: Backend) {
+    let app = app(backend).await;
+    let id = uuid();
+    let device = Some(app.device.as_str());
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(submission(&id, "Ana")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Same id, different content: conflict, nothing stored.
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(submission(&id, "Ana Maria")),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "conflict"),
+        "{body}"
+    );
+    assert_eq!(app.stored("household").await.len(), 1);
+
+    // Declared as a correction: a new revision, the old one superseded.
+    let mut correction = submission(&id, "Ana Maria");
+    correction["corrects"] = json!(id);
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(correction.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (body["status"].as_str(), body["revision"].as_i64()),
+        (Some("corrected"), Some(2))
+    );
+    let stored = app.stored("household").await;
+    assert_eq!(stored.len(), 2);
+    assert!(stored[0].superseded && !stored[1].superseded);
+    assert_eq!(stored[1].answers["name"], "Ana Maria");
+
+    // Resending the correction is a duplicate; resending the original now conflicts.
+    let (status, _, body) = app
+        .call(Method::POST, "/api/submissions", device, Some(correction))
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("duplicate"))
+    );
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            device,
+            Some(submission(&id, "Ana")),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "conflict"));
+
+    // `corrects` must name the submission's own instance.
+    let mut wrong = submission(&id, "Ana B");
+    wrong["corrects"] = json!(uuid());
+    let (status, _, body) = app
+        .call(Method::POST, "/api/submissions", device, Some(wrong))
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_submission")
+    );
+    assert_eq!(app.stored("household").await.len(), 2);
+
+    // In a batch, a conflict is one item's result.
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions/batch",
+            device,
+            Some(json!({ "submissions": [submission(&id, "Ana C"), submission(&uuid(), "Bo")] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["results"][0]["error"]["code"], "conflict", "{body}");
+    assert_eq!(body["results"][0]["http_status"], 409);
+    assert_eq!(body["results"][1]["status"], "created");
+}
+
+async fn catalog_and_etags(backend: Backend) {
+    let app = app(backend).await;
+    let ids = |body: &Value| -> Vec<String> {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}@{}",
+                    e["id"].as_str().unwrap(),
+                    e["version"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let (status, headers, body) = app.call(Method::GET, "/api/forms", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ids(&body), ["household@1", "other@1"]);
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+
+    let request = |etag: &str, token: Option<&str>, uri: &str| {
+        let mut builder = Request::get(uri).header(header::IF_NONE_MATCH, etag);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        builder.body(Body::empty()).unwrap()
+    };
+    let (status, _, _) = app.request(request(&etag, None, "/api/forms")).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+
+    // The device sees only its forms.
+    let (_, _, body) = app
+        .call(Method::GET, "/api/forms", Some(&app.device), None)
+        .await;
+    assert_eq!(ids(&body), ["household@1"]);
+
+    // A new version changes the ETag.
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/forms",
+            Some(&app.coordinator),
+            Some(household_form("2")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, headers, body) = app.request(request(&etag, None, "/api/forms")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(headers[header::ETAG].to_str().unwrap(), etag);
+    assert_eq!(ids(&body), ["household@1", "household@2", "other@1"]);
+
+    // Closed versions disappear for everyone but coordinators.
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/forms/household/close?version=1",
+            Some(&app.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, body) = app.call(Method::GET, "/api/forms", None, None).await;
+    assert_eq!(ids(&body), ["household@2", "other@1"]);
+    let (_, _, body) = app
+        .call(Method::GET, "/api/forms", Some(&app.coordinator), None)
+        .await;
+    assert_eq!(ids(&body), ["household@1", "household@2", "other@1"]);
+    assert_eq!(body[0]["open"], false);
+    let (status, _, _) = app
+        .call(Method::GET, "/api/forms/household/versions/1", None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = app
+        .call(
+            Method::GET,
+            "/api/forms/other/versions/1",
+            Some(&app.device),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "out of the device's scope");
+
+    // Definitions: the published form, with an ETag that answers 304.
+    let (status, headers, body) = app
+        .call(
+            Method::GET,
+            "/api/forms/household/versions/2",
+            Some(&app.device),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["version"], "2");
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    let (status, _, _) = app
+        .request(request(
+            &etag,
+            Some(&app.device),
+            "/api/forms/household/versions/2",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+
+    // Versions are immutable; broken forms are refused with every error.
+    let mut changed = household_form("2");
+    changed["title"] = json!({ "en": "Changed" });
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/forms",
+            Some(&app.coordinator),
+            Some(changed),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "version_exists")
+    );
+    let mut broken = household_form("3");
+    broken["items"][1]["relevant"] = json!("${nope} > 1");
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/forms",
+            Some(&app.coordinator),
+            Some(broken),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form")
+    );
+    assert!(
+        body["error"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("nope"),
+        "{body}"
+    );
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/forms",
+            Some(&app.coordinator),
+            Some(json!({ "format": 1 })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form")
+    );
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/forms/nope/close",
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn audit_log(backend: Backend) {
+    let app = app(backend).await;
+    let (status, _, _) = app
+        .call(
+            Method::PUT,
+            "/api/users/enum/role",
+            Some(&app.admin),
+            Some(json!({ "role": "coordinator" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app
+        .call(
+            Method::POST,
+            "/api/forms/other/close",
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = app
+        .call(
+            Method::PUT,
+            "/api/users/root/role",
+            Some(&app.admin),
+            Some(json!({ "role": "enumerator" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (_, _, body) = app
+        .call(Method::GET, "/api/audit", Some(&app.admin), None)
+        .await;
+    let actions: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "form.close",
+            "user.role",
+            "device_token.create",
+            "form.publish",
+            "form.publish"
+        ],
+        "{body}"
+    );
+    assert_eq!(body[1]["actor"], "user:root");
+    assert_eq!(body[1]["target"], "user:enum");
+}
+
+async fn protection(backend: Backend) {
+    let app = app_with(
+        backend,
+        Options {
+            rate_per_second: 0.01,
+            rate_burst: 3.0,
+            ..test_options()
+        },
+    )
+    .await;
+    // Setup used the coordinator's token; a fresh device token has a full bucket.
+    let (_, headers, _) = app
+        .call(Method::GET, "/api/forms", Some(&app.device), None)
+        .await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert!(headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    app.call(Method::GET, "/api/forms", Some(&app.device), None)
+        .await;
+    app.call(Method::GET, "/api/forms", Some(&app.device), None)
+        .await;
+    let (status, headers, body) = app
+        .call(Method::GET, "/api/forms", Some(&app.device), None)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert!(headers.contains_key(header::RETRY_AFTER));
+    // Another token has its own bucket.
+    let (status, _, _) = app
+        .call(Method::GET, "/api/forms", Some(&app.admin), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn password_guessing(backend: Backend) {
+    let app = app(backend).await;
+    // Setup logged `coord` in once; ten attempts per username are allowed at once.
+    for _ in 0..9 {
+        let (status, _, _) = app
+            .call(
+                Method::POST,
+                "/api/sessions",
+                None,
+                Some(json!({ "username": "coord", "password": "guess-guess" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/sessions",
+            None,
+            Some(json!({ "username": "Coord", "password": "password-123" })),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    // Other accounts are unaffected.
+    app.login("root", "password-123").await;
+}
+
+async fn concurrent_duplicates(backend: Backend) {
+    let app = std::sync::Arc::new(app(backend).await);
+    // Eight devices race to send the same batch: one wins, the others are
+    // told "already have it" (on PostgreSQL via the unique index and a retry).
+    let batch: Vec<Value> = (0..20)
+        .map(|i| submission(&uuid(), &format!("r{i}")))
+        .collect();
+    let body = json!({ "submissions": batch });
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let app = app.clone();
+            let body = body.clone();
+            tokio::spawn(async move {
+                app.call(
+                    Method::POST,
+                    "/api/submissions/batch",
+                    Some(&app.device),
+                    Some(body),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        let (status, _, answer) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        for result in answer["results"].as_array().unwrap() {
+            match result["status"].as_str().unwrap() {
+                "created" => created += 1,
+                "duplicate" => {}
+                other => panic!("unexpected {other}: {result}"),
+            }
+        }
+    }
+    assert_eq!(created, 20);
+    assert_eq!(app.stored("household").await.len(), 20);
+}
+
+async fn provisioning_link(backend: Backend) {
+    let app = app(backend).await;
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/device-tokens",
+            Some(&app.coordinator),
+            Some(json!({ "label": "tablet 7", "forms": ["household", "other"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = body["token"].as_str().unwrap();
+    assert_eq!(
+        body["provisioning_url"],
+        format!("https://survey.example.org/#/provision?token={token}")
+    );
+    let (_, _, list) = app
+        .call(
+            Method::GET,
+            "/api/device-tokens",
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert!(!list.to_string().contains(token), "tokens are never listed");
+    let (status, _, me) = app.call(Method::GET, "/api/me", Some(token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["device"]["forms"], json!(["household", "other"]));
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    authorization_matrix,
+    bad_inputs,
+    idempotent_batches,
+    conflicts_and_corrections,
+    catalog_and_etags,
+    audit_log,
+    protection,
+    password_guessing,
+    concurrent_duplicates,
+    provisioning_link,
+);

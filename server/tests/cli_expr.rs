@@ -1,0 +1,97 @@
+//! `fieldform expr` as a designer uses it: alone, against a shipped form
+//! and a saved response, at a node inside a repeat.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fieldform(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldform"))
+        .args(args)
+        .output()
+        .expect("run fieldform");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn shipped(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../forms")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn evaluates_alone_with_value_and_type() {
+    assert_eq!(fieldform(&["expr", "1 + 2 * 3"]).1, "7 (number)\n");
+    assert_eq!(
+        fieldform(&["expr", "format-date(date('2020-02-29') + 1, '%d/%m/%Y')"]).1,
+        "01/03/2020 (string)\n"
+    );
+    assert_eq!(
+        fieldform(&["expr", "selected('a b', 'b')"]).1,
+        "true (boolean)\n"
+    );
+}
+
+#[test]
+fn shows_parse_errors_with_their_position() {
+    let (ok, _, err) = fieldform(&["expr", "1 + )"]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "fieldform: unexpected `)` at position 4\n  1 + )\n      ^\n"
+    );
+}
+
+#[test]
+fn evaluates_against_a_form_and_a_response_at_a_node() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let form = dir.path().join("f.form.json");
+    std::fs::write(
+        &form,
+        r#"{"format":1,"id":"hh","version":"1","title":{"en":"HH"},
+            "languages":[{"code":"en","name":"English"}],"default_language":"en",
+            "items":[{"kind":"repeat","name":"member","items":[
+              {"kind":"question","name":"age","type":"integer"}]}]}"#,
+    )
+    .expect("write form");
+    let response = dir.path().join("r.json");
+    std::fs::write(
+        &response,
+        r#"{"instance_id":"01890a5d-ac96-774b-bcce-b302099a8057","form_id":"hh","form_version":"1",
+            "answers":{"member":[{"age":"34"},{"age":"9"}]},"meta":{},"status":"draft"}"#,
+    )
+    .expect("write response");
+    let (f, r) = (form.display().to_string(), response.display().to_string());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["expr", "--form", &f, "--response", &r];
+        args.extend_from_slice(extra);
+        fieldform(&args)
+    };
+    let (ok, out, err) = run(&["sum(${age})"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "43 (number)\n");
+    assert_eq!(
+        run(&["--at", "member[2]/age", ". < 18 and position(..) = 2"]).1,
+        "true (boolean)\n"
+    );
+    let (ok, _, err) = run(&["${agee}"]);
+    assert!(!ok);
+    assert!(err.contains("did you mean ${age}?"), "{err}");
+}
+
+#[test]
+fn works_on_the_shipped_forms() {
+    let (ok, out, err) = fieldform(&[
+        "expr",
+        "--form",
+        &shipped("ggs_household.form.json"),
+        "count(${hh_member})",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "0 (number)\n");
+}

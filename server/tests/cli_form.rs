@@ -1,0 +1,71 @@
+//! `fieldform form import | export-xlsform | check` on real files.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fieldform(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldform"))
+        .args(args)
+        .output()
+        .expect("run fieldform");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn forms() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../forms")
+}
+
+#[test]
+fn import_of_the_exported_workbook_gives_back_the_form_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().display().to_string();
+    let workbook = forms().join("ggs_household.xlsx").display().to_string();
+    let (ok, stdout, stderr) = fieldform(&["form", "import", &workbook, "--output", &out]);
+    assert!(ok, "{stderr}");
+    let written = dir.path().join("ggs_household.form.json");
+    assert_eq!(stdout, format!("Wrote {}.\n", written.display()));
+    let original =
+        std::fs::read_to_string(forms().join("ggs_household.form.json")).expect("shipped");
+    assert_eq!(
+        std::fs::read_to_string(&written).expect("written"),
+        original
+    );
+
+    let (ok, _, stderr) = fieldform(&["form", "export-xlsform", &written.display().to_string()]);
+    assert!(ok, "{stderr}");
+    let exported = std::fs::read(dir.path().join("ggs_household.xlsx")).expect("exported");
+    assert_eq!(
+        exported,
+        std::fs::read(forms().join("ggs_household.xlsx")).expect("shipped")
+    );
+}
+
+#[test]
+fn check_passes_on_the_shipped_forms_and_fails_on_a_broken_one() {
+    let (ok, stdout, stderr) = fieldform(&["form", "check", &forms().display().to_string()]);
+    assert!(ok, "{stdout}{stderr}");
+    assert_eq!(stdout.matches(": ok\n").count(), 4, "{stdout}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(
+        &broken,
+        "survey,type,name,label,relevant\n,integer,hh_size,Household size,\n,text,note1,Note,${hh_sise} > 1\n,selct_one yn,q2,Q2,\n",
+    )
+    .expect("write");
+    let (ok, stdout, stderr) = fieldform(&["form", "check", &broken.display().to_string()]);
+    assert!(!ok);
+    assert!(
+        stdout.contains("${hh_sise} is not a field; did you mean ${hh_size}?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("unknown type `selct_one`; did you mean `select_one`?"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 of 1 form files have errors"), "{stderr}");
+}
