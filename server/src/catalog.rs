@@ -43,26 +43,39 @@ pub enum PublishError {
         version: String,
         errors: Vec<String>,
     },
+    /// The XLSForm could not be imported: every error, with sheet, row and column.
+    #[error("the XLSForm has {} error(s): {}", errors.len(), errors.join("; "))]
+    XlsForm { errors: Vec<String> },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
 
 /// The formats a form can be uploaded in.
-///
-/// Seam for the XLSForm importer: when its crate lands, add
-/// `XlsForm(Vec<u8>)` here and convert it to a [`Form`] in [`parse_upload`];
-/// everything after (compile check, immutability, audit) stays the same.
 #[derive(Debug)]
 pub enum Upload<'a> {
     /// A native form file (`*.form.json`).
     FormJson(&'a str),
+    /// An XLSForm workbook; `extension` (`xlsx`, `xls`, `ods`, `csv`) says
+    /// which kind.
+    XlsForm {
+        extension: &'static str,
+        bytes: &'a [u8],
+    },
 }
 
-/// Reads an uploaded form; does not check it beyond its envelope.
+/// Reads an uploaded form; does not check it beyond its envelope (an
+/// XLSForm is fully imported, so its errors come back all at once).
 pub fn parse_upload(upload: Upload<'_>) -> Result<Form, PublishError> {
     match upload {
         Upload::FormJson(text) => {
             Form::from_json(text).map_err(|source| PublishError::Invalid { source })
+        }
+        Upload::XlsForm { extension, bytes } => {
+            fieldform_xlsform::import_bytes(&format!("upload.{extension}"), bytes)
+                .map(|imported| imported.form)
+                .map_err(|e| PublishError::XlsForm {
+                    errors: e.errors.iter().map(ToString::to_string).collect(),
+                })
         }
     }
 }

@@ -1256,6 +1256,68 @@ async fn provisioning_link(backend: Backend) {
     assert_eq!(me["device"]["forms"], json!(["household", "other"]));
 }
 
+/// Designers upload their XLSForm workbook directly; a broken one comes back
+/// with every error located by sheet, row and column.
+async fn xlsform_upload(backend: Backend) {
+    let app = app(backend).await;
+    let coord = Some(app.coordinator.as_str());
+    let workbook = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../forms/ssc_annual_report.xlsx"),
+    )
+    .unwrap();
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let (status, _, body) = app
+        .raw(Method::POST, "/api/forms", coord, xlsx, workbook.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (body["id"].as_str(), body["version"].as_str()),
+        (Some("ssc_annual_report"), Some("2026.1"))
+    );
+    let (status, _, _) = app
+        .raw(Method::POST, "/api/forms", coord, xlsx, workbook)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the same workbook again is already published"
+    );
+    let (_, _, list) = app.call(Method::GET, "/api/forms", None, None).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "ssc_annual_report"),
+        "{list}"
+    );
+
+    let broken =
+        "survey,type,name,label,relevant\n,integer,hh_size,Size,\n,text,q1,Q1,${hh_sise} > 1\n";
+    let (status, _, body) = app
+        .raw(Method::POST, "/api/forms", coord, "text/csv", broken)
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
+        "{body}"
+    );
+    let errors = body["error"]["fields"].to_string() + &body["error"]["message"].to_string();
+    assert!(
+        errors.contains(
+            "survey row 3, column relevant: ${hh_sise} is not a field; did you mean ${hh_size}?"
+        ),
+        "{body}"
+    );
+
+    let (status, _, body) = app
+        .raw(Method::POST, "/api/forms", coord, "image/png", "x")
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1288,4 +1350,5 @@ on_both_backends!(
     password_guessing,
     concurrent_duplicates,
     provisioning_link,
+    xlsform_upload,
 );

@@ -117,15 +117,24 @@ async fn publish(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if !content_type.starts_with("application/json") {
+    let upload = if content_type.starts_with("application/json") {
+        let text = std::str::from_utf8(&body)
+            .map_err(|e| ApiError::MalformedJson(format!("the body is not UTF-8: {e}")))?;
+        Upload::FormJson(text)
+    } else if let Some(extension) = xlsform_extension(content_type) {
+        Upload::XlsForm {
+            extension,
+            bytes: &body,
+        }
+    } else {
         return Err(ApiError::UnsupportedMediaType(format!(
-            "publish a form file as `application/json` (got `{content_type}`); \
-             XLSForm upload is not available yet"
+            "publish a form file as `application/json`, or an XLSForm as .xlsx \
+             (`{XLSX}`), .xls (`application/vnd.ms-excel`), .ods \
+             (`application/vnd.oasis.opendocument.spreadsheet`) or `text/csv` \
+             (got `{content_type}`)"
         )));
-    }
-    let text = std::str::from_utf8(&body)
-        .map_err(|e| ApiError::MalformedJson(format!("the body is not UTF-8: {e}")))?;
-    let form = catalog::parse_upload(Upload::FormJson(text)).map_err(publish_error)?;
+    };
+    let form = catalog::parse_upload(upload).map_err(publish_error)?;
     let published = catalog::publish(state.store.as_ref(), &form)
         .await
         .map_err(publish_error)?;
@@ -154,8 +163,26 @@ async fn publish(
         .into_response())
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The XLSForm kind a content type names, as a file extension.
+fn xlsform_extension(content_type: &str) -> Option<&'static str> {
+    let mime = content_type.split(';').next().unwrap_or_default().trim();
+    match mime {
+        XLSX => Some("xlsx"),
+        "application/vnd.ms-excel" => Some("xls"),
+        "application/vnd.oasis.opendocument.spreadsheet" => Some("ods"),
+        "text/csv" => Some("csv"),
+        _ => None,
+    }
+}
+
 fn publish_error(error: PublishError) -> ApiError {
     match error {
+        PublishError::XlsForm { ref errors } => ApiError::InvalidForm {
+            message: error.to_string(),
+            errors: errors.clone(),
+        },
         PublishError::Invalid { source } => ApiError::InvalidForm {
             message: source.to_string(),
             errors: vec![source.to_string()],
