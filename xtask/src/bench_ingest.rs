@@ -24,7 +24,7 @@ pub fn bench_ingest(args: &[String]) -> anyhow::Result<()> {
     };
     let section = format!(
         "{HEADING} (`cargo xtask bench-ingest`)\n\n\
-         `fieldform bench ingest`: 20 000 submissions of a three-question form, in batches of 50 \
+         `fieldform bench ingest`: 20 000 submissions of a GGS-sized household form (100 top-level answers with range checks, relevance and dates, and a household grid of six members: about 2.4 KB of JSON each, fully re-validated by the engine), in batches of 50 \
          (`POST /api/submissions/batch`), from 4 concurrent clients, through the whole ingest path \
          in process (routing, token lookup, JSON, the engine's re-validation, one transaction per \
          batch, commit) but without sockets. SQLite in WAL mode with `synchronous = FULL`; \

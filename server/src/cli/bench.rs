@@ -64,18 +64,7 @@ async fn measure(
     clients: usize,
 ) -> anyhow::Result<(&'static str, f64, f64)> {
     let store = crate::store::open(url).await?;
-    let form = fieldform_engine::model::Form::from_json(
-        &json!({
-            "format": 1, "id": "bench", "version": "1", "title": { "en": "Bench" },
-            "languages": [{ "code": "en", "name": "English" }], "default_language": "en",
-            "items": [
-                { "kind": "question", "name": "name", "type": "text" },
-                { "kind": "question", "name": "age", "type": "integer" },
-                { "kind": "question", "name": "notes", "type": "text" }
-            ]
-        })
-        .to_string(),
-    )?;
+    let form = fieldform_engine::model::Form::from_json(&household_form().to_string())?;
     crate::catalog::publish(store.as_ref(), &form).await?;
     let token = new_token(DEVICE_PREFIX);
     store
@@ -117,8 +106,7 @@ async fn measure(
                         json!({
                             "instance_id": format!("{}-{}-7{}-8{}-{}", &id[..8], &id[8..12], &id[13..16], &id[17..20], &id[20..32]),
                             "form_id": "bench", "form_version": "1",
-                            "answers": { "name": format!("respondent {client}"), "age": "42",
-                                         "notes": "a typical short free-text answer" }
+                            "answers": household_answers(client)
                         })
                     })
                     .collect();
@@ -143,4 +131,128 @@ async fn measure(
     }
     let elapsed = started.elapsed().as_secs_f64();
     Ok((store.backend(), total as f64 / elapsed, elapsed))
+}
+
+/// Top-level questions of each kind, and roster rows, in the benchmark's
+/// household form: about the size of a GGS household module (a hundred
+/// answers and a household grid of six, some 2.4 KB of JSON per submission).
+const PER_KIND: usize = 25;
+const MEMBERS: usize = 6;
+
+/// A household survey of GGS size: integers with range checks, yes/no
+/// selects, free text, dates that cannot be in the future, and a household
+/// grid with relevance, a calculation and constraints, all re-checked by
+/// the engine on ingest.
+fn household_form() -> Value {
+    let mut items = Vec::new();
+    for i in 0..PER_KIND {
+        items.push(
+            json!({ "kind": "question", "name": format!("n{i}"), "type": "integer",
+            "required": true, "constraint": ". >= 0 and . <= 150" }),
+        );
+        items.push(
+            json!({ "kind": "question", "name": format!("yn{i}"), "type": "select_one",
+            "choices": "yes_no", "required": true }),
+        );
+        items.push(
+            json!({ "kind": "question", "name": format!("t{i}"), "type": "text",
+            "relevant": format!("${{yn{i}}} = 'yes'") }),
+        );
+        items.push(
+            json!({ "kind": "question", "name": format!("d{i}"), "type": "date",
+            "constraint": ". <= today()" }),
+        );
+    }
+    items.push(json!({ "kind": "repeat", "name": "member", "items": [
+        { "kind": "question", "name": "m_name", "type": "text", "required": true },
+        { "kind": "question", "name": "m_sex", "type": "select_one", "choices": "sex", "required": true },
+        { "kind": "question", "name": "m_birth", "type": "integer",
+          "constraint": ". >= 1900 and . <= 2026" },
+        { "kind": "question", "name": "m_age", "type": "calculate",
+          "calculation": "2026 - ${m_birth}" },
+        { "kind": "question", "name": "m_work", "type": "select_one", "choices": "yes_no",
+          "relevant": "${m_age} >= 15" },
+        { "kind": "question", "name": "m_note", "type": "text" }
+    ]}));
+    items.push(
+        json!({ "kind": "question", "name": "hh_size", "type": "calculate",
+        "calculation": "count(${member})" }),
+    );
+    let choice = |name: &str| json!({ "name": name, "label": { "en": name } });
+    json!({
+        "format": 1, "id": "bench", "version": "1", "title": { "en": "Bench household" },
+        "languages": [{ "code": "en", "name": "English" }], "default_language": "en",
+        "choices": {
+            "yes_no": [choice("yes"), choice("no")],
+            "sex": [choice("female"), choice("male")]
+        },
+        "items": items
+    })
+}
+
+/// A complete, valid response to [`household_form`].
+fn household_answers(client: usize) -> Value {
+    let mut answers = serde_json::Map::new();
+    for i in 0..PER_KIND {
+        answers.insert(format!("n{i}"), json!((i * 7 % 150).to_string()));
+        answers.insert(
+            format!("yn{i}"),
+            json!(if i % 3 == 0 { "no" } else { "yes" }),
+        );
+        if i % 3 != 0 {
+            answers.insert(
+                format!("t{i}"),
+                json!(format!("free-text answer {i} from client {client}")),
+            );
+        }
+        answers.insert(
+            format!("d{i}"),
+            json!(format!("20{:02}-0{}-1{}", i % 20, 1 + i % 9, i % 10)),
+        );
+    }
+    let members: Vec<Value> = (0..MEMBERS)
+        .map(|m| {
+            let birth = 1950 + m * 9;
+            let mut row = json!({
+                "m_name": format!("Member {m}"), "m_sex": if m % 2 == 0 { "female" } else { "male" },
+                "m_birth": birth.to_string(), "m_note": "lives here most of the year"
+            });
+            if 2026 - birth >= 15 {
+                row["m_work"] = json!("yes");
+            }
+            row
+        })
+        .collect();
+    answers.insert("member".into(), Value::Array(members));
+    Value::Object(answers)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use fieldform_engine::env::FixedEnvironment;
+    use fieldform_engine::response::Response;
+    use fieldform_engine::state::FormState;
+
+    use super::*;
+
+    /// The benchmark measures the real path only if its submissions are valid.
+    #[test]
+    fn the_generated_response_is_valid_and_ggs_sized() {
+        let form =
+            fieldform_engine::model::Form::from_json(&household_form().to_string()).expect("form");
+        let compiled = Arc::new(fieldform_engine::compile::compile(&form).expect("compiles"));
+        let response: Response = serde_json::from_value(json!({
+            "instance_id": "01890a5d-ac96-774b-bcce-b302099a8057",
+            "form_id": "bench", "form_version": "1",
+            "answers": household_answers(0), "meta": {}, "status": "complete"
+        }))
+        .expect("response");
+        let env = FixedEnvironment::default();
+        let state = FormState::from_response(compiled, &response, &env).expect("loads");
+        assert_eq!(fieldform_engine::validate::validate(&state, "en"), vec![]);
+        let size = household_answers(0).to_string().len();
+        assert!((2_000..12_000).contains(&size), "{size} bytes");
+    }
 }
