@@ -1,27 +1,15 @@
 //! `fieldform expr` as a designer uses it: alone, against a shipped form
 //! and a saved response, at a node inside a repeat.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
 fn fieldform(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldform"))
-        .args(args)
-        .output()
-        .expect("run fieldform");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = common::fieldform(args);
+    (run.ok, run.stdout, run.stderr)
 }
 
 fn shipped(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../forms")
-        .join(name)
-        .display()
-        .to_string()
+    common::forms(name).display().to_string()
 }
 
 #[test]

@@ -1,22 +1,16 @@
 //! `fieldform form import | export-xlsform | check` on real files.
 
 use std::path::PathBuf;
-use std::process::Command;
+
+mod common;
 
 fn fieldform(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldform"))
-        .args(args)
-        .output()
-        .expect("run fieldform");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = common::fieldform(args);
+    (run.ok, run.stdout, run.stderr)
 }
 
 fn forms() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../forms")
+    common::forms("")
 }
 
 #[test]

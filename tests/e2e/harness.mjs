@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 function required(name) {
@@ -90,4 +91,21 @@ export async function shippedForms() {
   const dir = required('FIELDFORM_FORMS_DIR');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.form.json')).sort();
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8'))));
+}
+
+/**
+ * One server and one browser for a test file: started before its tests,
+ * torn down after them. Read `env.server` and `env.browser` inside tests.
+ */
+export function useServerAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,28 +1,17 @@
 // Smoke test: the app loads, lists every shipped form, and logs no errors.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, shippedForms, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, shippedForms, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('the app lists the shipped forms without console errors', async () => {
   const forms = await shippedForms();
   assert.ok(forms.length >= 2, 'the two shipped questionnaires are in forms/');
 
-  const { page, errors } = await openPage(browser);
-  await page.goto(server.url);
+  const { page, errors } = await openPage(env.browser);
+  await page.goto(env.server.url);
   await page.locator('.form-entry').first().waitFor({ timeout: 30_000 });
 
   const shown = await page.locator('.form-entry').evaluateAll((items) =>
@@ -39,11 +28,11 @@ test('the app lists the shipped forms without console errors', async () => {
 });
 
 test('the server serves the manifest and answers health checks', async () => {
-  const health = await fetch(`${server.url}/healthz`);
+  const health = await fetch(`${env.server.url}/healthz`);
   assert.equal(health.status, 200);
   assert.deepEqual(await health.json(), { status: 'ok' });
 
-  const manifest = await fetch(`${server.url}/manifest.webmanifest`);
+  const manifest = await fetch(`${env.server.url}/manifest.webmanifest`);
   assert.equal(manifest.status, 200);
   assert.equal((await manifest.json()).start_url, '/');
 });
