@@ -31,6 +31,7 @@ export async function startServer() {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = [];
+  let admin;
   child.stderr.on('data', (chunk) => log.push(chunk.toString()));
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${log.join('')}`)), 30_000);
@@ -39,6 +40,8 @@ export async function startServer() {
       reject(new Error(`server exited with ${code} before listening:\n${log.join('')}`));
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
+      const credentials = line.match(/user `(\S+)` and password `(\S+)`/);
+      if (credentials) admin = { username: credentials[1], password: credentials[2] };
       const match = line.match(/^Fieldform listening on (http:\/\/\S+)$/);
       if (match) {
         clearTimeout(timer);
@@ -50,6 +53,8 @@ export async function startServer() {
     url,
     log,
     dataDir,
+    /** The one-time credentials the first start printed. */
+    admin,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
