@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use fieldform_engine::expr::{ReferenceKind, parse, suggest};
+use fieldform_engine::model::insertions;
 
 use crate::errors::{Diagnostics, Location};
 
@@ -52,7 +53,10 @@ pub fn check(
     candidates.sort_unstable();
     for cell in cells {
         let references: Vec<(String, usize)> = match cell.kind {
-            CellKind::Text => insertions(&cell.text),
+            CellKind::Text => insertions(&cell.text)
+                .into_iter()
+                .map(|i| (i.name, i.position))
+                .collect(),
             CellKind::Default if !cell.text.contains("${") => continue,
             _ => match parse(&cell.text) {
                 Ok(expr) => expr
@@ -104,37 +108,9 @@ pub fn check(
     }
 }
 
-/// `${name}` insertions in a label, with their character positions.
-fn insertions(text: &str) -> Vec<(String, usize)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 1 < chars.len() {
-        if chars[i] == '$'
-            && chars[i + 1] == '{'
-            && let Some(len) = chars[i + 2..].iter().position(|c| *c == '}')
-        {
-            let name: String = chars[i + 2..i + 2 + len].iter().collect();
-            out.push((name.trim().to_owned(), i));
-            i += len + 3;
-            continue;
-        }
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn insertions_in_labels() {
-        assert_eq!(
-            insertions("Hello ${name}, you are ${ age } — ${"),
-            vec![("name".into(), 6), ("age".into(), 23)]
-        );
-    }
 
     #[test]
     fn unknown_references_and_parse_errors() {

@@ -86,6 +86,16 @@ pub enum LoadError {
         expected: &'static str,
     },
 
+    /// A `${name}` in a label, hint or message that names no field.
+    #[error("field `{field}`, {column} ({lang}): ${{{name}}} is not a field{}", did_you_mean(suggestion.as_deref(), false))]
+    UnknownInsertion {
+        field: String,
+        column: &'static str,
+        lang: String,
+        name: String,
+        suggestion: Option<String>,
+    },
+
     #[error("field `{field}`, choice_filter: `{name}` at position {position} is not a column of choice list `{list}`{}", did_you_mean(suggestion.as_deref(), true))]
     UnknownColumn {
         field: String,

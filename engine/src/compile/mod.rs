@@ -15,6 +15,7 @@ mod graph;
 mod names;
 #[cfg(test)]
 mod tests;
+mod texts;
 
 use std::collections::HashMap;
 
@@ -216,6 +217,8 @@ pub struct CompiledForm {
     by_name: HashMap<String, FieldId>,
     /// Per field, its nodes by kind (see [`CompiledForm::node_of`]).
     field_nodes: Vec<[Option<NodeId>; NodeKind::COUNT]>,
+    /// Per field, the fields whose texts show its value (`${name}`).
+    text_readers: Vec<Vec<FieldId>>,
 }
 
 /// Compile `form`, reporting every error at once.
@@ -248,6 +251,7 @@ impl CompiledForm {
             &mut warnings,
         );
         names::check_translations(form, &mut warnings);
+        let text_readers = texts::check(&fields, &by_name, &mut errors);
         if !errors.is_empty() {
             // The graph needs resolved references; cycles are reported once
             // the references are right.
@@ -263,6 +267,7 @@ impl CompiledForm {
             warnings,
             by_name,
             field_nodes: Vec::new(),
+            text_readers,
         };
         match graph::build(&compiled) {
             Ok(graph) => {
@@ -299,6 +304,13 @@ impl CompiledForm {
         self.field_nodes
             .get(field.index())
             .and_then(|n| n[kind as usize])
+    }
+
+    /// The fields whose label, hint or messages show `field`'s value.
+    pub fn text_readers(&self, field: FieldId) -> &[FieldId] {
+        self.text_readers
+            .get(field.index())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Top-level items, in document order.

@@ -237,3 +237,42 @@ fn literal_and_dynamic_defaults() {
         .collect();
     assert_eq!(kinds, vec![false, true, true]);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn insertions_in_texts_are_checked_and_indexed() {
+    let errors = crate::testing::errors(
+        json!([
+            q("hh_size", "integer", json!({})),
+            q(
+                "note",
+                "note",
+                json!({ "label": { "en": "Size: ${hh_sise}", "ro": "Mărime: ${hh_size}" } })
+            ),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errors,
+        vec!["field `note`, label (en): ${hh_sise} is not a field; did you mean ${hh_size}?"]
+    );
+    let form = compiled(
+        json!([
+            q("name", "text", json!({})),
+            q(
+                "age",
+                "integer",
+                json!({ "label": { "en": "Age of ${name}" }, "hint": { "en": "${name}, ${name}" } })
+            ),
+            q(
+                "note",
+                "note",
+                json!({ "label": { "en": "${name} is ${age}" } })
+            ),
+        ]),
+        json!({}),
+    );
+    let id = |n: &str| form.lookup(n).expect(n);
+    assert_eq!(form.text_readers(id("name")), [id("age"), id("note")]);
+    assert_eq!(form.text_readers(id("age")), [id("note")]);
+    assert!(form.text_readers(id("note")).is_empty());
+}

@@ -10,7 +10,7 @@ mod text;
 
 pub use form::{Choice, FORMAT_VERSION, Form, FormError, Language, Settings};
 pub use item::{Condition, Group, Item, Question, QuestionType, Repeat};
-pub use text::Text;
+pub use text::{Insertion, Text, insertions};
 
 /// The JSON Schema of the form file format, as published in
 /// `engine/form.schema.json` (a test keeps that file current).

@@ -36,6 +36,7 @@ mod context;
 mod error;
 mod probe;
 pub(crate) mod propagate;
+mod text;
 pub(crate) mod tree;
 
 #[cfg(test)]

@@ -486,3 +486,42 @@ fn recompute_all_agrees_with_incremental() {
     fresh.recompute_all(&env());
     assert_eq!(s.snapshot(), fresh.snapshot());
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn texts_show_values_from_their_own_instance_in_the_chosen_language() {
+    let mut s = state(
+        json!([
+            q("show", "select_one", json!({ "choices": "yn" })),
+            q("title", "text", json!({ "relevant": "${show} = 'y'" })),
+            { "kind": "repeat", "name": "member", "label": { "en": "Person ${line}" }, "items": [
+                q("line", "calculate", json!({ "calculation": "position(..)" })),
+                q("name", "text", json!({})),
+                q("age", "integer", json!({
+                    "label": { "en": "How old is ${name}?", "ro": "Ce vârstă are ${name}?" },
+                    "hint": { "en": "${title} ${name}, person ${line}" },
+                })),
+            ]},
+        ]),
+        json!({ "yn": [{ "name": "y", "label": { "en": "Yes" } }] }),
+    );
+    s.add("member", &env()).unwrap();
+    s.add("member", &env()).unwrap();
+    s.set("member[1]/name", "Ion", &env()).unwrap();
+    s.set("member[2]/name", "Maria", &env()).unwrap();
+    s.set("title", "Dr", &env()).unwrap();
+    let age2 = s.node("member[2]/age").unwrap();
+    assert_eq!(s.label(age2), "How old is Maria?");
+    // A non-relevant field reads as empty, as in expressions.
+    assert_eq!(s.hint(age2), " Maria, person 2");
+    s.set("show", "y", &env()).unwrap();
+    assert_eq!(s.hint(age2), "Dr Maria, person 2");
+    assert_eq!(s.label(s.node("member[1]").unwrap()), "Person 1");
+    s.set_language("ro", &env()).unwrap();
+    assert_eq!(
+        s.label(s.node("member[1]/age").unwrap()),
+        "Ce vârstă are Ion?"
+    );
+    // Missing translation: the default language.
+    assert_eq!(s.hint(age2), "Dr Maria, person 2");
+    assert_eq!(s.guidance_hint(age2), "");
+}
