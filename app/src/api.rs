@@ -51,3 +51,31 @@ impl CatalogEntry {
             .unwrap_or(&self.id)
     }
 }
+
+/// One version of a form, as published.
+pub async fn fetch_definition(
+    id: String,
+    version: String,
+) -> Result<fieldform_engine::model::Form, ApiError> {
+    let url = format!(
+        "/api/forms/{}/versions/{}",
+        js_sys::encode_uri_component(&id),
+        js_sys::encode_uri_component(&version)
+    );
+    let response = gloo_net::http::Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(ApiError::Status {
+            status: response.status(),
+            body,
+        });
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    fieldform_engine::model::Form::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, CatalogEntry};
+use crate::route::Route;
 
 /// Fetches the catalog and shows it.
 #[component]
@@ -37,6 +38,11 @@ pub fn FormList(entries: Vec<CatalogEntry>) -> impl IntoView {
                 .into_iter()
                 .map(|entry| {
                     let title = entry.title().to_owned();
+                    let href = Route::Fill {
+                        form: entry.id.clone(),
+                        version: entry.version.clone(),
+                    }
+                    .href();
                     let languages = entry
                         .languages
                         .iter()
@@ -45,7 +51,7 @@ pub fn FormList(entries: Vec<CatalogEntry>) -> impl IntoView {
                         .join(" · ");
                     view! {
                         <li class="form-entry" data-form-id=entry.id.clone()>
-                            <span class="form-title">{title}</span>
+                            <a class="form-title" href=href>{title}</a>
                             <span class="form-version">"v" {entry.version}</span>
                             <span class="form-languages">{languages}</span>
                         </li>

@@ -1,0 +1,286 @@
+//! Filling in a form: load its definition, compile it with the engine and
+//! render it page by page in the language the enumerator picks.
+
+mod pages;
+mod question;
+pub mod session;
+mod tree;
+mod widgets;
+
+use std::sync::Arc;
+
+use fieldform_engine::compile::{CompiledForm, compile};
+use fieldform_engine::state::{InstanceId, NodeRef};
+use fieldform_engine::validate::Issue;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub use pages::{Page, dom_id, page_of, pages};
+use session::Session;
+
+use crate::api;
+use crate::env::BrowserEnvironment;
+use crate::i18n::{Msg, t};
+
+/// Fetches a form version and shows it, or says why it cannot.
+#[component]
+pub fn FillScreen(form: String, version: String) -> impl IntoView {
+    let definition = LocalResource::new(move || api::fetch_definition(form.clone(), version.clone()));
+    view! {
+        <Suspense fallback=|| view! { <p class="status">"…"</p> }>
+            {move || {
+                definition.get().map(|result| match result.map_err(|e| e.to_string()).and_then(|f| {
+                    compile(&f).map_err(|errors| {
+                        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+                    })
+                }) {
+                    Ok(compiled) => view! { <FormView form=Arc::new(compiled) /> }.into_any(),
+                    Err(message) => view! {
+                        <p class="status error" role="alert">{message}</p>
+                        <a href="#/">"←"</a>
+                    }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A compiled form, filled in from blank.
+#[component]
+pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
+    let session = Session::new(form.clone(), BrowserEnvironment::new(""));
+    let pages: Arc<Vec<Page>> = Arc::new(pages(&form));
+    let current = RwSignal::new(first_page(session, &pages));
+    let finished: RwSignal<Option<Vec<Issue>>> = RwSignal::new(None);
+    let languages = form.form.languages.clone();
+    let form_id = form.form.id.clone();
+
+    let dir = move || {
+        if session.language().is_some_and(|l| l.rtl) { "rtl" } else { "ltr" }
+    };
+    let title = move || {
+        let lang = session.lang();
+        session.with(|s| s.form().form.title_in(&lang).to_owned())
+    };
+    let go = move |i: usize| {
+        current.set(i);
+        finished.set(None);
+        scroll_to_top();
+    };
+
+    let nav_pages = pages.clone();
+    let sections = move || {
+        nav_pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let relevant_page = page.clone();
+                let page = page.clone();
+                let label = move || page_title(session, &page);
+                view! {
+                    <li>
+                        <button type="button" class="section-link" data-page=i
+                            class:current=move || current.get() == i
+                            aria-current=move || (current.get() == i).then_some("step")
+                            disabled=move || !page_relevant(session, &relevant_page)
+                            on:click=move |_| go(i)>
+                            {label}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    let page_pages = pages.clone();
+    let page = move || {
+        let i = current.get();
+        let pages = page_pages.clone();
+        untrack(move || {
+            let Some(page) = pages.get(i).cloned() else {
+                return ().into_any();
+            };
+            let heading = page.clone();
+            view! {
+                <section class="page" data-page=i>
+                    <h3 class="page-title">{move || page_title(session, &heading)}</h3>
+                    {section_body(session, &page)}
+                </section>
+            }
+            .into_any()
+        })
+    };
+
+    let step_pages = pages.clone();
+    let next = move |_| {
+        let i = current.get_untracked();
+        let Some(page) = step_pages.get(i) else { return };
+        let nodes = session.with(|s| pages::page_nodes(s, page));
+        let issues = session.check(&nodes);
+        if let Some(first) = issues.first() {
+            focus(first.node);
+            return;
+        }
+        match session.with(|s| pages::step(s, &step_pages, i, true)) {
+            Some(j) => go(j),
+            None => finished.set(Some(session.check_all())),
+        }
+    };
+    let back_pages = pages.clone();
+    let back = move |_| {
+        let i = current.get_untracked();
+        if let Some(j) = session.with(|s| pages::step(s, &back_pages, i, false)) {
+            go(j);
+        }
+    };
+    let last_pages = pages.clone();
+    let is_last = move || {
+        let i = current.get();
+        // Relevance of later pages can change with any answer.
+        session.track_all_pages(&last_pages);
+        session.with(|s| pages::step(s, &last_pages, i, true)).is_none()
+    };
+    let first_pages = pages.clone();
+    let is_first = move || {
+        let i = current.get();
+        session.track_all_pages(&first_pages);
+        session.with(|s| pages::step(s, &first_pages, i, false)).is_none()
+    };
+    let summary_pages = pages.clone();
+    let summary = move || {
+        let lang = session.lang();
+        finished.get().map(|issues| {
+            if issues.is_empty() {
+                return view! { <p class="summary complete" role="status">{t(Msg::Complete, &lang)}</p> }
+                    .into_any();
+            }
+            let pages = summary_pages.clone();
+            view! {
+                <div class="summary problems" role="alert">
+                    <p>{t(Msg::Problems, &lang)}</p>
+                    <ul>
+                        {issues.into_iter().map(|issue| {
+                            let node = issue.node;
+                            let label = session.with(|s| s.label(node));
+                            let target = page_of(&session.form(), &pages, node);
+                            view! {
+                                <li>
+                                    <button type="button" class="summary-issue" on:click=move |_| {
+                                        if let Some(p) = target { go(p); }
+                                        focus(node);
+                                    }>
+                                        <strong>{label}</strong> ": " {issue.message}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+            .into_any()
+        })
+    };
+
+    view! {
+        <article class="form" data-form-id=form_id lang=move || session.lang() dir=dir>
+            <header class="form-header">
+                <a class="back-to-forms" href="#/">{move || t(Msg::Forms, &session.lang())}</a>
+                <h2 class="form-title">{title}</h2>
+                <label class="language">
+                    <span>{move || t(Msg::Language, &session.lang())}</span>
+                    <select class="language-picker"
+                        prop:value=move || session.lang()
+                        on:change=move |ev| session.set_language(&event_target_value(&ev))>
+                        {languages.iter().map(|l| view! {
+                            <option value=l.code.clone()>{l.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </header>
+            <nav class="sections" aria-label=move || t(Msg::Sections, &session.lang())>
+                <ol>{sections}</ol>
+            </nav>
+            {page}
+            <div class="pager">
+                <button type="button" class="back" disabled=is_first on:click=back>
+                    {move || t(Msg::Back, &session.lang())}
+                </button>
+                <button type="button" class="next" on:click=next>
+                    {move || if is_last() { t(Msg::Finish, &session.lang()) } else { t(Msg::Next, &session.lang()) }}
+                </button>
+            </div>
+            {summary}
+        </article>
+    }
+}
+
+/// A section page shows its group's items directly under the page title
+/// (the group's label); other pages show their fields.
+fn section_body(session: Session, page: &Page) -> AnyView {
+    let form = session.form();
+    match page.section.map(|f| (f, form.field(f))) {
+        Some((_, field)) if field.kind == fieldform_engine::compile::FieldKind::Group => {
+            tree::items(session, field.children.clone(), InstanceId::ROOT)
+        }
+        _ => tree::items(session, page.fields.clone(), InstanceId::ROOT),
+    }
+}
+
+fn first_page(session: Session, pages: &[Page]) -> usize {
+    session.with(|s| {
+        (0..pages.len())
+            .find(|&i| pages::page_relevant(s, &pages[i]))
+            .unwrap_or(0)
+    })
+}
+
+/// The section's label, or the form title for a page of loose questions.
+fn page_title(session: Session, page: &Page) -> String {
+    match page.section {
+        Some(f) => session.label(NodeRef::root(f)),
+        None => {
+            let lang = session.lang();
+            session.with(|s| s.form().form.title_in(&lang).to_owned())
+        }
+    }
+}
+
+fn page_relevant(session: Session, page: &Page) -> bool {
+    for &f in &page.fields {
+        session.track(NodeRef::root(f));
+    }
+    session.with(|s| pages::page_relevant(s, page))
+}
+
+impl Session {
+    /// Subscribes to the relevance of every page.
+    fn track_all_pages(&self, pages: &[Page]) {
+        for page in pages {
+            for &f in &page.fields {
+                self.track(NodeRef::root(f));
+            }
+        }
+    }
+}
+
+fn scroll_to_top() {
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Brings a question into view and puts the cursor in it, once it is drawn.
+fn focus(node: NodeRef) {
+    let id = dom_id(node);
+    request_animation_frame(move || {
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id));
+        if let Some(element) = element {
+            element.scroll_into_view();
+            if let Ok(input) = element.dyn_into::<web_sys::HtmlElement>() {
+                let _unfocusable = input.focus();
+            }
+        }
+    });
+}

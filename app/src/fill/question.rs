@@ -1,0 +1,90 @@
+//! One question: its label, hints, input and problem, shown while relevant.
+
+use fieldform_engine::model::QuestionType;
+use fieldform_engine::state::NodeRef;
+use leptos::prelude::*;
+
+use super::pages::dom_id;
+use super::session::Session;
+use super::widgets;
+use crate::i18n::{Msg, t};
+
+/// Renders `node` (a question in one instance) and keeps it current.
+#[component]
+pub fn QuestionView(session: Session, node: NodeRef) -> impl IntoView {
+    let form = session.form();
+    let field = form.field(node.field);
+    let (Some(kind), Some(question)) = (field.question_type(), field.question().cloned()) else {
+        return ().into_any();
+    };
+    if kind.is_metadata() || kind == QuestionType::Calculate {
+        return ().into_any();
+    }
+    let name = field.name.clone();
+    let id = dom_id(node);
+    let type_name = format!("{kind:?}").to_lowercase();
+    let is_note = kind == QuestionType::Note;
+    // Choice groups are labelled by id; single inputs by `for`.
+    let grouped = kind.has_choices() && !is_minimal(question.appearance.as_deref());
+    let body = move || {
+        let id = id.clone();
+        let label_id = format!("{id}-label");
+        let question = question.clone();
+        let hint = move || session.hint(node);
+        let guidance = move || session.guidance_hint(node);
+        let label = move || session.label(node);
+        let required_mark = move || {
+            session.required(node).then(|| {
+                let lang = session.lang();
+                view! { <span class="required" title=t(Msg::Required, &lang)>" *"</span> }
+            })
+        };
+        let label_view = if is_note {
+            view! { <p class="label note-text" id=label_id.clone()>{label}</p> }.into_any()
+        } else if grouped {
+            view! { <div class="label" id=label_id.clone()>{label}{required_mark}</div> }.into_any()
+        } else {
+            view! { <label class="label" id=label_id.clone() for=id.clone()>{label}{required_mark}</label> }
+                .into_any()
+        };
+        view! {
+            {label_view}
+            {move || {
+                let h = hint();
+                (!h.is_empty()).then(|| view! { <p class="hint">{h}</p> })
+            }}
+            {move || {
+                let g = guidance();
+                (!g.is_empty()).then(|| view! { <p class="guidance">{g}</p> })
+            }}
+            {widgets::widget(session, node, kind, &question, &id)}
+            {move || {
+                session.issue(node).map(|issue| {
+                    view! { <p class="issue" role="alert" id=format!("{}-issue", dom_id(node))>{issue.message}</p> }
+                })
+            }}
+        }
+    };
+    view! {
+        <Show when=move || session.relevant(node)>
+            <div
+                class="question"
+                class:invalid=move || session.issue(node).is_some()
+                data-name=name.clone()
+                data-node=node.key()
+                data-type=type_name.clone()
+            >
+                {
+                    // Built once per showing: what changes redraws itself.
+                    let body = body.clone();
+                    untrack(body)
+                }
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+fn is_minimal(appearance: Option<&str>) -> bool {
+    appearance.is_some_and(|a| a.split_whitespace().any(|w| w == "minimal"))
+}

@@ -1,0 +1,277 @@
+//! One form being filled in, shared by every widget of the screen.
+//!
+//! The engine's [`FormState`] is the single source of truth; it is not
+//! copied into signals. Instead each rendered node has a trigger: after an
+//! edit, the engine's [`Changes`] say which nodes to notify, and only their
+//! widgets re-read the state. Texts that show other fields' values
+//! (`${name}`) have a trigger per field, notified when a field they show
+//! changes.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use fieldform_engine::compile::{CompiledForm, FieldId};
+use fieldform_engine::model::{Choice, Language};
+use fieldform_engine::state::{ChangeKind, Changes, FormState, InstanceId, NodeRef, StateError};
+use fieldform_engine::validate::{Issue, validate, validate_node};
+use leptos::prelude::*;
+
+use crate::env::BrowserEnvironment;
+
+/// A cheap, copyable handle on the form being filled in.
+#[derive(Clone, Copy)]
+pub struct Session {
+    state: StoredValue<FormState>,
+    env: StoredValue<BrowserEnvironment, LocalStorage>,
+    nodes: StoredValue<HashMap<NodeRef, ArcTrigger>>,
+    texts: StoredValue<HashMap<FieldId, ArcTrigger>>,
+    /// Nodes whose problems are shown: answered, left, or checked by
+    /// Next/Finish. Untouched empty questions are not shouted at.
+    shown: StoredValue<HashSet<NodeRef>>,
+    lang: RwSignal<String>,
+}
+
+impl Session {
+    pub fn new(form: Arc<CompiledForm>, env: BrowserEnvironment) -> Self {
+        let state = FormState::new(form, &env);
+        let lang = state.language().to_owned();
+        Self {
+            state: StoredValue::new(state),
+            env: StoredValue::new_local(env),
+            nodes: StoredValue::new(HashMap::new()),
+            texts: StoredValue::new(HashMap::new()),
+            shown: StoredValue::new(HashSet::new()),
+            lang: RwSignal::new(lang),
+        }
+    }
+
+    /// Reads the state without subscribing to anything.
+    pub fn with<R>(&self, f: impl FnOnce(&FormState) -> R) -> R {
+        self.state.with_value(f)
+    }
+
+    pub fn form(&self) -> Arc<CompiledForm> {
+        self.with(|s| s.form().clone())
+    }
+
+    /// Subscribes the running effect to every change of `node`.
+    pub fn track(&self, node: NodeRef) {
+        trigger(self.nodes, node).track();
+    }
+
+    /// Subscribes to changes of the values `field`'s texts show, and of the language.
+    pub fn track_text(&self, field: FieldId) {
+        self.lang.track();
+        trigger(self.texts, field).track();
+    }
+
+    /// The language code, tracked.
+    pub fn lang(&self) -> String {
+        self.lang.get()
+    }
+
+    pub fn language(&self) -> Option<Language> {
+        let code = self.lang.get();
+        self.with(|s| {
+            s.form()
+                .form
+                .languages
+                .iter()
+                .find(|l| l.code == code)
+                .cloned()
+        })
+    }
+
+    pub fn set_language(&self, code: &str) {
+        let result = self.edit(|state, env| state.set_language(code, env));
+        if result.is_ok() {
+            self.lang.set(code.to_owned());
+        }
+    }
+
+    // ----- reading, tracked -----
+
+    pub fn value(&self, node: NodeRef) -> String {
+        self.track(node);
+        self.with(|s| s.value(node).to_owned())
+    }
+
+    pub fn relevant(&self, node: NodeRef) -> bool {
+        self.track(node);
+        self.with(|s| s.relevant(node))
+    }
+
+    pub fn required(&self, node: NodeRef) -> bool {
+        self.track(node);
+        self.with(|s| s.required(node))
+    }
+
+    pub fn read_only(&self, node: NodeRef) -> bool {
+        self.track(node);
+        self.with(|s| s.read_only(node))
+    }
+
+    pub fn label(&self, node: NodeRef) -> String {
+        self.track_text(node.field);
+        self.with(|s| s.label(node))
+    }
+
+    pub fn hint(&self, node: NodeRef) -> String {
+        self.track_text(node.field);
+        self.with(|s| s.hint(node))
+    }
+
+    pub fn guidance_hint(&self, node: NodeRef) -> String {
+        self.track_text(node.field);
+        self.with(|s| s.guidance_hint(node))
+    }
+
+    /// The choices the select offers now, with labels in the current language.
+    pub fn choices(&self, node: NodeRef) -> Vec<(String, String)> {
+        self.track(node);
+        let lang = self.lang.get();
+        self.with(|s| {
+            let default = &s.form().form.default_language;
+            s.choices(node)
+                .into_iter()
+                .map(|c: &Choice| {
+                    let label = c.label.get(&lang, default).unwrap_or(&c.name);
+                    (c.name.clone(), label.to_owned())
+                })
+                .collect()
+        })
+    }
+
+    /// The instances of a repeat in `parent`, tracked.
+    pub fn instances(&self, repeat: FieldId, parent: InstanceId) -> Vec<InstanceId> {
+        self.track(NodeRef {
+            field: repeat,
+            instance: parent,
+        });
+        self.with(|s| s.instances(repeat, parent).to_vec())
+    }
+
+    /// The problem to show under `node`, if it has one and it is shown.
+    pub fn issue(&self, node: NodeRef) -> Option<Issue> {
+        self.track(node);
+        let lang = self.lang.get();
+        if !self.shown.with_value(|s| s.contains(&node)) {
+            return None;
+        }
+        self.with(|s| validate_node(s, node, &lang))
+    }
+
+    // ----- edits -----
+
+    /// Answers a question and redraws what depends on it.
+    pub fn set(&self, node: NodeRef, text: &str) {
+        self.shown.update_value(|s| {
+            s.insert(node);
+        });
+        let text = text.to_owned();
+        if self.edit(|state, env| state.set_value(node, &text, env)).is_err() {
+            // Not settable (e.g. became a calculation): redraw the true value.
+            self.notify(node);
+        }
+    }
+
+    /// Shows the problem of a question the enumerator has left.
+    pub fn touch(&self, node: NodeRef) {
+        let new = self.shown.try_update_value(|s| s.insert(node)).unwrap_or(false);
+        if new {
+            self.notify(node);
+        }
+    }
+
+    pub fn add_instance(&self, repeat: FieldId, parent: InstanceId) -> Result<(), StateError> {
+        self.edit(|state, env| state.add_instance(repeat, parent, env).map(|(_, c)| c))
+    }
+
+    pub fn remove_instance(&self, id: InstanceId) -> Result<(), StateError> {
+        self.edit(|state, env| state.remove_instance(id, env))
+    }
+
+    /// Checks `nodes` and shows their problems; returns them in order.
+    pub fn check(&self, nodes: &[NodeRef]) -> Vec<Issue> {
+        let lang = self.lang.get_untracked();
+        let issues: Vec<Issue> = self.with(|s| {
+            nodes
+                .iter()
+                .filter_map(|&n| validate_node(s, n, &lang))
+                .collect()
+        });
+        self.reveal(nodes);
+        issues
+    }
+
+    /// Every problem of the whole response, shown.
+    pub fn check_all(&self) -> Vec<Issue> {
+        let lang = self.lang.get_untracked();
+        let (issues, nodes) = self.with(|s| (validate(s, &lang), s.nodes()));
+        self.reveal(&nodes);
+        issues
+    }
+
+    fn reveal(&self, nodes: &[NodeRef]) {
+        let fresh: Vec<NodeRef> = self
+            .shown
+            .try_update_value(|s| nodes.iter().copied().filter(|n| s.insert(*n)).collect())
+            .unwrap_or_default();
+        for n in fresh {
+            self.notify(n);
+        }
+    }
+
+    fn edit(
+        &self,
+        f: impl FnOnce(&mut FormState, &BrowserEnvironment) -> Result<Changes, StateError>,
+    ) -> Result<(), StateError> {
+        let changes = self
+            .env
+            .with_value(|env| self.state.try_update_value(|state| f(state, env)))
+            .unwrap_or(Ok(Changes::default()))?;
+        self.redraw(&changes);
+        Ok(())
+    }
+
+    /// Notifies the triggers of what `changes` touched, each once.
+    fn redraw(&self, changes: &Changes) {
+        let form = self.form();
+        let mut nodes = HashSet::new();
+        let mut texts = HashSet::new();
+        for change in &changes.items {
+            nodes.insert(change.node);
+            if change.kind == ChangeKind::Value {
+                texts.extend(form.text_readers(change.node.field).iter().copied());
+            }
+        }
+        for node in nodes {
+            self.notify(node);
+        }
+        for field in texts {
+            if let Some(t) = self.texts.with_value(|m| m.get(&field).cloned()) {
+                t.notify();
+            }
+        }
+    }
+
+    fn notify(&self, node: NodeRef) {
+        if let Some(t) = self.nodes.with_value(|m| m.get(&node).cloned()) {
+            t.notify();
+        }
+    }
+}
+
+fn trigger<K: std::hash::Hash + Eq + Copy + Send + Sync + 'static>(
+    map: StoredValue<HashMap<K, ArcTrigger>>,
+    key: K,
+) -> ArcTrigger {
+    if let Some(t) = map.with_value(|m| m.get(&key).cloned()) {
+        return t;
+    }
+    let t = ArcTrigger::new();
+    map.update_value(|m| {
+        m.insert(key, t.clone());
+    });
+    t
+}

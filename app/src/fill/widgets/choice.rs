@@ -1,0 +1,181 @@
+//! select_one and select_multiple: radio buttons or check boxes; a drop-down
+//! for `minimal`; a search box over the list for `autocomplete`/`search`
+//! and for long lists (a country list cannot be scrolled through on a
+//! phone). `or_other` adds "Other" with the value `other`.
+
+use fieldform_engine::state::NodeRef;
+use leptos::prelude::*;
+
+use crate::fill::session::Session;
+use crate::i18n::{Msg, t};
+
+/// Longer lists get a search box even without an appearance asking for one.
+const SEARCH_FROM: usize = 15;
+
+pub fn choices(
+    session: Session,
+    node: NodeRef,
+    id: &str,
+    multiple: bool,
+    or_other: bool,
+    appearance: &str,
+) -> AnyView {
+    let words: Vec<&str> = appearance.split_whitespace().collect();
+    let options = move || {
+        let mut list = session.choices(node);
+        if or_other {
+            list.push(("other".to_owned(), t(Msg::Other, &session.lang()).to_owned()));
+        }
+        list
+    };
+    if words.contains(&"minimal") && !multiple {
+        return drop_down(session, node, id, options);
+    }
+    let searchable = words.iter().any(|w| *w == "autocomplete" || *w == "search")
+        || untrack(options).len() >= SEARCH_FROM;
+    let query = RwSignal::new(String::new());
+    let selected = move |name: &str| {
+        let value = session.value(node);
+        if multiple {
+            value.split_whitespace().any(|v| v == name)
+        } else {
+            value == name
+        }
+    };
+    let visible = move || {
+        let q = query.get().to_lowercase();
+        options()
+            .into_iter()
+            .filter(|(name, label)| {
+                q.is_empty() || label.to_lowercase().contains(&q) || selected(name)
+            })
+            .collect::<Vec<_>>()
+    };
+    let group = id.to_owned();
+    let label_id = format!("{id}-label");
+    let search = searchable.then(|| {
+        view! {
+            <input
+                class="choice-search"
+                type="search"
+                placeholder=move || t(Msg::Search, &session.lang())
+                aria-label=move || t(Msg::Search, &session.lang())
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+        }
+    });
+    let clear = (!multiple).then(|| {
+        move || {
+            let show = !session.value(node).is_empty() && !session.read_only(node);
+            show.then(|| {
+                view! {
+                    <button type="button" class="clear" on:click=move |_| session.set(node, "")>
+                        {t(Msg::Clear, &session.lang())}
+                    </button>
+                }
+            })
+        }
+    });
+    view! {
+        {search}
+        <div
+            class="choices"
+            class:searchable=searchable
+            role=if multiple { "group" } else { "radiogroup" }
+            aria-labelledby=label_id
+            id=id.to_owned()
+        >
+            <For each=visible key=|option| option.clone() let((name, label))>
+                {
+                    let group = group.clone();
+                    let value = name.clone();
+                    let name_for_check = name.clone();
+                    view! {
+                        <label class="choice">
+                            <input
+                                type=if multiple { "checkbox" } else { "radio" }
+                                name=group
+                                value=name.clone()
+                                prop:checked=move || selected(&name_for_check)
+                                disabled=move || session.read_only(node)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let text = if multiple {
+                                        toggle(&session.with(|s| s.value(node).to_owned()), &value, on)
+                                    } else {
+                                        value.clone()
+                                    };
+                                    session.set(node, &text);
+                                    session.touch(node);
+                                }
+                            />
+                            <span>{label}</span>
+                        </label>
+                    }
+                }
+            </For>
+        </div>
+        {clear}
+    }
+    .into_any()
+}
+
+fn drop_down(
+    session: Session,
+    node: NodeRef,
+    id: &str,
+    options: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+) -> AnyView {
+    view! {
+        <select
+            id=id.to_owned()
+            prop:value=move || session.value(node)
+            disabled=move || session.read_only(node)
+            on:change=move |ev| {
+                session.set(node, &event_target_value(&ev));
+                session.touch(node);
+            }
+        >
+            <option value="">{move || t(Msg::Choose, &session.lang())}</option>
+            {move || {
+                let value = session.value(node);
+                options()
+                    .into_iter()
+                    .map(|(name, label)| {
+                        let chosen = name == value;
+                        view! { <option value=name selected=chosen>{label}</option> }
+                    })
+                    .collect_view()
+            }}
+        </select>
+    }
+    .into_any()
+}
+
+/// A select_multiple value with `name` added or taken out, order kept.
+pub(crate) fn toggle(value: &str, name: &str, on: bool) -> String {
+    let present = value.split_whitespace().any(|v| v == name);
+    let mut items: Vec<&str> = value.split_whitespace().filter(|v| *v != name).collect();
+    if on && present {
+        return value.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    if on {
+        items.push(name);
+    }
+    items.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toggle;
+
+    #[test]
+    fn toggling_keeps_order_and_never_duplicates() {
+        assert_eq!(toggle("", "a", true), "a");
+        assert_eq!(toggle("a b", "c", true), "a b c");
+        assert_eq!(toggle("a b", "a", true), "a b");
+        assert_eq!(toggle("a b c", "b", false), "a c");
+        assert_eq!(toggle("a", "z", false), "a");
+    }
+}

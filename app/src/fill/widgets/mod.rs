@@ -1,0 +1,153 @@
+//! The input for each question type. Every widget writes canonical ODK
+//! text through [`Session::set`] and reads the stored value back, so what
+//! is shown is always what the engine holds.
+
+mod choice;
+mod rank;
+
+use fieldform_engine::model::{Question, QuestionType};
+use fieldform_engine::state::NodeRef;
+use leptos::prelude::*;
+
+use super::session::Session;
+use crate::i18n::{Msg, t};
+
+/// The input for `node`, with DOM id `id`.
+pub fn widget(
+    session: Session,
+    node: NodeRef,
+    kind: QuestionType,
+    question: &Question,
+    id: &str,
+) -> AnyView {
+    let appearance = question.appearance.clone().unwrap_or_default();
+    let has = |word: &str| appearance.split_whitespace().any(|w| w == word);
+    use QuestionType as T;
+    match kind {
+        T::Note | T::Calculate => ().into_any(),
+        T::Text if has("multiline") => text_area(session, node, id),
+        T::Text => input(session, node, id, "text", None),
+        T::Integer => input(session, node, id, "text", Some("numeric")),
+        T::Decimal => input(session, node, id, "text", Some("decimal")),
+        T::Date => input(session, node, id, "date", None),
+        T::Time => input(session, node, id, "time", None),
+        T::DateTime => input(session, node, id, "datetime-local", None),
+        T::Geopoint => input(session, node, id, "text", Some("decimal")),
+        T::Range => range(session, node, id, question),
+        T::Acknowledge => acknowledge(session, node, id),
+        T::SelectOne | T::SelectMultiple => choice::choices(
+            session,
+            node,
+            id,
+            kind == T::SelectMultiple,
+            question.or_other,
+            &appearance,
+        ),
+        T::Rank => rank::rank(session, node, id),
+        // Metadata is filled in by the runtime, never asked.
+        T::Start | T::End | T::Today | T::DeviceId | T::Username | T::InstanceId => {
+            ().into_any()
+        }
+    }
+}
+
+fn input(
+    session: Session,
+    node: NodeRef,
+    id: &str,
+    kind: &'static str,
+    inputmode: Option<&'static str>,
+) -> AnyView {
+    view! {
+        <input
+            id=id.to_owned()
+            type=kind
+            inputmode=inputmode
+            autocomplete="off"
+            aria-describedby=format!("{id}-issue")
+            aria-invalid=move || session.issue(node).is_some().to_string()
+            prop:value=move || session.value(node)
+            disabled=move || session.read_only(node)
+            on:input=move |ev| session.set(node, &event_target_value(&ev))
+            on:change=move |_| session.touch(node)
+        />
+    }
+    .into_any()
+}
+
+fn text_area(session: Session, node: NodeRef, id: &str) -> AnyView {
+    view! {
+        <textarea
+            id=id.to_owned()
+            rows="4"
+            aria-describedby=format!("{id}-issue")
+            prop:value=move || session.value(node)
+            disabled=move || session.read_only(node)
+            on:input=move |ev| session.set(node, &event_target_value(&ev))
+            on:change=move |_| session.touch(node)
+        ></textarea>
+    }
+    .into_any()
+}
+
+fn acknowledge(session: Session, node: NodeRef, id: &str) -> AnyView {
+    view! {
+        <label class="choice acknowledge">
+            <input
+                id=id.to_owned()
+                type="checkbox"
+                prop:checked=move || session.value(node) == "OK"
+                disabled=move || session.read_only(node)
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    session.set(node, if on { "OK" } else { "" });
+                    session.touch(node);
+                }
+            />
+            <span>"OK"</span>
+        </label>
+    }
+    .into_any()
+}
+
+/// A slider over the question's `start`, `end` and `step` (ODK defaults:
+/// 1, 10, 1). Unanswered until moved, and says so.
+fn range(session: Session, node: NodeRef, id: &str, question: &Question) -> AnyView {
+    let param = |k: &str, default: &str| {
+        question
+            .parameters
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| default.to_owned())
+    };
+    let (start, end, step) = (param("start", "1"), param("end", "10"), param("step", "1"));
+    let shown = move || {
+        let v = session.value(node);
+        if v.is_empty() {
+            t(Msg::NotSet, &session.lang()).to_owned()
+        } else {
+            v
+        }
+    };
+    let start_value = start.clone();
+    view! {
+        <div class="range">
+            <input
+                id=id.to_owned()
+                type="range"
+                min=start
+                max=end
+                step=step
+                prop:value=move || {
+                    let v = session.value(node);
+                    if v.is_empty() { start_value.clone() } else { v }
+                }
+                disabled=move || session.read_only(node)
+                on:input=move |ev| session.set(node, &event_target_value(&ev))
+                on:change=move |_| session.touch(node)
+            />
+            <output for=id.to_owned()>{shown}</output>
+        </div>
+    }
+    .into_any()
+}

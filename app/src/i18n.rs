@@ -1,0 +1,88 @@
+//! The app's own words (buttons, notices) in the languages of the shipped
+//! forms, so an enumerator working in Russian or Arabic does not meet
+//! English on every button. Other languages fall back to English.
+//! The form's own texts come from the form.
+
+/// A piece of the app's interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Back,
+    Next,
+    Finish,
+    Add,
+    Remove,
+    Other,
+    Language,
+    Sections,
+    Search,
+    NotSet,
+    Choose,
+    MoveUp,
+    MoveDown,
+    Clear,
+    Required,
+    Complete,
+    Problems,
+    Forms,
+    ConfirmRemove,
+}
+
+/// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
+pub fn t(msg: Msg, lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+    let [en, fr, es, ar, ro, ru] = words(msg);
+    match primary {
+        "fr" => fr,
+        "es" => es,
+        "ar" => ar,
+        "ro" => ro,
+        "ru" => ru,
+        _ => en,
+    }
+}
+
+/// English, French, Spanish, Arabic, Romanian, Russian.
+fn words(msg: Msg) -> [&'static str; 6] {
+    match msg {
+        Msg::Back => ["Back", "Précédent", "Anterior", "السابق", "Înapoi", "Назад"],
+        Msg::Next => ["Next", "Suivant", "Siguiente", "التالي", "Înainte", "Далее"],
+        Msg::Finish => ["Finish", "Terminer", "Finalizar", "إنهاء", "Finalizare", "Завершить"],
+        Msg::Add => ["Add", "Ajouter", "Añadir", "إضافة", "Adăugați", "Добавить"],
+        Msg::Remove => ["Remove", "Supprimer", "Eliminar", "حذف", "Ștergeți", "Удалить"],
+        Msg::Other => ["Other", "Autre", "Otro", "أخرى", "Altele", "Другое"],
+        Msg::Language => ["Language", "Langue", "Idioma", "اللغة", "Limba", "Язык"],
+        Msg::Sections => ["Sections", "Sections", "Secciones", "الأقسام", "Secțiuni", "Разделы"],
+        Msg::Search => ["Search", "Rechercher", "Buscar", "بحث", "Căutare", "Поиск"],
+        Msg::NotSet => ["Not set", "Non défini", "Sin definir", "غير محدد", "Nesetat", "Не задано"],
+        Msg::Choose => ["Choose…", "Choisir…", "Elegir…", "اختر…", "Alegeți…", "Выберите…"],
+        Msg::MoveUp => ["Move up", "Monter", "Subir", "نقل لأعلى", "Mutați în sus", "Вверх"],
+        Msg::MoveDown => ["Move down", "Descendre", "Bajar", "نقل لأسفل", "Mutați în jos", "Вниз"],
+        Msg::Clear => ["Clear", "Effacer", "Borrar", "مسح", "Ștergeți răspunsul", "Очистить"],
+        Msg::Required => ["required", "obligatoire", "obligatorio", "إلزامي", "obligatoriu", "обязательно"],
+        Msg::Complete => [
+            "All answers are complete and valid.",
+            "Toutes les réponses sont complètes et valides.",
+            "Todas las respuestas están completas y son válidas.",
+            "جميع الإجابات مكتملة وصحيحة.",
+            "Toate răspunsurile sunt complete și valide.",
+            "Все ответы заполнены и корректны.",
+        ],
+        Msg::Problems => [
+            "These answers need attention:",
+            "Ces réponses demandent votre attention :",
+            "Estas respuestas requieren atención:",
+            "هذه الإجابات تحتاج إلى مراجعة:",
+            "Aceste răspunsuri necesită atenție:",
+            "Эти ответы требуют внимания:",
+        ],
+        Msg::ConfirmRemove => [
+            "Remove this entry and all its answers?",
+            "Supprimer cette entrée et toutes ses réponses ?",
+            "¿Eliminar esta entrada y todas sus respuestas?",
+            "هل تريد حذف هذا الإدخال وجميع إجاباته؟",
+            "Ștergeți această înregistrare și toate răspunsurile ei?",
+            "Удалить эту запись и все её ответы?",
+        ],
+        Msg::Forms => ["Forms", "Formulaires", "Formularios", "الاستمارات", "Formulare", "Формы"],
+    }
+}
