@@ -10,7 +10,13 @@ impl FormState {
     /// expression of that node would read them: a non-relevant field shows
     /// as empty, a field in a repeat below shows its first instance.
     pub fn fill_text(&self, text: &Text, at: NodeRef) -> String {
-        let Some(s) = text.get(&self.lang, &self.form.form.default_language) else {
+        self.fill_text_in(text, at, &self.lang)
+    }
+
+    /// [`FormState::fill_text`] in `lang` rather than the state's language
+    /// (the server reports problems in the language a client asks for).
+    pub fn fill_text_in(&self, text: &Text, at: NodeRef, lang: &str) -> String {
+        let Some(s) = text.get(lang, &self.form.form.default_language) else {
             return String::new();
         };
         let found = insertions(s);

@@ -88,7 +88,8 @@ pub fn validate_node(state: &FormState, node: NodeRef, lang: &str) -> Option<Iss
     }
     let question = field.question()?;
     let text = state.value(node);
-    let custom = |t: &Text| t.get(lang, &form.form.default_language).map(str::to_owned);
+    // The form's own message, with its `${name}`s filled in ("now 90 %").
+    let custom = |t: &Text| (!t.is_empty()).then(|| state.fill_text_in(t, node, lang));
     let (problem, message) = if text.trim().is_empty() {
         if !state.required(node) {
             return None;
@@ -304,6 +305,43 @@ mod tests {
         let node = s.node(path).unwrap();
         s.set_value(node, text, &env).unwrap();
         validate_node(s, node, lang).map(|i| i.message)
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn messages_show_current_values() {
+        let env = FixedEnvironment::default();
+        let mut s = FormState::new(
+            compiled(
+                json!([
+                    q("a", "decimal", json!({})),
+                    q(
+                        "b",
+                        "decimal",
+                        json!({
+                            "constraint": "${a} + . = 100",
+                            "constraint_message": { "en": "Must total 100 % (now ${total} %)", "ro": "Total 100 % (acum ${total} %)" },
+                        })
+                    ),
+                    q(
+                        "total",
+                        "calculate",
+                        json!({ "calculation": "${a} + ${b}" })
+                    ),
+                ]),
+                json!({}),
+            ),
+            &env,
+        );
+        s.set("a", "60", &env).unwrap();
+        assert_eq!(
+            problem(&mut s, "b", "30", "en").as_deref(),
+            Some("Must total 100 % (now 90 %)")
+        );
+        assert_eq!(
+            problem(&mut s, "b", "35.5", "ro").as_deref(),
+            Some("Total 100 % (acum 95.5 %)")
+        );
+        assert_eq!(problem(&mut s, "b", "40", "ro"), None);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
