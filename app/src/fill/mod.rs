@@ -25,7 +25,8 @@ use crate::i18n::{Msg, t};
 /// Fetches a form version and shows it, or says why it cannot.
 #[component]
 pub fn FillScreen(form: String, version: String) -> impl IntoView {
-    let definition = LocalResource::new(move || api::fetch_definition(form.clone(), version.clone()));
+    let definition =
+        LocalResource::new(move || api::fetch_definition(form.clone(), version.clone()));
     view! {
         <Suspense fallback=|| view! { <p class="status">"…"</p> }>
             {move || {
@@ -56,7 +57,11 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     let form_id = form.form.id.clone();
 
     let dir = move || {
-        if session.language().is_some_and(|l| l.rtl) { "rtl" } else { "ltr" }
+        if session.language().is_some_and(|l| l.rtl) {
+            "rtl"
+        } else {
+            "ltr"
+        }
     };
     let title = move || {
         let lang = session.lang();
@@ -114,16 +119,18 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     let step_pages = pages.clone();
     let next = move |_| {
         let i = current.get_untracked();
-        let Some(page) = step_pages.get(i) else { return };
-        let nodes = session.with(|s| pages::page_nodes(s, page));
-        let issues = session.check(&nodes);
-        if let Some(first) = issues.first() {
-            focus(first.node);
+        let Some(page) = step_pages.get(i) else {
             return;
-        }
-        match session.with(|s| pages::step(s, &step_pages, i, true)) {
-            Some(j) => go(j),
-            None => finished.set(Some(session.check_all())),
+        };
+        let Some(j) = session.with(|s| pages::step(s, &step_pages, i, true)) else {
+            // Finish: everything is checked, and what is left is listed.
+            finished.set(Some(session.check_all()));
+            return;
+        };
+        let nodes = session.with(|s| pages::page_nodes(s, page));
+        match session.check(&nodes).first() {
+            Some(first) => focus(first.node),
+            None => go(j),
         }
     };
     let back_pages = pages.clone();
@@ -138,13 +145,17 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
         let i = current.get();
         // Relevance of later pages can change with any answer.
         session.track_all_pages(&last_pages);
-        session.with(|s| pages::step(s, &last_pages, i, true)).is_none()
+        session
+            .with(|s| pages::step(s, &last_pages, i, true))
+            .is_none()
     };
     let first_pages = pages.clone();
     let is_first = move || {
         let i = current.get();
         session.track_all_pages(&first_pages);
-        session.with(|s| pages::step(s, &first_pages, i, false)).is_none()
+        session
+            .with(|s| pages::step(s, &first_pages, i, false))
+            .is_none()
     };
     let summary_pages = pages.clone();
     let summary = move || {

@@ -17,7 +17,9 @@ pub struct Page {
 /// Whether the enumerator sees this field (as opposed to calculations and metadata).
 pub fn is_shown(form: &CompiledForm, field: FieldId) -> bool {
     match form.field(field).kind {
-        FieldKind::Question(t) => !t.is_metadata() && t != fieldform_engine::model::QuestionType::Calculate,
+        FieldKind::Question(t) => {
+            !t.is_metadata() && t != fieldform_engine::model::QuestionType::Calculate
+        }
         FieldKind::Group | FieldKind::Repeat => form
             .field(field)
             .children
@@ -110,4 +112,3 @@ pub fn step(state: &FormState, pages: &[Page], from: usize, forward: bool) -> Op
 pub fn dom_id(node: NodeRef) -> String {
     format!("q-{}-{}", node.field.0, node.instance.0)
 }
-

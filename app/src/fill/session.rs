@@ -169,7 +169,10 @@ impl Session {
             s.insert(node);
         });
         let text = text.to_owned();
-        if self.edit(|state, env| state.set_value(node, &text, env)).is_err() {
+        if self
+            .edit(|state, env| state.set_value(node, &text, env))
+            .is_err()
+        {
             // Not settable (e.g. became a calculation): redraw the true value.
             self.notify(node);
         }
@@ -177,7 +180,10 @@ impl Session {
 
     /// Shows the problem of a question the enumerator has left.
     pub fn touch(&self, node: NodeRef) {
-        let new = self.shown.try_update_value(|s| s.insert(node)).unwrap_or(false);
+        let new = self
+            .shown
+            .try_update_value(|s| s.insert(node))
+            .unwrap_or(false);
         if new {
             self.notify(node);
         }

@@ -59,9 +59,7 @@ fn repeat(session: Session, repeat: FieldId, parent: InstanceId) -> AnyView {
     let name = field.name.clone();
     let bounds = field.repeat().map(|r| (r.min_instances, r.max_instances));
     let (min, max) = bounds.unwrap_or((None, None));
-    let counted = field
-        .repeat()
-        .is_some_and(|r| r.repeat_count.is_some());
+    let counted = field.repeat().is_some_and(|r| r.repeat_count.is_some());
     let list = move || session.instances(repeat, parent);
     let add = move |_| {
         // Refused only at max_instances, where the button is disabled.

@@ -24,7 +24,10 @@ pub fn choices(
     let options = move || {
         let mut list = session.choices(node);
         if or_other {
-            list.push(("other".to_owned(), t(Msg::Other, &session.lang()).to_owned()));
+            list.push((
+                "other".to_owned(),
+                t(Msg::Other, &session.lang()).to_owned(),
+            ));
         }
         list
     };

@@ -45,9 +45,7 @@ pub fn widget(
         ),
         T::Rank => rank::rank(session, node, id),
         // Metadata is filled in by the runtime, never asked.
-        T::Start | T::End | T::Today | T::DeviceId | T::Username | T::InstanceId => {
-            ().into_any()
-        }
+        T::Start | T::End | T::Today | T::DeviceId | T::Username | T::InstanceId => ().into_any(),
     }
 }
 

@@ -26,7 +26,11 @@ pub fn rank(session: Session, node: NodeRef, id: &str) -> AnyView {
     };
     let shift = move |index: usize, up: bool| {
         let mut names: Vec<String> = untrack(order).into_iter().map(|(n, _)| n).collect();
-        let other = if up { index.checked_sub(1) } else { Some(index + 1) };
+        let other = if up {
+            index.checked_sub(1)
+        } else {
+            Some(index + 1)
+        };
         if let Some(j) = other.filter(|&j| j < names.len()) {
             names.swap(index, j);
             session.set(node, &names.join(" "));

@@ -1,0 +1,127 @@
+// Filling in the shipped forms as an enumerator would: skip logic,
+// rosters, values shown in labels and messages, cascading and searchable
+// choice lists, and validation that blocks Next and lists what is left,
+// in the interview's language.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openPage, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+
+async function open(path, lang) {
+  const { page, errors } = await openPage(env.browser);
+  await page.goto(`${env.server.url}/#/forms/${path}`);
+  await page.locator('article.form').waitFor({ timeout: 30_000 });
+  await page.selectOption('.language-picker', lang);
+  return { page, errors };
+}
+
+const question = (page, name) => page.locator(`.question[data-name="${name}"]`);
+
+test('GGS in Romanian: consent routing, household roster, live labels, range checks', async () => {
+  const { page, errors } = await open('ggs_household/2026.1', 'ro');
+
+  // Nothing past the first page before consent.
+  assert.equal(await page.locator('.section-link[data-page="1"]').isDisabled(), true);
+  await page.click('.pager .next');
+  const issues = await page.locator('.page .issue').allTextContents();
+  assert.ok(issues.length >= 4, `every required question says so: ${issues}`);
+  assert.ok(issues.every((m) => !/required|answer/i.test(m)), `messages are in Romanian: ${issues}`);
+  assert.equal(await page.locator('.page').getAttribute('data-page'), '0', 'Next stays put');
+
+  await page.fill('[data-name=interviewer_id] input', '17');
+  await page.fill('[data-name=hh_id] input', '104233');
+  await page.check('[data-name=region] input[value=centre]');
+  await page.check('[data-name=settlement] input[value=rural]');
+  await page.check('[data-name=consent] input[value=no]');
+  assert.equal(await question(page, 'no_consent_note').count(), 1, 'refusal note shown');
+  await page.check('[data-name=consent] input[value=yes]');
+  assert.equal(await question(page, 'no_consent_note').count(), 0, 'refusal note gone');
+  assert.equal(await page.locator('.page .issue').count(), 0, 'answered questions have no problem');
+  await page.click('.pager .next');
+  assert.equal(await page.locator('.page').getAttribute('data-page'), '1');
+
+  // Respondent: a birth year out of range is refused in Romanian.
+  await page.fill('[data-name=resp_name] input', 'Ana');
+  await page.check('[data-name=resp_sex] input[value=female]');
+  await page.fill('[data-name=resp_birth_year] input', '1890');
+  await page.locator('[data-name=resp_birth_year] input').blur();
+  assert.equal(
+    await question(page, 'resp_birth_year').locator('.issue').textContent(),
+    'Anul nașterii trebuie să fie între 1930 și anul curent.',
+  );
+  await page.fill('[data-name=resp_birth_year] input', '1990');
+  assert.equal(await question(page, 'resp_birth_year').locator('.issue').count(), 0);
+  await page.fill('[data-name=resp_birth_month] input', '4');
+  await page.check('[data-name=resp_education] input >> nth=3');
+  assert.match(await question(page, 'resp_age_note').textContent(), /\d\d/, 'computed age is shown');
+  await page.click('.pager .next');
+
+  // Household roster: as many members as declared, labels follow the names.
+  assert.equal(await page.locator('.page-title').textContent(), 'A. Componența gospodăriei');
+  await page.fill('[data-name=hh_others] input', '2');
+  await page.locator('.repeat[data-name=hh_member] .instance').nth(1).waitFor();
+  assert.equal(await page.locator('.repeat[data-name=hh_member] .instance').count(), 2);
+  assert.equal(await page.locator('.add-instance').count(), 0, 'repeat_count decides how many');
+  const second = page.locator('.instance').nth(1);
+  assert.equal(await second.locator('[data-name=hh_name] .label').textContent(), 'Persoana 2: prenumele *');
+  await second.locator('[data-name=hh_name] input').fill('Ion');
+  assert.equal(await second.locator('[data-name=hh_sex] .label').textContent(), 'Sexul persoanei Ion *');
+  await page.fill('[data-name=hh_others] input', '1');
+  await page.locator('.repeat[data-name=hh_member] .instance').nth(1).waitFor({ state: 'detached' });
+  assert.equal(await question(page, 'hh_size_note').locator('.label').textContent(), 'Numărul membrilor gospodăriei, inclusiv respondentul: 2');
+  assert.deepEqual(errors, []);
+});
+
+test('South-South report in French: shares must total 100 %, countries filtered and searchable, good practices', async () => {
+  const { page, errors } = await open('ssc_annual_report/2026.1', 'fr');
+
+  await page.click('.section-link[data-page="3"]');
+  await page.fill('[data-name=n_initiatives] input', '12');
+  await page.fill('[data-name=share_cb] input', '50');
+  await page.fill('[data-name=share_kb] input', '30');
+  await page.fill('[data-name=share_pf] input', '10');
+  await page.fill('[data-name=share_other] input', '0');
+  await page.locator('[data-name=share_other] input').blur();
+  const problem = question(page, 'share_other').locator('.issue');
+  assert.match(await problem.textContent(), /égale à 100\s%\s\(actuellement 90\s%\)/);
+  await page.fill('[data-name=share_other] input', '10');
+  assert.equal(await problem.count(), 0, 'fixed once the shares add up');
+  assert.equal(await question(page, 'share_total_note').locator('.label').textContent(), 'Total\u00a0: 100\u00a0%');
+
+  // Countries: only the regions chosen, then searched.
+  await page.click('.section-link[data-page="4"]');
+  await page.check('[data-name=partner_regions] input[value=europe]');
+  const countries = question(page, 'partner_countries');
+  const europe = await countries.locator('.choice').count();
+  assert.ok(europe > 30 && europe < 60, `${europe} European countries offered`);
+  await countries.locator('.choice-search').fill('mold');
+  assert.deepEqual(await countries.locator('.choice span').allTextContents(), ['République de Moldova']);
+  await countries.locator('input[value=mda]').check();
+  await countries.locator('.choice-search').fill('');
+  assert.equal(await countries.locator('input:checked').count(), 1);
+  assert.match(await question(page, 'partner_countries_note').textContent(), /1/);
+
+  // Good practices: added, numbered, removed after confirmation.
+  await page.click('.section-link[data-page="7"]');
+  page.on('dialog', (dialog) => dialog.accept());
+  await page.click('.add-instance');
+  await page.click('.add-instance');
+  const cards = page.locator('.repeat[data-name=good_practice] .instance');
+  assert.equal(await cards.count(), 2);
+  assert.equal(await cards.nth(1).locator('[data-name=gp_title] .label').textContent(), 'Intitulé de la bonne pratique 2 *');
+  await cards.nth(0).locator('.remove-instance').click();
+  assert.equal(await cards.count(), 1);
+  assert.equal(await cards.nth(0).locator('[data-name=gp_title] .label').textContent(), 'Intitulé de la bonne pratique 1 *');
+
+  // Finish lists what is left; each item leads to its question.
+  const last = await page.locator('.section-link').count();
+  await page.click(`.section-link[data-page="${last - 1}"]`);
+  await page.click('.pager .next');
+  const left = page.locator('.summary.problems .summary-issue');
+  assert.ok((await left.count()) > 3, 'unanswered required questions are listed');
+  await left.first().click();
+  assert.equal(await page.locator('.page').getAttribute('data-page'), '0');
+  assert.deepEqual(errors, []);
+});
