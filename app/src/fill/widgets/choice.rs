@@ -68,17 +68,15 @@ pub fn choices(
             />
         }
     });
-    let clear = (!multiple).then(|| {
-        move || {
-            let show = !session.value(node).is_empty() && !session.read_only(node);
-            show.then(|| {
-                view! {
-                    <button type="button" class="clear" on:click=move |_| session.set(node, "")>
-                        {t(Msg::Clear, &session.lang())}
-                    </button>
-                }
-            })
-        }
+    let clear = (!multiple).then_some(move || {
+        let show = !session.value(node).is_empty() && !session.read_only(node);
+        show.then(|| {
+            view! {
+                <button type="button" class="clear" on:click=move |_| session.set(node, "")>
+                    {t(Msg::Clear, &session.lang())}
+                </button>
+            }
+        })
     });
     view! {
         {search}
