@@ -101,7 +101,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             state.clone(),
             security::rate_limit,
         ));
-    let csp = security::content_security_policy(&config.app_dir);
+    let csp = std::sync::Arc::new(security::Csp::new(&config.app_dir));
     Router::new()
         .merge(health::routes())
         .nest("/api", api)
@@ -118,7 +118,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'")),
+            move |_: &axum::response::Response| Some(csp.current()),
         ))
     // CORS stays closed: no Access-Control-Allow-* headers are ever sent,
     // so browsers refuse cross-origin reads; the app is served same-origin.

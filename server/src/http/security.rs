@@ -17,12 +17,47 @@ use super::AppState;
 use crate::auth::sha256_hex;
 use crate::error::ApiError;
 
+/// The Content-Security-Policy of the app build in a directory, recomputed
+/// whenever its `index.html` changes, so rebuilding the app while the
+/// server runs needs no restart.
+#[derive(Debug)]
+pub struct Csp {
+    app_dir: std::path::PathBuf,
+    cached: Mutex<Option<(Option<std::time::SystemTime>, axum::http::HeaderValue)>>,
+}
+
+impl Csp {
+    pub fn new(app_dir: &Path) -> Self {
+        Self {
+            app_dir: app_dir.to_owned(),
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// The policy for the build as it is now on disk.
+    pub fn current(&self) -> axum::http::HeaderValue {
+        let modified = std::fs::metadata(self.app_dir.join("index.html"))
+            .and_then(|m| m.modified())
+            .ok();
+        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((when, value)) = cached.as_ref()
+            && *when == modified
+        {
+            return value.clone();
+        }
+        let value = axum::http::HeaderValue::from_str(&content_security_policy(&self.app_dir))
+            .unwrap_or(axum::http::HeaderValue::from_static("default-src 'self'"));
+        *cached = Some((modified, value.clone()));
+        value
+    }
+}
+
 /// The Content-Security-Policy for everything the server sends.
 ///
 /// Trunk's `index.html` starts the app with an inline module script, so
-/// that script is allowed by its hash (computed from the built file at
-/// start, so a rebuild needs no configuration); `'wasm-unsafe-eval'` lets
-/// it compile the WebAssembly. Nothing else inline, nothing from elsewhere.
+/// that script is allowed by its hash (computed from the built file, see
+/// [`Csp`]); `'wasm-unsafe-eval'` lets it compile the WebAssembly.
+/// Nothing else inline, nothing from elsewhere.
 pub fn content_security_policy(app_dir: &Path) -> String {
     let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
     if let Ok(html) = std::fs::read_to_string(app_dir.join("index.html")) {
@@ -196,6 +231,42 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_follows_a_rebuilt_app_without_restart() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = dir.path().join("index.html");
+        let write = |script: &str, seconds: u64| {
+            std::fs::write(&index, format!("<script type=\"module\">{script}</script>"))
+                .expect("write index");
+            let file = std::fs::File::options()
+                .write(true)
+                .open(&index)
+                .expect("open");
+            file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+                .expect("set mtime");
+        };
+        let csp = Csp::new(dir.path());
+        write("old()", 1_000);
+        let old = csp.current();
+        assert!(
+            old.to_str()
+                .unwrap_or_default()
+                .contains(&base64_sha256("old()"))
+        );
+        write("new()", 2_000);
+        let new = csp.current();
+        assert!(
+            new.to_str()
+                .unwrap_or_default()
+                .contains(&base64_sha256("new()"))
+        );
+        assert!(
+            !new.to_str()
+                .unwrap_or_default()
+                .contains(&base64_sha256("old()"))
+        );
+    }
 
     #[test]
     fn finds_inline_scripts_only() {
