@@ -25,6 +25,9 @@ pub enum Msg {
     Problems,
     Forms,
     ConfirmRemove,
+    Locate,
+    Locating,
+    LocationFailed,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
@@ -145,6 +148,30 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "هل تريد حذف هذا الإدخال وجميع إجاباته؟",
             "Ștergeți această înregistrare și toate răspunsurile ei?",
             "Удалить эту запись и все её ответы?",
+        ],
+        Msg::Locate => [
+            "Use my location",
+            "Utiliser ma position",
+            "Usar mi ubicación",
+            "استخدام موقعي",
+            "Folosiți locația mea",
+            "Моё местоположение",
+        ],
+        Msg::Locating => [
+            "Finding the location…",
+            "Recherche de la position…",
+            "Buscando la ubicación…",
+            "جارٍ تحديد الموقع…",
+            "Se determină locația…",
+            "Определение местоположения…",
+        ],
+        Msg::LocationFailed => [
+            "The location could not be found:",
+            "La position n'a pas pu être trouvée :",
+            "No se pudo obtener la ubicación:",
+            "تعذر تحديد الموقع:",
+            "Locația nu a putut fi determinată:",
+            "Не удалось определить местоположение:",
         ],
         Msg::Forms => [
             "Forms",

@@ -125,3 +125,54 @@ test('South-South report in French: shares must total 100 %, countries filtered 
   assert.equal(await page.locator('.page').getAttribute('data-page'), '0');
   assert.deepEqual(errors, []);
 });
+
+test('every kind of input writes the canonical ODK answer', async () => {
+  const login = await fetch(`${env.server.url}/api/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.server.admin),
+  });
+  const { token } = await login.json();
+  const q = (name, type, extra = {}) => ({ kind: 'question', name, type, label: { en: name }, ...extra });
+  const form = {
+    format: 1, id: 'widgets', version: '1', title: { en: 'Widgets' },
+    languages: [{ code: 'en', name: 'English' }], default_language: 'en',
+    choices: { yn: [{ name: 'yes', label: { en: 'Yes' } }, { name: 'no', label: { en: 'No' } }] },
+    items: [
+      q('where', 'geopoint'), q('day', 'date'), q('at', 'time'), q('when', 'datetime'),
+      q('score', 'range', { parameters: { start: '0', end: '10', step: '2' } }),
+      q('ok', 'acknowledge'), q('pick', 'select_one', { choices: 'yn', appearance: 'minimal' }),
+      q('else', 'select_one', { choices: 'yn', or_other: true }), q('amount', 'decimal'),
+      q('all', 'note', { label: { en: '${where}|${day}|${at}|${when}|${score}|${ok}|${pick}|${else}|${amount}' } }),
+    ],
+  };
+  const published = await fetch(`${env.server.url}/api/forms`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(form),
+  });
+  assert.equal(published.status, 201, await published.text());
+
+  const { page, context, errors } = await openPage(env.browser);
+  await context.grantPermissions(['geolocation'], { origin: env.server.url });
+  await context.setGeolocation({ latitude: 47.0104521, longitude: 28.86381, accuracy: 12 });
+  await page.goto(`${env.server.url}/#/forms/widgets/1`);
+  await page.locator('article.form').waitFor({ timeout: 30_000 });
+
+  await question(page, 'where').locator('.locate').click();
+  await page.waitForFunction(() => document.querySelector('[data-name=where] input').value !== '');
+  await page.fill('[data-name=day] input', '2024-03-05');
+  await page.fill('[data-name=at] input', '14:30');
+  await page.fill('[data-name=when] input', '2024-03-05T14:30');
+  await page.fill('[data-name=score] input', '6');
+  await page.check('[data-name=ok] input');
+  await page.selectOption('[data-name=pick] select', 'no');
+  await page.check('[data-name=else] input[value=other]');
+  await page.fill('[data-name=amount] input', '12.5');
+  assert.equal(await question(page, 'else').locator('.choice span').last().textContent(), 'Other');
+  assert.equal(
+    await question(page, 'all').locator('.label').textContent(),
+    '47.010452 28.863810 0.0 12.0|2024-03-05|14:30|2024-03-05T14:30|6|OK|no|other|12.5',
+  );
+  assert.equal(await page.locator('.issue').count(), 0, 'every answer is valid');
+  await page.click('.pager .next');
+  assert.equal(await page.locator('.summary.complete').count(), 1);
+  assert.deepEqual(errors, []);
+});

@@ -138,6 +138,33 @@ impl FormState {
         )
     }
 
+    /// The effective answer text of `g` as seen from `from`, as stored (for
+    /// labels: `12.50` and a zone-less date-time stay as typed); the first
+    /// instance's where `g` is in a repeat below.
+    pub(crate) fn text_from(&self, from: InstanceId, g: FieldId) -> String {
+        let form = &*self.form;
+        let field = form.field(g);
+        if !matches!(field.kind, FieldKind::Question(_)) {
+            return String::new();
+        }
+        let depth = form.common_depth(self.tree.inst(from).scope, field.scope);
+        let anc = self.tree.ancestor(from, depth);
+        let slot = if form.scope(field.scope).depth() == depth {
+            Some(self.tree.inst(anc).slot as usize)
+        } else {
+            let mut found = Vec::new();
+            self.tree.descendants(form, anc, field.scope, &mut found);
+            found.first().map(|&i| self.tree.inst(i).slot as usize)
+        };
+        let d = &self.data[g.index()];
+        match slot {
+            Some(s) if d.flags.get(s).is_some_and(|f| f & flags::REL != 0) => {
+                d.stored.get(s).cloned().unwrap_or_default()
+            }
+            _ => String::new(),
+        }
+    }
+
     /// The effective typed value of `g` in `slot`: `""` when not relevant.
     pub(crate) fn typed(&self, g: FieldId, slot: usize, offset: i32) -> Value {
         let d = &self.data[g.index()];

@@ -525,3 +525,26 @@ fn texts_show_values_from_their_own_instance_in_the_chosen_language() {
     assert_eq!(s.hint(age2), "Dr Maria, person 2");
     assert_eq!(s.guidance_hint(age2), "");
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn texts_show_answers_as_stored_and_first_instances_from_outside() {
+    let mut s = state(
+        json!([
+            q("amount", "decimal", json!({})),
+            q("when", "datetime", json!({})),
+            { "kind": "repeat", "name": "member", "items": [q("name", "text", json!({}))] },
+            q("note", "note", json!({ "label": { "en": "${amount}|${when}|${name}" } })),
+        ]),
+        json!({}),
+    );
+    let note = s.node("note").unwrap();
+    assert_eq!(s.label(note), "||");
+    s.set("amount", "12.50", &env()).unwrap();
+    s.set("when", "2024-03-05T14:30", &env()).unwrap();
+    s.add("member", &env()).unwrap();
+    s.add("member", &env()).unwrap();
+    s.set("member[2]/name", "Maria", &env()).unwrap();
+    assert_eq!(s.label(note), "12.50|2024-03-05T14:30|");
+    s.set("member[1]/name", "Ion", &env()).unwrap();
+    assert_eq!(s.label(note), "12.50|2024-03-05T14:30|Ion");
+}

@@ -7,8 +7,9 @@ use crate::model::{Item, Text, insertions};
 impl FormState {
     /// `text` in the state's language (else the form's default, else any),
     /// with insertions filled in from `at`'s repeat instance, the way an
-    /// expression of that node would read them: a non-relevant field shows
-    /// as empty, a field in a repeat below shows its first instance.
+    /// expression of that node would find them, showing the answer as
+    /// stored: a non-relevant field shows as empty, a field in a repeat
+    /// below shows its first instance.
     pub fn fill_text(&self, text: &Text, at: NodeRef) -> String {
         self.fill_text_in(text, at, &self.lang)
     }
@@ -28,8 +29,7 @@ impl FormState {
         for insertion in found {
             out.push_str(&s[last..insertion.range.start]);
             if let Some(field) = self.form.lookup(&insertion.name) {
-                // Offset 0: values are shown as stored, not converted.
-                out.push_str(&self.resolve_from(at.instance, field, 0).as_string());
+                out.push_str(&self.text_from(at.instance, field));
             }
             last = insertion.range.end;
         }

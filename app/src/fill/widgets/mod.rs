@@ -3,6 +3,7 @@
 //! is shown is always what the engine holds.
 
 mod choice;
+mod geo;
 mod rank;
 
 use fieldform_engine::model::{Question, QuestionType};
@@ -32,7 +33,7 @@ pub fn widget(
         T::Date => input(session, node, id, "date", None),
         T::Time => input(session, node, id, "time", None),
         T::DateTime => input(session, node, id, "datetime-local", None),
-        T::Geopoint => input(session, node, id, "text", Some("decimal")),
+        T::Geopoint => geo::geopoint(session, node, id),
         T::Range => range(session, node, id, question),
         T::Acknowledge => acknowledge(session, node, id),
         T::SelectOne | T::SelectMultiple => choice::choices(
