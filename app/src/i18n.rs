@@ -28,6 +28,7 @@ pub enum Msg {
     Locate,
     Locating,
     LocationFailed,
+    NoChoices,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
@@ -172,6 +173,14 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "تعذر تحديد الموقع:",
             "Locația nu a putut fi determinată:",
             "Не удалось определить местоположение:",
+        ],
+        Msg::NoChoices => [
+            "No choices yet: they depend on earlier answers.",
+            "Aucun choix pour l'instant : ils dépendent des réponses précédentes.",
+            "Aún no hay opciones: dependen de respuestas anteriores.",
+            "لا توجد خيارات بعد: فهي تعتمد على الإجابات السابقة.",
+            "Nicio opțiune deocamdată: depind de răspunsurile anterioare.",
+            "Вариантов пока нет: они зависят от предыдущих ответов.",
         ],
         Msg::Forms => [
             "Forms",

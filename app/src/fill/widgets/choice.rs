@@ -117,6 +117,12 @@ pub fn choices(
                 }
             </For>
         </div>
+        {move || {
+            // A choice filter can leave nothing to pick until earlier answers are given.
+            options().is_empty().then(|| view! {
+                <p class="no-choices">{t(Msg::NoChoices, &session.lang())}</p>
+            })
+        }}
         {clear}
     }
     .into_any()

@@ -1,0 +1,89 @@
+// Real XLSForms written by other projects (../shared/xlsforms, beside the
+// repository) imported with `fieldform form import`, published, and walked
+// in the app section by section in every language: whatever their types,
+// appearances and nesting, every question renders with an input and
+// nothing is logged as an error.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
+
+const root = dirname(resolve(process.env.FIELDFORM_FORMS_DIR ?? 'forms'));
+const shared = join(root, '..', 'shared', 'xlsforms');
+const present = existsSync(shared);
+const env = { server: undefined, browser: undefined, forms: [], formsDir: undefined };
+
+before(async () => {
+  if (!present) return;
+  env.formsDir = await mkdtemp(join(tmpdir(), 'fieldform-shared-'));
+  const workbooks = (await readdir(shared)).filter((f) => /\.(xlsx|xls|ods|csv|md)$/.test(f) && f !== 'README.md');
+  for (const workbook of workbooks) {
+    execFileSync(process.env.FIELDFORM_BIN, ['form', 'import', join(shared, workbook), '-o', env.formsDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  }
+  const files = (await readdir(env.formsDir)).filter((f) => f.endsWith('.form.json'));
+  env.forms = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(env.formsDir, f), 'utf8'))));
+  env.server = await startServer({ formsDir: env.formsDir });
+  env.browser = await launchBrowser();
+});
+
+after(async () => {
+  await env.browser?.close();
+  await env.server?.stop();
+  if (env.formsDir) await rm(env.formsDir, { recursive: true, force: true });
+});
+
+/** Questions shown on the page without an input of their kind. */
+async function inputless(page) {
+  return page.locator('.page .question').evaluateAll((nodes) =>
+    nodes
+      .filter((q) => q.dataset.type !== 'note')
+      .filter((q) => !q.querySelector('input, select, textarea, .rank, .no-choices'))
+      .map((q) => `${q.dataset.name} (${q.dataset.type})`),
+  );
+}
+
+test('every shared XLSForm renders in the app in each of its languages', async (t) => {
+  if (!present) {
+    // The one allowed skip: the corpus is data outside the repository.
+    t.diagnostic(`${shared} is absent: NOT RUN: rendering the shared XLSForms in the app`);
+    return;
+  }
+  assert.ok(env.forms.length >= 10, `${env.forms.length} shared forms imported`);
+  let pages = 0;
+  for (const form of env.forms) {
+    const { page, context, errors } = await openPage(env.browser);
+    page.on('dialog', (dialog) => dialog.accept());
+    await page.goto(`${env.server.url}/#/forms/${encodeURIComponent(form.id)}/${encodeURIComponent(form.version)}`);
+    await page.locator('article.form, .status.error').first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.status.error').count(), 0, `${form.id}: ${await page.locator('main').textContent()}`);
+    for (const language of form.languages) {
+      await page.selectOption('.language-picker', language.code);
+      assert.equal(await page.locator('article.form').getAttribute('dir'), language.rtl ? 'rtl' : 'ltr');
+      const sections = await page.locator('.section-link').count();
+      for (let i = 0; i < sections; i++) {
+        const link = page.locator(`.section-link[data-page="${i}"]`);
+        if (await link.isDisabled()) continue;
+        await link.click();
+        await page.locator(`.page[data-page="${i}"]`).waitFor();
+        // Repeats without instances: add one so their questions render too.
+        const add = page.locator('.page .add-instance:not([disabled])');
+        if ((await add.count()) > 0 && (await page.locator('.page .instance').count()) === 0) {
+          await add.first().click();
+        }
+        assert.deepEqual(await inputless(page), [], `${form.id} (${language.code}), section ${i}`);
+        pages += 1;
+      }
+      await page.click('.pager .next');
+    }
+    assert.deepEqual(errors, [], form.id);
+    await context.close();
+  }
+  t.diagnostic(`${env.forms.length} shared forms, ${pages} pages rendered`);
+});
