@@ -22,8 +22,10 @@ pub fn bench() -> anyhow::Result<()> {
 
     let mut md = String::from(
         "# Benchmarks\n\n\
-         Produced by `cargo xtask bench` (criterion medians, native, release build) on the \
-         project's 2-core machine. Figures from different runs are not comparable; the \
+         Produced on the project's 2-core machine by `cargo xtask bench` (the engine: \
+         criterion medians, native, release build; and in headless Chromium), \
+         `cargo xtask bench-ingest` (the server) and `cargo xtask bench-app` (the app), each \
+         rewriting its own sections. Figures from different runs are not comparable; the \
          ratios are, because they come from the same run.\n\n\
          ## Engine (`cargo bench -p fieldform-engine`)\n\n\
          Generated forms (`engine/benches/engine.rs`): blocks of six questions with a relevance \

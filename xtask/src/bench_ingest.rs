@@ -36,7 +36,7 @@ pub fn bench_ingest(args: &[String]) -> anyhow::Result<()> {
     );
     let path = crate::root().join("BENCHMARKS.md");
     let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
-    let new = replace_section(&old, &section);
+    let new = crate::benchmarks_md::replace_section(&old, HEADING, &section);
     std::fs::write(&path, new).with_context(|| format!("cannot write {}", path.display()))?;
     println!("SQLite: {sqlite:.0} submissions/s; PostgreSQL: {postgres:.0} submissions/s");
     eprintln!("xtask: updated the server ingest section of BENCHMARKS.md");
@@ -70,34 +70,4 @@ fn run(release: bool, database_url: Option<&str>) -> anyhow::Result<f64> {
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .with_context(|| format!("no rate in the output of fieldform bench: {text}"))
-}
-
-/// `old` with its "Server ingest" section replaced by `section` (or appended).
-fn replace_section(old: &str, section: &str) -> String {
-    let Some(start) = old.find(HEADING) else {
-        return format!("{}\n\n{section}", old.trim_end());
-    };
-    let after = &old[start + HEADING.len()..];
-    let end = after
-        .find("\n## ")
-        .map_or(old.len(), |i| start + HEADING.len() + i + 1);
-    format!("{}{section}{}", &old[..start], &old[end..])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::replace_section;
-
-    #[test]
-    fn replaces_only_its_section() {
-        let old = "# B\n\n## Engine\n\nx\n\n## Server ingest (old)\n\nold\n\n## Later\n\ny\n";
-        assert_eq!(
-            replace_section(old, "## Server ingest\n\nnew\n\n"),
-            "# B\n\n## Engine\n\nx\n\n## Server ingest\n\nnew\n\n## Later\n\ny\n"
-        );
-        assert_eq!(
-            replace_section("# B\n", "## Server ingest\n"),
-            "# B\n\n## Server ingest\n"
-        );
-    }
 }

@@ -5,7 +5,9 @@
 
 mod app;
 mod bench;
+mod bench_app;
 mod bench_ingest;
+mod benchmarks_md;
 mod install;
 mod postgres;
 mod run;
@@ -23,6 +25,7 @@ commands:
   test-server [ARGS]    the server's tests only, on SQLite and a throwaway PostgreSQL
   bench-ingest [--release]  submissions/s of the server, SQLite and PostgreSQL (batch 50)
   bench                 run the engine benchmarks and write BENCHMARKS.md
+  bench-app             time the app in headless Chromium (open, answer, section) and its size
   build-app             build the app's release bundle into dist/
   install               install the tools the build and the tests need";
 
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("test-server") => postgres::test_server(&args[1..]),
         Some("bench-ingest") => bench_ingest::bench_ingest(&args[1..]),
         Some("bench") => bench::bench(),
+        Some("bench-app") => bench_app::bench_app(),
         Some("build-app") => install::build_tools().and_then(|tools| app::build(&tools, true)),
         Some("install") => install::build_tools().and_then(|_| install::browser().map(|_| ())),
         Some("-h" | "--help" | "help") | None => {

@@ -1,0 +1,178 @@
+// `cargo xtask bench-app`: how fast the app is where an enumerator feels
+// it, in Debian's headless Chromium against the real server and release
+// build: opening a form, answering a question until everything it changes
+// is redrawn, and moving between sections. A generated 3000-question form
+// and a 100-question one run in the same browser, so their ratio shows
+// whether an answer costs what it changes or what the form holds. Prints a
+// markdown section for BENCHMARKS.md on stdout.
+
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readdirSync } from 'node:fs';
+import { launchBrowser, startServer } from './harness.mjs';
+
+const EDITS = 300;
+const OPENS = 5;
+
+/** `sections` field-list groups of `per` questions: an integer, questions
+ * relevant once it is positive, a running total and a note showing it. */
+function generated(id, sections, per) {
+  const q = (name, type, extra = {}) => ({ kind: 'question', name, type, label: { en: name }, ...extra });
+  const items = [];
+  for (let s = 0; s < sections; s++) {
+    const p = `s${s}_`;
+    const group = [q(`${p}n`, 'integer')];
+    for (let i = 1; i < per - 2; i++) {
+      group.push(q(`${p}q${i}`, i % 3 === 0 ? 'select_one' : 'integer', {
+        relevant: `${p}n`.length ? `\${${p}n} > 0` : undefined,
+        ...(i % 3 === 0 ? { choices: 'yn' } : { constraint: '. >= 0' }),
+      }));
+    }
+    group.push(q(`${p}total`, 'calculate', { calculation: `\${${p}n} * 2` }));
+    group.push(q(`${p}note`, 'note', { label: { en: `Total: \${${p}total}` } }));
+    items.push({ kind: 'group', name: `sec${s}`, label: { en: `Section ${s + 1}` }, appearance: 'field-list', items: group });
+  }
+  return {
+    format: 1, id, version: '1', title: { en: id },
+    languages: [{ code: 'en', name: 'English' }], default_language: 'en',
+    choices: { yn: [{ name: 'yes', label: { en: 'Yes' } }, { name: 'no', label: { en: 'No' } }] },
+    items,
+  };
+}
+
+/** Median time from navigation to the first page drawn. */
+async function opening(page, url, form) {
+  const opens = [];
+  for (let i = 0; i < OPENS; i++) {
+    await page.goto('about:blank');
+    await page.goto(`${url}/#/forms/${form.id}/${form.version}`);
+    await page.locator('.page .question').first().waitFor({ timeout: 60_000 });
+    opens.push(await page.evaluate(() => performance.now()));
+  }
+  opens.sort((a, b) => a - b);
+  return opens[Math.floor(opens.length / 2)];
+}
+
+async function measure(browser, url, form) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const open = await opening(page, url, form);
+  // Answer the first question of section 1 again and again; each time wait
+  // until the note showing its double is redrawn.
+  const edit = await page.evaluate(async ({ edits, name }) => {
+    const input = document.querySelector(`[data-name="${name}_n"] input`);
+    const note = () => document.querySelector(`[data-name="${name}_note"] .label`)?.textContent;
+    // Resolves as soon as the note shows `want` (observed, not polled).
+    const settle = (want) => new Promise((resolve, reject) => {
+      if (note() === want) return resolve();
+      const observer = new MutationObserver(() => {
+        if (note() === want) {
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`note shows ${note()}, expected ${want}`));
+      }, 10_000);
+    });
+    const times = [];
+    for (let i = 1; i <= edits; i++) {
+      const start = performance.now();
+      input.value = String(i % 50 + 1);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await settle(`Total: ${(i % 50 + 1) * 2}`);
+      times.push(performance.now() - start);
+    }
+    // Mean, not median: performance.now() is clamped to 0.1 ms here.
+    return times.reduce((a, b) => a + b, 0) / times.length;
+  }, { edits: EDITS, name: form.items[0].items[0].name.replace(/_n$/, '') });
+  const sections = await page.locator('.section-link').count();
+  const switches = await page.evaluate(async (count) => {
+    const times = [];
+    for (let i = 1; i < Math.min(count, 21); i++) {
+      const start = performance.now();
+      const drawn = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (document.querySelector(`.page[data-page="${i}"] .question`)) {
+            observer.disconnect();
+            resolve();
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true });
+      });
+      document.querySelector(`.section-link[data-page="${i}"]`).click();
+      await drawn;
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  }, sections);
+  await context.close();
+  return { open, edit, switches };
+}
+
+const countQuestions = (items) => items.reduce((n, i) => n + 1 + countQuestions(i.items ?? []), 0);
+const ms = (x) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+const us = (x) => (x < 1 ? `${Math.round(x * 1000)} µs` : `${ms(x)} ms`);
+
+const formsDir = await mkdtemp(join(tmpdir(), 'fieldform-bench-'));
+const small = generated('bench_small', 5, 20);
+const large = generated('bench_large', 50, 60);
+await writeFile(join(formsDir, 'small.form.json'), JSON.stringify(small));
+await writeFile(join(formsDir, 'large.form.json'), JSON.stringify(large));
+const shipped = [];
+for (const f of readdirSync(process.env.FIELDFORM_FORMS_DIR).filter((f) => f.endsWith('.form.json')).sort()) {
+  const text = await readFile(join(process.env.FIELDFORM_FORMS_DIR, f), 'utf8');
+  await writeFile(join(formsDir, f), text);
+  shipped.push(JSON.parse(text));
+}
+const server = await startServer({ formsDir });
+const browser = await launchBrowser();
+try {
+  const s = await measure(browser, server.url, small);
+  const l = await measure(browser, server.url, large);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const shippedOpens = [];
+  for (const form of shipped) shippedOpens.push([form, await opening(page, server.url, form)]);
+  await context.close();
+  const shippedRows = shippedOpens
+    .map(([form, open]) => `| ${form.id} (${countQuestions(form.items)} items) | ${ms(open)} ms |`)
+    .join('\n');
+  const appDir = process.env.FIELDFORM_APP_DIR;
+  const wasm = readdirSync(appDir).find((f) => f.endsWith('.wasm'));
+  const bytes = await readFile(join(appDir, wasm));
+  const kb = (n) => `${Math.round(n / 1024)} KB`;
+  console.log(`## App in headless Chromium (\`cargo xtask bench-app\`)
+
+The release build of the app served by the real server, driven in Debian's headless Chromium (\`tests/e2e/bench-app.mjs\`). Generated forms of field-list sections, each with an integer, questions relevant once it is positive, a calculation and a note showing it. *Open*: navigation to the first page drawn (wasm start, definition fetched, compiled, state built, page rendered; median of ${OPENS}, wasm cached). *Answer*: an answer typed until the note that shows its consequence is redrawn (mean of ${EDITS}: the browser's clock ticks in 0.1 ms). *Section*: a tap on the section bar until the new page is drawn (median of 4 to 20).
+
+| form (sections x questions) | open | answer | section |
+| --- | --- | --- | --- |
+| 5x20 = 100 | ${ms(s.open)} ms | ${us(s.edit)} | ${ms(s.switches)} ms |
+| 50x60 = 3000 | ${ms(l.open)} ms | ${us(l.edit)} | ${ms(l.switches)} ms |
+
+Ratios, 3000 questions to 100 (same run):
+
+- answer: **${(l.edit / s.edit).toFixed(2)}x** (an answer redraws what it changes, not the form)
+- section: **${(l.switches / s.switches).toFixed(2)}x** (a page draws its own questions: 60 against 20 here)
+- open: **${(l.open / s.open).toFixed(2)}x**
+
+Opening the shipped questionnaires:
+
+| form | open |
+| --- | --- |
+${shippedRows}
+
+Bundle: the app's wasm is ${kb(bytes.length)} (${kb(gzipSync(bytes, { level: 9 }).length)} gzipped), engine included.
+`);
+} finally {
+  await browser.close();
+  await server.stop();
+  await rm(formsDir, { recursive: true, force: true });
+}

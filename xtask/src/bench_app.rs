@@ -1,0 +1,43 @@
+//! `cargo xtask bench-app`: the app in headless Chromium against the real
+//! server (`tests/e2e/bench-app.mjs`): opening forms, answering, moving
+//! between sections, and the bundle size; rewrites the "App in headless
+//! Chromium" section of BENCHMARKS.md.
+
+use anyhow::Context;
+
+use crate::install;
+use crate::run::cmd;
+
+const HEADING: &str = "## App in headless Chromium";
+
+pub fn bench_app() -> anyhow::Result<()> {
+    let tools = install::build_tools()?;
+    let browser = install::browser()?;
+    crate::app::build(&tools, true)?;
+    crate::run::status(cmd("cargo", &["build", "--package", "fieldform-server"]))?;
+    install::npm_packages("tests/e2e", "tests/e2e/node_modules/playwright-core")?;
+    let root = crate::root();
+    let mut node = cmd("node", &["tests/e2e/bench-app.mjs"]);
+    node.env(
+        "FIELDFORM_BIN",
+        crate::run::target_dir().join("debug/fieldform"),
+    )
+    .env("FIELDFORM_APP_DIR", root.join("dist"))
+    .env("FIELDFORM_FORMS_DIR", root.join("forms"))
+    .env("CHROMIUM", &browser.chromium);
+    let out = node.output().context("cannot run node")?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "bench-app.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let section = String::from_utf8(out.stdout).context("bench-app.mjs printed non-UTF-8")?;
+    eprint!("{section}");
+    let path = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
+    let new = crate::benchmarks_md::replace_section(&old, HEADING, &section);
+    std::fs::write(&path, new).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("xtask: updated the app section of BENCHMARKS.md");
+    Ok(())
+}
