@@ -141,7 +141,7 @@ test('every kind of input writes the canonical ODK answer', async () => {
       q('score', 'range', { parameters: { start: '0', end: '10', step: '2' } }),
       q('ok', 'acknowledge'), q('pick', 'select_one', { choices: 'yn', appearance: 'minimal' }),
       q('else', 'select_one', { choices: 'yn', or_other: true }), q('amount', 'decimal'),
-      q('all', 'note', { label: { en: '${where}|${day}|${at}|${when}|${score}|${ok}|${pick}|${else}|${amount}' } }),
+      q('all', 'note', { label: { en: '${where}|${day}|${at}|${when}|${score}|${ok}|${pick}|${else}|${else_other}|${amount}' } }),
     ],
   };
   const published = await fetch(`${env.server.url}/api/forms`, {
@@ -164,12 +164,15 @@ test('every kind of input writes the canonical ODK answer', async () => {
   await page.fill('[data-name=score] input', '6');
   await page.check('[data-name=ok] input');
   await page.selectOption('[data-name=pick] select', 'no');
+  assert.equal(await question(page, 'else_other').count(), 0, 'asked only for Other');
   await page.check('[data-name=else] input[value=other]');
+  assert.equal(await question(page, 'else_other').locator('.label').textContent(), 'Specify other.');
+  await page.fill('[data-name=else_other] input', 'maybe');
   await page.fill('[data-name=amount] input', '12.5');
   assert.equal(await question(page, 'else').locator('.choice span').last().textContent(), 'Other');
   assert.equal(
     await question(page, 'all').locator('.label').textContent(),
-    '47.010452 28.863810 0.0 12.0|2024-03-05|14:30|2024-03-05T14:30|6|OK|no|other|12.5',
+    '47.010452 28.863810 0.0 12.0|2024-03-05|14:30|2024-03-05T14:30|6|OK|no|other|maybe|12.5',
   );
   assert.equal(await page.locator('.issue').count(), 0, 'every answer is valid');
   await page.click('.pager .next');

@@ -22,7 +22,11 @@ pub fn QuestionView(session: Session, node: NodeRef) -> impl IntoView {
     }
     let name = field.name.clone();
     let id = dom_id(node);
-    let type_name = format!("{kind:?}").to_lowercase();
+    // The XLSForm spelling (`select_one`), as in the form file.
+    let type_name = serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let is_note = kind == QuestionType::Note;
     // Choice groups are labelled by id; single inputs by `for`.
     let grouped = kind.has_choices() && !is_minimal(question.appearance.as_deref());

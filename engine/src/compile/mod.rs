@@ -13,6 +13,7 @@ mod error;
 mod exprs;
 mod graph;
 mod names;
+mod or_other;
 #[cfg(test)]
 mod tests;
 mod texts;
@@ -21,6 +22,7 @@ use std::collections::HashMap;
 
 pub use error::{LoadError, LoadWarning, Property};
 pub use graph::{Edge, Node, NodeId, NodeKind};
+pub use or_other::specify_name;
 
 use crate::expr::Expr;
 use crate::model::{Choice, Form, Item, Question, QuestionType, Repeat};
@@ -229,6 +231,7 @@ pub fn compile(form: &Form) -> Result<CompiledForm, Vec<LoadError>> {
 impl CompiledForm {
     /// See [`compile`].
     pub fn new(form: &Form) -> Result<CompiledForm, Vec<LoadError>> {
+        let form = &*or_other::expand(form);
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let names::Table {

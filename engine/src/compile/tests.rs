@@ -276,3 +276,31 @@ fn insertions_in_texts_are_checked_and_indexed() {
     assert_eq!(form.text_readers(id("age")), [id("note")]);
     assert!(form.text_readers(id("note")).is_empty());
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn or_other_selects_get_a_specify_question_unless_the_form_has_one() {
+    let form = compiled(
+        json!([
+            q("sex", "select_one", json!({ "choices": "yn", "or_other": true })),
+            { "kind": "repeat", "name": "member", "items": [
+                q("rel", "select_multiple", json!({ "choices": "yn", "or_other": true })),
+                q("rel_other", "integer", json!({})),
+            ]},
+        ]),
+        json!({ "yn": [{ "name": "y", "label": { "en": "Yes", "ro": "Da" } }] }),
+    );
+    let other = form.field(form.lookup("sex_other").expect("added"));
+    assert_eq!(other.question_type(), Some(QuestionType::Text));
+    assert_eq!(
+        other.id.0,
+        form.lookup("sex").expect("sex").0 + 1,
+        "right after the select"
+    );
+    let q = other.question().expect("question");
+    assert_eq!(q.relevant.as_deref(), Some("selected(${sex}, 'other')"));
+    assert_eq!(q.label.get("ro", "en"), Some("Precizați „altele”."));
+    // The author's own field of that name is kept as it is.
+    let own = form.field(form.lookup("rel_other").expect("own"));
+    assert_eq!(own.question_type(), Some(QuestionType::Integer));
+    assert_eq!(form.fields.len(), 5);
+}

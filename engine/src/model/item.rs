@@ -121,7 +121,9 @@ pub struct Question {
     /// For select_one, select_multiple and rank: the name of the choice list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<String>,
-    /// `select_one list or_other`: adds an "Other" choice with a free-text answer.
+    /// `select_one list or_other`: adds an "Other" choice (value `other`) and,
+    /// unless the form has a field of that name, a text question
+    /// `<name>_other` asked when it is selected.
     #[serde(default, skip_serializing_if = "is_false")]
     pub or_other: bool,
     #[serde(default, skip_serializing_if = "Text::is_empty")]

@@ -548,3 +548,25 @@ fn texts_show_answers_as_stored_and_first_instances_from_outside() {
     s.set("member[1]/name", "Ion", &env()).unwrap();
     assert_eq!(s.label(note), "12.50|2024-03-05T14:30|Ion");
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn the_other_answer_is_asked_and_kept_only_when_other_is_selected() {
+    let mut s = state(
+        json!([q(
+            "sex",
+            "select_one",
+            json!({ "choices": "yn", "or_other": true })
+        )]),
+        json!({ "yn": [{ "name": "y" }] }),
+    );
+    assert!(!rel(&s, "sex_other"));
+    s.set("sex", "other", &env()).unwrap();
+    assert!(rel(&s, "sex_other"));
+    s.set("sex_other", "intersex", &env()).unwrap();
+    let response = s.to_response(crate::response::Status::Complete, &env());
+    assert_eq!(response.answers["sex_other"], "intersex");
+    s.set("sex", "y", &env()).unwrap();
+    assert!(!rel(&s, "sex_other"));
+    let response = s.to_response(crate::response::Status::Complete, &env());
+    assert!(response.answers.get("sex_other").is_none());
+}

@@ -6,6 +6,7 @@ mod parameters;
 
 use std::collections::{BTreeMap, HashMap};
 
+use fieldform_engine::compile::specify_name;
 use fieldform_engine::model::{Group, Item, Question, QuestionType, Repeat, Text};
 
 use crate::columns::{Column, Table, is_media};
@@ -120,6 +121,7 @@ pub fn read(
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Vec<Item> = Vec::new();
     let mut exprs = Vec::new();
+    let mut other_answers: Vec<(String, usize)> = Vec::new();
     let mut names = Names {
         written: table
             .rows
@@ -241,6 +243,11 @@ pub fn read(
                 let mut q = question(&mut cells, name, kind);
                 q.choices = list;
                 q.or_other = or_other;
+                if or_other {
+                    // The engine adds `<name>_other` (see
+                    // `fieldform_engine::compile::specify_name`); expressions may use it.
+                    other_answers.push((specify_name(name), row.number));
+                }
                 q
             }
             RowType::Mapped { kind, original } => {
@@ -287,6 +294,9 @@ pub fn read(
     }
     survey.items = root;
     survey.expressions = exprs;
+    for (name, row) in other_answers {
+        names.taken.entry(name).or_insert(row);
+    }
     survey.names = names.taken;
     survey.ambiguous = names.ambiguous;
     survey

@@ -697,3 +697,18 @@ fn ods_workbooks() {
     assert_eq!(form.choices["yn"][0].label, text(&[("es", "Sí")]));
     assert_eq!(form.items.len(), 2);
 }
+
+#[test]
+fn the_other_answer_of_an_or_other_select_can_be_referenced() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "relevant"],
+        &["select_one yn or_other", "sex", "Sex"],
+        &["note", "n", "You said ${sex_other}", "${sex_other} != ''"],
+    ];
+    let choices: &[&[&str]] = &[&["list_name", "name", "label"], &["yn", "y", "Yes"]];
+    let imported = import(&[("survey", survey), ("choices", choices)]).expect("imports");
+    // The form keeps only the flag; the engine adds the question.
+    assert_eq!(imported.form.items.len(), 2);
+    let compiled = fieldform_engine::compile::compile(&imported.form).expect("compiles");
+    assert!(compiled.lookup("sex_other").is_some());
+}
