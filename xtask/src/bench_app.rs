@@ -14,7 +14,8 @@ pub fn bench_app() -> anyhow::Result<()> {
     let tools = install::build_tools()?;
     let browser = install::browser()?;
     crate::app::build(&tools, true)?;
-    crate::run::status(cmd("cargo", &["build", "--package", "fieldform-server"]))?;
+    // Built as `cargo xtask test` builds it, so neither rebuilds it for the other.
+    crate::run::status(cmd("cargo", &["test", "--workspace", "--no-run"]))?;
     install::npm_packages("tests/e2e", "tests/e2e/node_modules/playwright-core")?;
     let root = crate::root();
     let mut node = cmd("node", &["tests/e2e/bench-app.mjs"]);

@@ -128,7 +128,9 @@ pub fn test_all() -> anyhow::Result<()> {
 fn end_to_end(tools: &install::BuildTools, browser: &install::Browser) -> Step {
     let prepared = crate::app::build(tools, false)
         .and_then(|()| {
-            crate::run::status(cmd("cargo", &["build", "--package", "fieldform-server"]))
+            // The binary as the native tests built it (same features), so
+            // this is no rebuild after them.
+            crate::run::status(cmd("cargo", &["test", "--workspace", "--no-run"]))
         })
         .and_then(|()| {
             install::npm_packages("tests/e2e", "tests/e2e/node_modules/playwright-core")

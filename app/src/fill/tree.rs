@@ -75,7 +75,9 @@ fn repeat(session: Session, repeat: FieldId, parent: InstanceId) -> AnyView {
                 <button type="button" class="add-instance"
                     disabled=move || max.is_some_and(|m| list().len() >= m as usize)
                     on:click=add>
-                    "+ " {move || t(Msg::Add, &session.lang())}
+                    // Says what is added: a page may hold several repeats.
+                    "+ " {move || t(Msg::Add, &session.lang())} ": "
+                    {move || session.label(NodeRef { field: repeat, instance: parent })}
                 </button>
             })}
         </div>
