@@ -6,6 +6,7 @@ pub mod env;
 pub mod fill;
 pub mod i18n;
 pub mod offline;
+pub mod preferences;
 pub mod route;
 pub mod screens;
 

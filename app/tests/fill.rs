@@ -32,7 +32,14 @@ fn form(items: serde_json::Value, choices: serde_json::Value) -> Form {
     Form::from_json(&doc.to_string()).unwrap()
 }
 
+/// Mounts the form as a fresh visit (no remembered language).
 fn mount(form: Form) -> HtmlElement {
+    window().local_storage().unwrap().unwrap().clear().unwrap();
+    mount_again(form)
+}
+
+/// Mounts the form keeping what earlier visits remembered.
+fn mount_again(form: Form) -> HtmlElement {
     let compiled = Arc::new(compile(&form).unwrap());
     let document = document();
     let host = document.create_element("div").unwrap();
@@ -230,4 +237,30 @@ async fn choices_repeats_and_right_to_left_languages() {
         .unwrap()
         .unchecked_into();
     assert!(checked.checked(), "answers survive a change of language");
+}
+
+#[wasm_bindgen_test]
+async fn the_chosen_language_is_remembered_per_form() {
+    let items = json!([{ "kind": "question", "name": "a", "type": "text", "label": { "en": "Name", "ar": "الاسم" } }]);
+    let host = mount(form(items.clone(), json!({})));
+    settle().await;
+    assert_eq!(text(&host, "[data-name=a] .label"), "Name");
+    let picker: web_sys::HtmlSelectElement =
+        find(&host, ".language-picker").unwrap().unchecked_into();
+    picker.set_value("ar");
+    fire(&picker, "change");
+    settle().await;
+    let again = mount_again(form(items, json!({})));
+    settle().await;
+    assert_eq!(text(&again, "[data-name=a] .label"), "الاسم");
+    let picker: web_sys::HtmlSelectElement =
+        find(&again, ".language-picker").unwrap().unchecked_into();
+    assert_eq!(picker.value(), "ar");
+    assert_eq!(
+        find(&again, "article.form")
+            .unwrap()
+            .get_attribute("dir")
+            .as_deref(),
+        Some("rtl")
+    );
 }

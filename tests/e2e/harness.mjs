@@ -82,9 +82,12 @@ export async function launchBrowser() {
   });
 }
 
-/** A fresh page that records console errors and uncaught exceptions. */
-export async function openPage(browser) {
-  const context = await browser.newContext();
+/**
+ * A fresh page (in a fresh context, with `options` such as `locale`) that
+ * records console errors and uncaught exceptions.
+ */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {

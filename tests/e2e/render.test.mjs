@@ -141,3 +141,23 @@ for (const form of await shippedForms()) {
     assert.deepEqual(errors, []);
   });
 }
+
+test("a tablet set to Romanian opens GGS in Romanian, and a form without Romanian in its default language", async () => {
+  const forms = Object.fromEntries((await shippedForms()).map((f) => [f.id, f]));
+  const { page, errors } = await openPage(env.browser, { locale: 'ro-MD' });
+  const open = async (form) => {
+    await page.goto(`${env.server.url}/#/forms/${form.id}/${form.version}`);
+    await page.locator('article.form').waitFor({ timeout: 30_000 });
+  };
+  await open(forms.ggs_household);
+  assert.equal(await page.locator('article.form').getAttribute('lang'), 'ro');
+  assert.equal(await page.locator('.form-title').textContent(), forms.ggs_household.title.ro);
+  // A choice made on the device wins next time.
+  await page.selectOption('.language-picker', 'ru');
+  await open(forms.ssc_annual_report);
+  assert.equal(await page.locator('article.form').getAttribute('lang'), forms.ssc_annual_report.default_language);
+  await page.goto('about:blank');
+  await open(forms.ggs_household);
+  assert.equal(await page.locator('article.form').getAttribute('lang'), 'ru');
+  assert.deepEqual(errors, []);
+});

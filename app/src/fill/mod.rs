@@ -21,6 +21,7 @@ use session::Session;
 use crate::api;
 use crate::env::BrowserEnvironment;
 use crate::i18n::{Msg, t};
+use crate::preferences;
 
 /// Fetches a form version and shows it, or says why it cannot.
 #[component]
@@ -50,6 +51,14 @@ pub fn FillScreen(form: String, version: String) -> impl IntoView {
 #[component]
 pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     let session = Session::new(form.clone(), BrowserEnvironment::new(""));
+    let opening = preferences::initial_language(
+        &form.form.id,
+        &form.form.languages,
+        &form.form.default_language,
+    );
+    if opening != form.form.default_language {
+        session.set_language(&opening);
+    }
     let pages: Arc<Vec<Page>> = Arc::new(pages(&form));
     let current = RwSignal::new(first_page(session, &pages));
     let finished: RwSignal<Option<Vec<Issue>>> = RwSignal::new(None);
@@ -201,7 +210,14 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
                     <span>{move || t(Msg::Language, &session.lang())}</span>
                     <select class="language-picker"
                         prop:value=move || session.lang()
-                        on:change=move |ev| session.set_language(&event_target_value(&ev))>
+                        on:change={
+                            let form_id = form.form.id.clone();
+                            move |ev| {
+                                let code = event_target_value(&ev);
+                                session.set_language(&code);
+                                preferences::remember_language(&form_id, &code);
+                            }
+                        }>
                         {languages.iter().map(|l| view! {
                             <option value=l.code.clone()>{l.name.clone()}</option>
                         }).collect_view()}
