@@ -44,10 +44,10 @@ pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, ApiError> {
 }
 
 impl CatalogEntry {
-    /// The title in the form's default language.
-    pub fn title(&self) -> &str {
+    /// The title in `lang`, else in the form's default language.
+    pub fn title_in(&self, lang: &str) -> &str {
         self.title
-            .get(&self.default_language, &self.default_language)
+            .get(lang, &self.default_language)
             .unwrap_or(&self.id)
     }
 }

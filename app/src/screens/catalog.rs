@@ -37,7 +37,13 @@ pub fn FormList(entries: Vec<CatalogEntry>) -> impl IntoView {
             {entries
                 .into_iter()
                 .map(|entry| {
-                    let title = entry.title().to_owned();
+                    // In the language the form would open in.
+                    let lang = crate::preferences::initial_language(
+                        &entry.id,
+                        &entry.languages,
+                        &entry.default_language,
+                    );
+                    let title = entry.title_in(&lang).to_owned();
                     let href = Route::Fill {
                         form: entry.id.clone(),
                         version: entry.version.clone(),
