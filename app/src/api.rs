@@ -18,8 +18,9 @@ pub struct CatalogEntry {
 pub enum ApiError {
     #[error("cannot reach the server: {0}")]
     Network(String),
-    #[error("the server answered {status}: {body}")]
-    Status { status: u16, body: String },
+    /// `message` is the server's own explanation when it sent one.
+    #[error("the server answered {status}: {message}")]
+    Status { status: u16, message: String },
     #[error("unexpected answer from the server: {0}")]
     Decode(String),
 }
@@ -31,11 +32,7 @@ pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !response.ok() {
-        let body = response.text().await.unwrap_or_default();
-        return Err(ApiError::Status {
-            status: response.status(),
-            body,
-        });
+        return Err(status_error(response).await);
     }
     response
         .json()
@@ -67,15 +64,45 @@ pub async fn fetch_definition(
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !response.ok() {
-        let body = response.text().await.unwrap_or_default();
-        return Err(ApiError::Status {
-            status: response.status(),
-            body,
-        });
+        return Err(status_error(response).await);
     }
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     fieldform_engine::model::Form::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// A refusal, with the message of the server's JSON error body
+/// (`{"error": {"code", "message"}}`) or else the body as sent.
+async fn status_error(response: gloo_net::http::Response) -> ApiError {
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    ApiError::Status {
+        status,
+        message: error_message(&body),
+    }
+}
+
+fn error_message(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| body.trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_message;
+
+    #[test]
+    fn shows_the_servers_message() {
+        assert_eq!(
+            error_message(
+                r#"{"error":{"code":"not_found","message":"form `x` version `1` does not exist"}}"#
+            ),
+            "form `x` version `1` does not exist"
+        );
+        assert_eq!(error_message("Bad Gateway\n"), "Bad Gateway");
+    }
 }

@@ -38,6 +38,15 @@ fn browser_languages() -> Vec<String> {
     }
 }
 
+/// The browser's most preferred language (`en` when it says none), for
+/// the app's own words before a form is loaded.
+pub fn browser_language() -> String {
+    browser_languages()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "en".to_owned())
+}
+
 /// The language to open `form_id` in (see the module docs).
 pub fn initial_language(form_id: &str, languages: &[Language], default: &str) -> String {
     let remembered = storage().and_then(|s| s.get_item(&key(form_id)).ok().flatten());

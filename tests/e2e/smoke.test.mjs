@@ -36,3 +36,13 @@ test('the server serves the manifest and answers health checks', async () => {
   assert.equal(manifest.status, 200);
   assert.equal((await manifest.json()).start_url, '/');
 });
+
+test('a form that does not exist says so, with the way back', async () => {
+  const { page } = await openPage(env.browser);
+  await page.goto(`${env.server.url}/#/forms/no_such_form/1`);
+  const error = page.locator('.status.error');
+  await error.waitFor({ timeout: 30_000 });
+  assert.match(await error.textContent(), /404: form `no_such_form` version `1`/);
+  await page.click('.back-to-forms');
+  await page.locator('.form-entry').first().waitFor();
+});

@@ -39,7 +39,9 @@ pub fn FillScreen(form: String, version: String) -> impl IntoView {
                     Ok(compiled) => view! { <FormView form=Arc::new(compiled) /> }.into_any(),
                     Err(message) => view! {
                         <p class="status error" role="alert">{message}</p>
-                        <a href="#/">"←"</a>
+                        <a class="back-to-forms" href="#/">
+                            {t(Msg::Forms, &preferences::browser_language())}
+                        </a>
                     }.into_any(),
                 })
             }}
