@@ -29,6 +29,7 @@ pub enum Msg {
     Locating,
     LocationFailed,
     NoChoices,
+    NoLongerOffered,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
@@ -181,6 +182,14 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "لا توجد خيارات بعد: فهي تعتمد على الإجابات السابقة.",
             "Nicio opțiune deocamdată: depind de răspunsurile anterioare.",
             "Вариантов пока нет: они зависят от предыдущих ответов.",
+        ],
+        Msg::NoLongerOffered => [
+            "no longer offered",
+            "n'est plus proposé",
+            "ya no se ofrece",
+            "لم يعد متاحًا",
+            "nu mai este oferit",
+            "больше не предлагается",
         ],
         Msg::Forms => [
             "Forms",

@@ -102,6 +102,16 @@ test('South-South report in French: shares must total 100 %, countries filtered 
   await countries.locator('.choice-search').fill('');
   assert.equal(await countries.locator('input:checked').count(), 1);
   assert.match(await question(page, 'partner_countries_note').textContent(), /1/);
+  // Dropping the region keeps Moldova visible, flagged, until it is unticked.
+  await page.uncheck('[data-name=partner_regions] input[value=europe]');
+  const stale = countries.locator('.choice', { hasText: "République de Moldova (n'est plus proposé)" });
+  assert.equal(await stale.count(), 1);
+  assert.equal(await stale.locator('input').isChecked(), true);
+  assert.match(await countries.locator('.issue').textContent(), /mda/);
+  await stale.locator('input').click(); // gone once unticked, so not uncheck()
+  assert.equal(await countries.locator('.choice').count(), 0);
+  assert.equal(await countries.locator('.no-choices').count(), 1);
+  await page.check('[data-name=partner_regions] input[value=europe]');
 
   // Good practices: added, numbered, removed after confirmation.
   await page.click('.section-link[data-page="7"]');

@@ -142,6 +142,21 @@ impl Session {
         })
     }
 
+    /// The label of `name` in the select's whole list (filtered or not),
+    /// else `name` itself.
+    pub fn any_choice_label(&self, node: NodeRef, name: &str) -> String {
+        let lang = self.lang.get();
+        self.with(|s| {
+            let form = s.form();
+            form.choices(node.field)
+                .iter()
+                .find(|c| c.name == name)
+                .and_then(|c| c.label.get(&lang, &form.form.default_language))
+                .unwrap_or(name)
+                .to_owned()
+        })
+    }
+
     /// The instances of a repeat in `parent`, tracked.
     pub fn instances(&self, repeat: FieldId, parent: InstanceId) -> Vec<InstanceId> {
         self.track(NodeRef {

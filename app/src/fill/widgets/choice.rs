@@ -29,6 +29,25 @@ pub fn choices(
                 t(Msg::Other, &session.lang()).to_owned(),
             ));
         }
+        // A selection the choice filter no longer offers stays visible (and
+        // flagged by validation) so the enumerator can see and undo it; it
+        // is never dropped behind their back.
+        let value = session.value(node);
+        let chosen: Vec<&str> = if multiple {
+            value.split_whitespace().collect()
+        } else {
+            Some(value.as_str())
+                .filter(|v| !v.is_empty())
+                .into_iter()
+                .collect()
+        };
+        for name in chosen {
+            if !list.iter().any(|(n, _)| n == name) {
+                let label = session.any_choice_label(node, name);
+                let note = t(Msg::NoLongerOffered, &session.lang());
+                list.push((name.to_owned(), format!("{label} ({note})")));
+            }
+        }
         list
     };
     if words.contains(&"minimal") && !multiple {
