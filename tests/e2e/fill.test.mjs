@@ -124,6 +124,7 @@ test('South-South report in French: shares must total 100 %, countries filtered 
   await cards.nth(0).locator('.remove-instance').click();
   assert.equal(await cards.count(), 1);
   assert.equal(await cards.nth(0).locator('[data-name=gp_title] .label').textContent(), 'Intitulé de la bonne pratique 1 *');
+  assert.match(await cards.nth(0).locator('h4').textContent(), /\(1\)$/, 'renumbered after the removal');
 
   // Finish lists what is left; each item leads to its question.
   const last = await page.locator('.section-link').count();

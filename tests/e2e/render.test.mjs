@@ -151,6 +151,7 @@ test("a tablet set to Romanian opens GGS in Romanian, and a form without Romania
   };
   await open(forms.ggs_household);
   assert.equal(await page.locator('article.form').getAttribute('lang'), 'ro');
+  assert.equal(await page.inputValue('.language-picker'), 'ro', 'the picker shows the language in use');
   assert.equal(await page.locator('.form-title').textContent(), forms.ggs_household.title.ro);
   // A choice made on the device wins next time.
   await page.selectOption('.language-picker', 'ru');

@@ -220,8 +220,16 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
                                 preferences::remember_language(&form_id, &code);
                             }
                         }>
-                        {languages.iter().map(|l| view! {
-                            <option value=l.code.clone()>{l.name.clone()}</option>
+                        {languages.iter().map(|l| {
+                            // `prop:value` on the select runs before its
+                            // options exist; each option says if it is chosen.
+                            let code = l.code.clone();
+                            view! {
+                                <option value=l.code.clone()
+                                    prop:selected=move || session.lang() == code>
+                                    {l.name.clone()}
+                                </option>
+                            }
                         }).collect_view()}
                     </select>
                 </label>

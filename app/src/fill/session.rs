@@ -169,6 +169,8 @@ impl Session {
     /// The problem to show under `node`, if it has one and it is shown.
     pub fn issue(&self, node: NodeRef) -> Option<Issue> {
         self.track(node);
+        // Messages may show other fields' values.
+        self.track_text(node.field);
         let lang = self.lang.get();
         if !self.shown.with_value(|s| s.contains(&node)) {
             return None;
@@ -178,11 +180,10 @@ impl Session {
 
     // ----- edits -----
 
-    /// Answers a question and redraws what depends on it.
+    /// Answers a question and redraws what depends on it. Its problem is
+    /// shown once the enumerator leaves it ([`Session::touch`]), not at
+    /// the first keystroke.
     pub fn set(&self, node: NodeRef, text: &str) {
-        self.shown.update_value(|s| {
-            s.insert(node);
-        });
         let text = text.to_owned();
         if self
             .edit(|state, env| state.set_value(node, &text, env))
@@ -262,8 +263,20 @@ impl Session {
         let mut texts = HashSet::new();
         for change in &changes.items {
             nodes.insert(change.node);
-            if change.kind == ChangeKind::Value {
-                texts.extend(form.text_readers(change.node.field).iter().copied());
+            match change.kind {
+                ChangeKind::Value => {
+                    texts.extend(form.text_readers(change.node.field).iter().copied());
+                }
+                // A text showing a field of a repeat below shows its first
+                // instance, which adding or removing instances can change.
+                ChangeKind::Instances => {
+                    let mut stack = vec![change.node.field];
+                    while let Some(f) = stack.pop() {
+                        texts.extend(form.text_readers(f).iter().copied());
+                        stack.extend(form.field(f).children.iter().copied());
+                    }
+                }
+                _ => {}
             }
         }
         for node in nodes {

@@ -93,7 +93,13 @@ fn instance_card(
     can_remove: impl Fn() -> bool + Send + Sync + Clone + 'static,
 ) -> AnyView {
     let id = node.instance;
+    let list_node = NodeRef {
+        field: node.field,
+        instance: session.with(|s| s.parent(id)).unwrap_or(InstanceId::ROOT),
+    };
     let position = move || {
+        // Removing an earlier sibling renumbers this one.
+        session.track(list_node);
         session.track(node);
         session.with(|s| s.position(id)).unwrap_or(0)
     };

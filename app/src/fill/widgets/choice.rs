@@ -91,7 +91,10 @@ pub fn choices(
         let show = !session.value(node).is_empty() && !session.read_only(node);
         show.then(|| {
             view! {
-                <button type="button" class="clear" on:click=move |_| session.set(node, "")>
+                <button type="button" class="clear" on:click=move |_| {
+                    session.set(node, "");
+                    session.touch(node);
+                }>
                     {t(Msg::Clear, &session.lang())}
                 </button>
             }
@@ -170,7 +173,9 @@ fn drop_down(
                     .into_iter()
                     .map(|(name, label)| {
                         let chosen = name == value;
-                        view! { <option value=name selected=chosen>{label}</option> }
+                        // The property, not the attribute: browsers ignore
+                        // the attribute on options already chosen once.
+                        view! { <option value=name prop:selected=chosen>{label}</option> }
                     })
                     .collect_view()
             }}

@@ -22,13 +22,19 @@ pub fn geopoint(session: Session, node: NodeRef, id: &str) -> AnyView {
     let status = RwSignal::new(Locating::Idle);
     let locate = move |_| {
         status.set(Locating::Waiting);
-        let done = move |result: Result<String, String>| match result {
-            Ok(point) => {
-                session.set(node, &point);
-                session.touch(node);
-                status.set(Locating::Idle);
+        let done = move |result: Result<String, String>| {
+            // The fix can arrive after the enumerator left the form.
+            if status.try_get().is_none() {
+                return;
             }
-            Err(message) => status.set(Locating::Failed(message)),
+            match result {
+                Ok(point) => {
+                    session.set(node, &point);
+                    session.touch(node);
+                    status.set(Locating::Idle);
+                }
+                Err(message) => status.set(Locating::Failed(message)),
+            }
         };
         if let Err(message) = current_position(done) {
             status.set(Locating::Failed(message));
@@ -49,6 +55,7 @@ pub fn geopoint(session: Session, node: NodeRef, id: &str) -> AnyView {
             inputmode="decimal"
             autocomplete="off"
             placeholder="47.0105 28.8638"
+            dir="ltr"
             prop:value=move || session.value(node)
             disabled=move || session.read_only(node)
             on:input=move |ev| session.set(node, &event_target_value(&ev))

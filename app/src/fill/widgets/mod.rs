@@ -27,12 +27,12 @@ pub fn widget(
     match kind {
         T::Note | T::Calculate => ().into_any(),
         T::Text if has("multiline") => text_area(session, node, id),
-        T::Text => input(session, node, id, "text", None),
-        T::Integer => input(session, node, id, "text", Some("numeric")),
-        T::Decimal => input(session, node, id, "text", Some("decimal")),
-        T::Date => input(session, node, id, "date", None),
-        T::Time => input(session, node, id, "time", None),
-        T::DateTime => input(session, node, id, "datetime-local", None),
+        T::Text => input(session, node, id, Kind::Text),
+        T::Integer => input(session, node, id, Kind::Number("numeric")),
+        T::Decimal => input(session, node, id, Kind::Number("decimal")),
+        T::Date => input(session, node, id, Kind::Picker("date")),
+        T::Time => input(session, node, id, Kind::Picker("time")),
+        T::DateTime => input(session, node, id, Kind::Picker("datetime-local")),
         T::Geopoint => geo::geopoint(session, node, id),
         T::Range => range(session, node, id, question),
         T::Acknowledge => acknowledge(session, node, id),
@@ -50,25 +50,49 @@ pub fn widget(
     }
 }
 
-fn input(
-    session: Session,
-    node: NodeRef,
-    id: &str,
-    kind: &'static str,
-    inputmode: Option<&'static str>,
-) -> AnyView {
+/// What an `<input>` holds.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Free text, in the language's direction.
+    Text,
+    /// Digits, left to right even in Arabic (`-5` must not read `5-`),
+    /// with this on-screen keyboard.
+    Number(&'static str),
+    /// The browser's date or time picker (`type`). Written on `change`
+    /// only: Chromium reports `""` while one segment is being retyped, and
+    /// echoing that back would wipe the other segments.
+    Picker(&'static str),
+}
+
+fn input(session: Session, node: NodeRef, id: &str, kind: Kind) -> AnyView {
+    let (input_type, inputmode, dir) = match kind {
+        Kind::Text => ("text", None, "auto"),
+        Kind::Number(mode) => ("text", Some(mode), "ltr"),
+        Kind::Picker(t) => (t, None, "ltr"),
+    };
+    let live = !matches!(kind, Kind::Picker(_));
     view! {
         <input
             id=id.to_owned()
-            type=kind
+            type=input_type
             inputmode=inputmode
+            dir=dir
             autocomplete="off"
             aria-describedby=format!("{id}-issue")
             aria-invalid=move || session.issue(node).is_some().to_string()
             prop:value=move || session.value(node)
             disabled=move || session.read_only(node)
-            on:input=move |ev| session.set(node, &event_target_value(&ev))
-            on:change=move |_| session.touch(node)
+            on:input=move |ev| {
+                if live {
+                    session.set(node, &event_target_value(&ev));
+                }
+            }
+            on:change=move |ev| {
+                if !live {
+                    session.set(node, &event_target_value(&ev));
+                }
+                session.touch(node);
+            }
         />
     }
     .into_any()
@@ -79,6 +103,7 @@ fn text_area(session: Session, node: NodeRef, id: &str) -> AnyView {
         <textarea
             id=id.to_owned()
             rows="4"
+            dir="auto"
             aria-describedby=format!("{id}-issue")
             prop:value=move || session.value(node)
             disabled=move || session.read_only(node)
