@@ -30,6 +30,7 @@ pub enum Msg {
     LocationFailed,
     NoChoices,
     NoLongerOffered,
+    KeepOrder,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
@@ -190,6 +191,14 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "لم يعد متاحًا",
             "nu mai este oferit",
             "больше не предлагается",
+        ],
+        Msg::KeepOrder => [
+            "Keep this order",
+            "Garder cet ordre",
+            "Mantener este orden",
+            "الإبقاء على هذا الترتيب",
+            "Păstrați această ordine",
+            "Оставить этот порядок",
         ],
         Msg::Forms => [
             "Forms",

@@ -207,8 +207,26 @@ async fn choices_repeats_and_right_to_left_languages() {
     click(&host, "[data-name=langs] input[value=ru]").await;
     assert_eq!(text(&host, "[data-name=chosen] .label"), "Chosen: ro");
 
+    assert_eq!(
+        text(&host, "[data-name=order] .label"),
+        "Order: ",
+        "unanswered until moved or kept"
+    );
+    assert_eq!(count(&host, "[data-name=first] .keep-order"), 1);
     click(&host, "[data-name=first] .rank-item:nth-child(3) .move-up").await;
     assert_eq!(text(&host, "[data-name=order] .label"), "Order: ro uk ru");
+    assert_eq!(count(&host, "[data-name=first] .keep-order"), 0);
+    // The moved item keeps its buttons: moving it again moves it further.
+    click(
+        &host,
+        "[data-name=first] .rank-item[data-value=ru] .move-up",
+    )
+    .await;
+    assert_eq!(text(&host, "[data-name=order] .label"), "Order: ro ru uk");
+    assert_eq!(
+        text(&host, "[data-name=first] .rank-item:nth-child(2) span"),
+        "Russian"
+    );
 
     // A top-level repeat is a page of its own.
     click(&host, ".section-link[data-page='1']").await;

@@ -1,6 +1,7 @@
 //! rank: the choices in the order the respondent gives, moved with buttons
 //! (drag and drop is unreliable on cheap touch screens). Stored as the
-//! choice names in order, space separated; unanswered until first moved.
+//! choice names in order, space separated; unanswered until an item is
+//! moved or the order shown is accepted as it is.
 
 use fieldform_engine::state::NodeRef;
 use leptos::prelude::*;
@@ -24,41 +25,56 @@ pub fn rank(session: Session, node: NodeRef, id: &str) -> AnyView {
         }
         out
     };
-    let shift = move |index: usize, up: bool| {
-        let mut names: Vec<String> = untrack(order).into_iter().map(|(n, _)| n).collect();
-        let other = if up {
-            index.checked_sub(1)
-        } else {
-            Some(index + 1)
+    let names = move || -> Vec<String> { untrack(order).into_iter().map(|(n, _)| n).collect() };
+    // By name, not position: the item keeps its buttons (and the keyboard
+    // focus) as it moves.
+    let shift = move |name: &str, up: bool| {
+        let mut names = names();
+        let Some(i) = names.iter().position(|n| n == name) else {
+            return;
         };
+        let other = if up { i.checked_sub(1) } else { Some(i + 1) };
         if let Some(j) = other.filter(|&j| j < names.len()) {
-            names.swap(index, j);
+            names.swap(i, j);
             session.set(node, &names.join(" "));
             session.touch(node);
         }
     };
+    let keep = move |_| {
+        session.set(node, &names().join(" "));
+        session.touch(node);
+    };
+    let last = move || order().last().map(|(n, _)| n.clone());
+    let first = move || order().first().map(|(n, _)| n.clone());
     view! {
         <ol class="rank" id=id.to_owned()>
-            {move || {
-                let lang = session.lang();
-                let list = order();
-                let last = list.len().saturating_sub(1);
-                list.into_iter()
-                    .enumerate()
-                    .map(|(i, (_, label))| {
-                        view! {
-                            <li class="rank-item">
-                                <span>{label}</span>
-                                <button type="button" class="move-up" disabled=i == 0
-                                    aria-label=t(Msg::MoveUp, &lang) on:click=move |_| shift(i, true)>"↑"</button>
-                                <button type="button" class="move-down" disabled=i == last
-                                    aria-label=t(Msg::MoveDown, &lang) on:click=move |_| shift(i, false)>"↓"</button>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
+            <For each=order key=|item| item.clone() let((name, label))>
+                {
+                    let (up_name, down_name) = (name.clone(), name.clone());
+                    let (is_first, is_last) = (name.clone(), name.clone());
+                    view! {
+                        <li class="rank-item" data-value=name.clone()>
+                            <span>{label}</span>
+                            <button type="button" class="move-up"
+                                disabled=move || first().as_deref() == Some(is_first.as_str())
+                                aria-label=move || t(Msg::MoveUp, &session.lang())
+                                on:click=move |_| shift(&up_name, true)>"↑"</button>
+                            <button type="button" class="move-down"
+                                disabled=move || last().as_deref() == Some(is_last.as_str())
+                                aria-label=move || t(Msg::MoveDown, &session.lang())
+                                on:click=move |_| shift(&down_name, false)>"↓"</button>
+                        </li>
+                    }
+                }
+            </For>
         </ol>
+        {move || {
+            (session.value(node).is_empty() && !session.read_only(node)).then(|| view! {
+                <button type="button" class="keep-order" on:click=keep>
+                    {t(Msg::KeepOrder, &session.lang())}
+                </button>
+            })
+        }}
     }
     .into_any()
 }
