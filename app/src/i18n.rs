@@ -31,6 +31,7 @@ pub enum Msg {
     NoChoices,
     NoLongerOffered,
     KeepOrder,
+    ConfirmLeave,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
@@ -199,6 +200,14 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "الإبقاء على هذا الترتيب",
             "Păstrați această ordine",
             "Оставить этот порядок",
+        ],
+        Msg::ConfirmLeave => [
+            "Leave this form? Its answers are not saved yet and will be lost.",
+            "Quitter ce formulaire ? Ses réponses ne sont pas encore enregistrées et seront perdues.",
+            "¿Salir de este formulario? Sus respuestas aún no se han guardado y se perderán.",
+            "هل تريد مغادرة هذه الاستمارة؟ لم تُحفظ إجاباتها بعد وستُفقد.",
+            "Părăsiți acest formular? Răspunsurile nu sunt încă salvate și se vor pierde.",
+            "Покинуть эту форму? Ответы ещё не сохранены и будут потеряны.",
         ],
         Msg::Forms => [
             "Forms",

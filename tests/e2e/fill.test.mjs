@@ -190,3 +190,22 @@ test('every kind of input writes the canonical ODK answer', async () => {
   assert.equal(await page.locator('.summary.complete').count(), 1);
   assert.deepEqual(errors, []);
 });
+
+test('leaving a form with answers asks first', async () => {
+  const { page, errors } = await open('ggs_household/2026.1', 'en');
+  // Nothing answered yet: no question.
+  await page.click('.back-to-forms');
+  await page.locator('.form-entry').first().waitFor();
+  await page.goBack();
+  await page.locator('article.form').waitFor();
+  await page.fill('[data-name=hh_id] input', '104233');
+  const dialogs = [];
+  page.once('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
+  await page.click('.back-to-forms');
+  assert.match(dialogs[0] ?? '', /not saved yet/);
+  assert.equal(await page.inputValue('[data-name=hh_id] input'), '104233', 'staying keeps the answers');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('.back-to-forms');
+  await page.locator('.form-entry').first().waitFor();
+  assert.deepEqual(errors, []);
+});

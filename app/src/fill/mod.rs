@@ -67,6 +67,16 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     let languages = form.form.languages.clone();
     let form_id = form.form.id.clone();
 
+    // Answers are not saved on the device yet: closing or reloading the
+    // page asks first (the browser's own prompt).
+    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if session.has_answers() {
+            ev.prevent_default();
+            ev.set_return_value("");
+        }
+    });
+    on_cleanup(move || unload.remove());
+
     let dir = move || {
         if session.language().is_some_and(|l| l.rtl) {
             "rtl"
@@ -206,7 +216,11 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     view! {
         <article class="form" data-form-id=form_id lang=move || session.lang() dir=dir>
             <header class="form-header">
-                <a class="back-to-forms" href="#/">{move || t(Msg::Forms, &session.lang())}</a>
+                <a class="back-to-forms" href="#/" on:click=move |ev| {
+                    if !may_leave(session) {
+                        ev.prevent_default();
+                    }
+                }>{move || t(Msg::Forms, &session.lang())}</a>
                 <h2 class="form-title">{title}</h2>
                 <label class="language">
                     <span>{move || t(Msg::Language, &session.lang())}</span>
@@ -298,6 +312,18 @@ impl Session {
             }
         }
     }
+}
+
+/// Leaving drops the answers (they are not saved on the device yet), so
+/// ask when there are any.
+fn may_leave(session: Session) -> bool {
+    if !session.has_answers() {
+        return true;
+    }
+    let lang = session.lang();
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(t(Msg::ConfirmLeave, &lang)).ok())
+        .unwrap_or(true)
 }
 
 fn scroll_to_top() {

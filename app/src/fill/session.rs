@@ -29,6 +29,9 @@ pub struct Session {
     /// Next/Finish. Untouched empty questions are not shouted at.
     shown: StoredValue<HashSet<NodeRef>>,
     lang: RwSignal<String>,
+    /// Something was answered, added or removed: leaving would lose it
+    /// (until answers are saved on the device).
+    answered: StoredValue<bool>,
 }
 
 impl Session {
@@ -42,6 +45,7 @@ impl Session {
             texts: StoredValue::new(HashMap::new()),
             shown: StoredValue::new(HashSet::new()),
             lang: RwSignal::new(lang),
+            answered: StoredValue::new(false),
         }
     }
 
@@ -185,13 +189,16 @@ impl Session {
     /// the first keystroke.
     pub fn set(&self, node: NodeRef, text: &str) {
         let text = text.to_owned();
-        if self
-            .edit(|state, env| state.set_value(node, &text, env))
-            .is_err()
-        {
+        match self.edit(|state, env| state.set_value(node, &text, env)) {
+            Ok(()) => self.answered.set_value(true),
             // Not settable (e.g. became a calculation): redraw the true value.
-            self.notify(node);
+            Err(_) => self.notify(node),
         }
+    }
+
+    /// Whether anything was answered (or a repeat instance added or removed).
+    pub fn has_answers(&self) -> bool {
+        self.answered.try_get_value().unwrap_or(false)
     }
 
     /// Shows the problem of a question the enumerator has left.
@@ -206,11 +213,15 @@ impl Session {
     }
 
     pub fn add_instance(&self, repeat: FieldId, parent: InstanceId) -> Result<(), StateError> {
-        self.edit(|state, env| state.add_instance(repeat, parent, env).map(|(_, c)| c))
+        self.edit(|state, env| state.add_instance(repeat, parent, env).map(|(_, c)| c))?;
+        self.answered.set_value(true);
+        Ok(())
     }
 
     pub fn remove_instance(&self, id: InstanceId) -> Result<(), StateError> {
-        self.edit(|state, env| state.remove_instance(id, env))
+        self.edit(|state, env| state.remove_instance(id, env))?;
+        self.answered.set_value(true);
+        Ok(())
     }
 
     /// Checks `nodes` and shows their problems; returns them in order.
