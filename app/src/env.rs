@@ -31,17 +31,18 @@ impl BrowserEnvironment {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// This origin's `localStorage`, where the browser offers one.
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 fn stored_device_id() -> Option<String> {
-    storage()?.get_item(DEVICE_KEY).ok().flatten()
+    local_storage()?.get_item(DEVICE_KEY).ok().flatten()
 }
 
 fn store_device_id(id: &str) {
     // Private browsing may refuse storage: the id then lasts this session.
-    if let Some(s) = storage() {
+    if let Some(s) = local_storage() {
         let _refused = s.set_item(DEVICE_KEY, id);
     }
 }

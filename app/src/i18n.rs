@@ -3,6 +3,8 @@
 //! English on every button. Other languages fall back to English.
 //! The form's own texts come from the form.
 
+use fieldform_engine::model::primary_subtag;
+
 /// A piece of the app's interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
@@ -36,9 +38,8 @@ pub enum Msg {
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
 pub fn t(msg: Msg, lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
     let [en, fr, es, ar, ro, ru] = words(msg);
-    match primary {
+    match primary_subtag(lang).as_str() {
         "fr" => fr,
         "es" => es,
         "ar" => ar,

@@ -3,20 +3,16 @@
 //! the form's default. An enumerator in Chișinău with a Romanian tablet
 //! should not have to switch every questionnaire from English.
 
-use fieldform_engine::model::Language;
+use fieldform_engine::model::{Language, primary_subtag};
 
 fn key(form_id: &str) -> String {
     format!("fieldform.language.{form_id}")
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// Remembers the language chosen for a form.
 pub fn remember_language(form_id: &str, code: &str) {
     // Refused in some private modes: then the choice lasts this visit only.
-    if let Some(s) = storage() {
+    if let Some(s) = crate::env::local_storage() {
         let _refused = s.set_item(&key(form_id), code);
     }
 }
@@ -49,7 +45,8 @@ pub fn browser_language() -> String {
 
 /// The language to open `form_id` in (see the module docs).
 pub fn initial_language(form_id: &str, languages: &[Language], default: &str) -> String {
-    let remembered = storage().and_then(|s| s.get_item(&key(form_id)).ok().flatten());
+    let remembered =
+        crate::env::local_storage().and_then(|s| s.get_item(&key(form_id)).ok().flatten());
     pick(
         remembered.as_deref(),
         &browser_languages(),
@@ -71,12 +68,6 @@ pub fn pick(
     if let Some(code) = remembered.filter(|c| has(c)) {
         return code.to_owned();
     }
-    let primary = |code: &str| {
-        code.split(['-', '_'])
-            .next()
-            .unwrap_or(code)
-            .to_ascii_lowercase()
-    };
     for wanted in preferred {
         if let Some(l) = languages
             .iter()
@@ -86,7 +77,7 @@ pub fn pick(
         }
         if let Some(l) = languages
             .iter()
-            .find(|l| primary(&l.code) == primary(wanted))
+            .find(|l| primary_subtag(&l.code) == primary_subtag(wanted))
         {
             return l.code.clone();
         }

@@ -161,23 +161,20 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
             go(j);
         }
     };
-    let last_pages = pages.clone();
-    let is_last = move || {
+    let end_pages = pages.clone();
+    // No relevant page further that way (tracked: any answer can change it).
+    let at_end = move |forward: bool| {
         let i = current.get();
-        // Relevance of later pages can change with any answer.
-        session.track_all_pages(&last_pages);
+        session.track_all_pages(&end_pages);
         session
-            .with(|s| pages::step(s, &last_pages, i, true))
+            .with(|s| pages::step(s, &end_pages, i, forward))
             .is_none()
     };
-    let first_pages = pages.clone();
-    let is_first = move || {
-        let i = current.get();
-        session.track_all_pages(&first_pages);
-        session
-            .with(|s| pages::step(s, &first_pages, i, false))
-            .is_none()
+    let is_last = {
+        let at_end = at_end.clone();
+        move || at_end(true)
     };
+    let is_first = move || at_end(false);
     let summary_pages = pages.clone();
     let summary = move || {
         let lang = session.lang();

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::model::{Form, Item, Question, QuestionType, Text};
+use crate::model::{Form, Item, Question, QuestionType, Text, primary_subtag};
 
 /// The name of the text question that goes with an `or_other` select.
 pub fn specify_name(select: &str) -> String {
@@ -67,8 +67,7 @@ fn with_companions(items: &[Item], names: &HashSet<String>, label: &Text) -> Vec
 fn specify_label(form: &Form) -> Text {
     let mut text = Text::default();
     for lang in &form.languages {
-        let primary = lang.code.split(['-', '_']).next().unwrap_or("");
-        let words = match primary.to_ascii_lowercase().as_str() {
+        let words = match primary_subtag(&lang.code).as_str() {
             "fr" => "Précisez « autre ».",
             "es" => "Especifique «otro».",
             "ar" => "حدد «أخرى».",

@@ -22,6 +22,15 @@ pub struct Language {
     pub rtl: bool,
 }
 
+/// The primary subtag of a BCP 47 code, lower case: `ro-MD` → `ro`,
+/// `pt_BR` → `pt` (messages and interfaces are chosen by it).
+pub fn primary_subtag(code: &str) -> String {
+    code.split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
 /// One option of a choice list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

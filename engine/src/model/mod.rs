@@ -8,7 +8,7 @@ mod form;
 mod item;
 mod text;
 
-pub use form::{Choice, FORMAT_VERSION, Form, FormError, Language, Settings};
+pub use form::{Choice, FORMAT_VERSION, Form, FormError, Language, Settings, primary_subtag};
 pub use item::{Condition, Group, Item, Question, QuestionType, Repeat};
 pub use text::{Insertion, Text, insertions};
 

@@ -114,66 +114,88 @@ impl FormState {
     pub(crate) fn resolve_from(&self, from: InstanceId, g: FieldId, offset: i32) -> Value {
         let form = &*self.form;
         let field = form.field(g);
-        let target = match field.kind {
-            FieldKind::Repeat => form.parent_scope(g),
-            FieldKind::Question(_) => field.scope,
-            FieldKind::Group => return Value::empty(),
-        };
-        let depth = form.common_depth(self.tree.inst(from).scope, target);
-        let anc = self.tree.ancestor(from, depth);
-        let mut found = Vec::new();
-        if field.kind == FieldKind::Repeat {
-            self.tree.descendants(form, anc, field.scope, &mut found);
-            return Value::Nodeset(vec![Value::empty(); found.len()]);
+        match field.kind {
+            FieldKind::Group => Value::empty(),
+            FieldKind::Repeat => {
+                let depth = form.common_depth(self.tree.inst(from).scope, form.parent_scope(g));
+                let mut found = Vec::new();
+                self.tree.descendants(
+                    form,
+                    self.tree.ancestor(from, depth),
+                    field.scope,
+                    &mut found,
+                );
+                Value::Nodeset(vec![Value::empty(); found.len()])
+            }
+            FieldKind::Question(_) => match self.seen_from(from, g) {
+                Seen::One(slot) => self.typed(g, slot, offset),
+                Seen::Many(slots) => Value::Nodeset(
+                    slots
+                        .into_iter()
+                        .map(|slot| self.typed(g, slot, offset))
+                        .collect(),
+                ),
+            },
         }
-        if form.scope(target).depth() == depth {
-            return self.typed(g, self.tree.inst(anc).slot as usize, offset);
-        }
-        self.tree.descendants(form, anc, target, &mut found);
-        Value::Nodeset(
-            found
-                .iter()
-                .map(|&i| self.typed(g, self.tree.inst(i).slot as usize, offset))
-                .collect(),
-        )
     }
 
     /// The effective answer text of `g` as seen from `from`, as stored (for
     /// labels: `12.50` and a zone-less date-time stay as typed); the first
     /// instance's where `g` is in a repeat below.
     pub(crate) fn text_from(&self, from: InstanceId, g: FieldId) -> String {
-        let form = &*self.form;
-        let field = form.field(g);
-        if !matches!(field.kind, FieldKind::Question(_)) {
+        if !matches!(self.form.field(g).kind, FieldKind::Question(_)) {
             return String::new();
         }
-        let depth = form.common_depth(self.tree.inst(from).scope, field.scope);
-        let anc = self.tree.ancestor(from, depth);
-        let slot = if form.scope(field.scope).depth() == depth {
-            Some(self.tree.inst(anc).slot as usize)
-        } else {
-            let mut found = Vec::new();
-            self.tree.descendants(form, anc, field.scope, &mut found);
-            found.first().map(|&i| self.tree.inst(i).slot as usize)
+        let slot = match self.seen_from(from, g) {
+            Seen::One(slot) => Some(slot),
+            Seen::Many(slots) => slots.first().copied(),
         };
-        let d = &self.data[g.index()];
-        match slot {
-            Some(s) if d.flags.get(s).is_some_and(|f| f & flags::REL != 0) => {
-                d.stored.get(s).cloned().unwrap_or_default()
-            }
-            _ => String::new(),
+        slot.map_or_else(String::new, |s| self.effective_text(g, s).to_owned())
+    }
+
+    /// Where question `g`'s value lives as seen from instance `from`: in
+    /// the shared ancestor instance, or in each instance of a repeat below.
+    fn seen_from(&self, from: InstanceId, g: FieldId) -> Seen {
+        let form = &*self.form;
+        let scope = form.field(g).scope;
+        let depth = form.common_depth(self.tree.inst(from).scope, scope);
+        let anc = self.tree.ancestor(from, depth);
+        if form.scope(scope).depth() == depth {
+            return Seen::One(self.tree.inst(anc).slot as usize);
         }
+        let mut found = Vec::new();
+        self.tree.descendants(form, anc, scope, &mut found);
+        Seen::Many(
+            found
+                .iter()
+                .map(|&i| self.tree.inst(i).slot as usize)
+                .collect(),
+        )
+    }
+
+    /// The stored text of `g` in `slot`, `""` when not relevant.
+    fn effective_text(&self, g: FieldId, slot: usize) -> &str {
+        let d = &self.data[g.index()];
+        if d.flags.get(slot).is_none_or(|f| f & flags::REL == 0) {
+            return "";
+        }
+        d.stored.get(slot).map_or("", String::as_str)
     }
 
     /// The effective typed value of `g` in `slot`: `""` when not relevant.
     pub(crate) fn typed(&self, g: FieldId, slot: usize, offset: i32) -> Value {
-        let d = &self.data[g.index()];
-        if d.flags.get(slot).is_none_or(|f| f & flags::REL == 0) {
-            return Value::empty();
-        }
-        let text = d.stored.get(slot).map_or("", String::as_str);
-        typed_text(self.form.field(g).question_type(), text, offset)
+        typed_text(
+            self.form.field(g).question_type(),
+            self.effective_text(g, slot),
+            offset,
+        )
     }
+}
+
+/// The slots a question's value is read from (see `FormState::seen_from`).
+enum Seen {
+    One(usize),
+    Many(Vec<usize>),
 }
 
 /// A stored answer as the expression language sees it (see

@@ -5,16 +5,12 @@
 
 use super::ValidationKind;
 use crate::expr::value::format_number;
+use crate::model::primary_subtag;
 
 /// The built-in message for `kind` in `lang` (a BCP 47 code; only its
 /// primary subtag counts), English for languages without a translation.
 pub fn builtin_message(kind: &ValidationKind, lang: &str) -> String {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let t = match primary.as_str() {
+    let t = match primary_subtag(lang).as_str() {
         "fr" => &FR,
         "es" => &ES,
         "ar" => &AR,
