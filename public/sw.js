@@ -3,14 +3,25 @@
 // PRECACHE and VERSION are filled in after each build by tools/precache.mjs
 // (Trunk's post_build hook), because Trunk hashes file names. A new build
 // means a new VERSION, so devices fetch the new shell and drop the old one.
+//
+// A new version installs in the background and then waits: it takes over
+// only when the page posts {type: 'skip-waiting'}, which the app does when
+// the enumerator chooses to reload (never in the middle of an interview).
+// The first install has no version to wait for and activates at once.
 const PRECACHE = self.__PRECACHE__ ?? [];
 const VERSION = self.__VERSION__ ?? 'dev';
 const CACHE = `fieldform-shell-${VERSION}`;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()),
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)),
   );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'skip-waiting') {
+    self.skipWaiting();
+  }
 });
 
 self.addEventListener('activate', (event) => {

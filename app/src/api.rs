@@ -1,10 +1,10 @@
 //! Talking to the collection server.
 
 use fieldform_engine::model::{Language, Text};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One published form version, as `/api/forms` lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogEntry {
     pub id: String,
     pub version: String,

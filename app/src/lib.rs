@@ -1,13 +1,18 @@
-//! Fieldform's client-side app (leptos, CSR): the list of published forms,
-//! and filling one in, rendered by the engine compiled to WebAssembly.
+//! Fieldform's client-side app (leptos, CSR): the forms and responses on
+//! the device, and filling one in, rendered by the engine compiled to
+//! WebAssembly and kept in IndexedDB as it is typed.
 
 pub mod api;
+pub mod device;
 pub mod env;
 pub mod fill;
 pub mod i18n;
+pub mod library;
+pub mod markup;
 pub mod offline;
 pub mod preferences;
 pub mod route;
+pub mod store;
 pub mod screens;
 
 use leptos::prelude::*;
@@ -21,11 +26,17 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1><a href="#/">"Fieldform"</a></h1>
+            <device::update::UpdateBanner />
         </header>
         <main>
             {move || match route.get() {
-                Route::Catalog => view! { <screens::catalog::Catalog /> }.into_any(),
-                Route::Fill { form, version } => view! { <fill::FillScreen form version /> }.into_any(),
+                Route::Home => view! { <screens::home::Home /> }.into_any(),
+                Route::NewResponse { form, version } => {
+                    view! { <fill::NewResponse form version /> }.into_any()
+                }
+                Route::Response { instance_id } => {
+                    view! { <fill::OpenResponse instance_id /> }.into_any()
+                }
             }}
         </main>
     }

@@ -1,8 +1,9 @@
-//! Browser entry point: mount the app on `<body>` and register the service
-//! worker that keeps the app shell available offline.
+//! Browser entry point: mount the app on `<body>`, then start what runs
+//! beside it: the service worker (offline shell, updates that wait for the
+//! enumerator), the install offer and the request for persistent storage.
 
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(fieldform_app::App);
-    fieldform_app::offline::register_service_worker();
+    fieldform_app::device::start();
 }

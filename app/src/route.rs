@@ -1,39 +1,48 @@
-//! Where the app is, kept in the URL's fragment (`#/forms/ggs_household/3`)
-//! so a reload, a bookmark or the back button lands on the same screen and
-//! the service worker only ever serves one document.
+//! Where the app is, kept in the URL's fragment (`#/responses/0190…`) so a
+//! reload, a bookmark or the back button lands on the same screen and the
+//! service worker only ever serves one document.
 
 use leptos::prelude::*;
 
 /// A screen of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    /// The list of forms.
-    Catalog,
-    /// Filling in one version of a form.
-    Fill { form: String, version: String },
+    /// The forms and the responses on this device.
+    Home,
+    /// Starting a new response to one version of a form.
+    NewResponse { form: String, version: String },
+    /// A response on this device: a draft to continue, or a finalized one
+    /// to look at.
+    Response { instance_id: String },
 }
 
 impl Route {
-    /// Reads a fragment (`#/forms/id/version`); anything else is the catalog.
+    /// Reads a fragment (`#/forms/id/version`); anything else is home.
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
-            ["forms", form, version] if !form.is_empty() && !version.is_empty() => Route::Fill {
-                form: decode(form),
-                version: decode(version),
+            ["forms", form, version] if !form.is_empty() && !version.is_empty() => {
+                Route::NewResponse {
+                    form: decode(form),
+                    version: decode(version),
+                }
+            }
+            ["responses", id] if !id.is_empty() => Route::Response {
+                instance_id: decode(id),
             },
-            _ => Route::Catalog,
+            _ => Route::Home,
         }
     }
 
     /// The fragment for this route.
     pub fn href(&self) -> String {
         match self {
-            Route::Catalog => "#/".to_owned(),
-            Route::Fill { form, version } => {
+            Route::Home => "#/".to_owned(),
+            Route::NewResponse { form, version } => {
                 format!("#/forms/{}/{}", encode(form), encode(version))
             }
+            Route::Response { instance_id } => format!("#/responses/{}", encode(instance_id)),
         }
     }
 }
@@ -43,6 +52,9 @@ fn encode(s: &str) -> String {
 }
 
 fn decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
     js_sys::decode_uri_component(s)
         .map(String::from)
         .unwrap_or_else(|_| s.to_owned())
@@ -54,6 +66,22 @@ fn current_hash() -> String {
         .unwrap_or_default()
 }
 
+/// Shows `route` in the address bar without a new history entry or a
+/// `hashchange` (a new response, once saved, is reloaded as itself).
+pub fn replace_url(route: &Route) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _unsupported =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.href()));
+    }
+}
+
+/// Goes to `route` (a new history entry).
+pub fn go(route: &Route) {
+    if let Some(w) = web_sys::window() {
+        let _refused = w.location().set_hash(&route.href());
+    }
+}
+
 /// The current route, following `hashchange`.
 pub fn use_route() -> ReadSignal<Route> {
     let (route, set_route) = signal(Route::parse(&current_hash()));
@@ -62,4 +90,29 @@ pub fn use_route() -> ReadSignal<Route> {
     });
     on_cleanup(move || handle.remove());
     route
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+
+    #[test]
+    fn reads_each_screen() {
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("#/"), Route::Home);
+        assert_eq!(
+            Route::parse("#/forms/ggs/3"),
+            Route::NewResponse {
+                form: "ggs".into(),
+                version: "3".into()
+            }
+        );
+        assert_eq!(
+            Route::parse("#/responses/0190-ab"),
+            Route::Response {
+                instance_id: "0190-ab".into()
+            }
+        );
+        assert_eq!(Route::parse("#/elsewhere/x"), Route::Home);
+    }
 }

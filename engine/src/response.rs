@@ -252,7 +252,7 @@ impl FormState {
         Ok(state)
     }
 
-    fn clear_values(&mut self, inst: InstanceId) {
+    pub(crate) fn clear_values(&mut self, inst: InstanceId) {
         let (scope, slot) = {
             let i = self.tree.inst(inst);
             (i.scope, i.slot as usize)
@@ -264,7 +264,7 @@ impl FormState {
         }
     }
 
-    fn load(
+    pub(crate) fn load(
         &mut self,
         inst: InstanceId,
         container: Option<FieldId>,

@@ -15,6 +15,7 @@ import { launchBrowser, startServer } from './harness.mjs';
 
 const EDITS = 300;
 const OPENS = 5;
+const SAVES = 20;
 
 /** `sections` field-list groups of `per` questions: an integer, questions
  * relevant once it is positive, a running total and a note showing it. */
@@ -112,8 +113,74 @@ async function measure(browser, url, form) {
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)];
   }, sections);
+  const save = await saving(context, url, form);
   await context.close();
-  return { open, edit, switches };
+  return { open, edit, switches, save };
+}
+
+/** Every question of the form answered, as a stored draft. */
+function filledDraft(form, instanceId) {
+  const answers = {};
+  for (const group of form.items) {
+    const g = {};
+    for (const q of group.items) {
+      if (q.type === 'integer') g[q.name] = '7';
+      if (q.type === 'select_one') g[q.name] = 'yes';
+    }
+    answers[group.name] = g;
+  }
+  const now = Date.now();
+  return {
+    instance_id: instanceId, form_id: form.id, form_version: form.version, state: 'draft', page: 1,
+    created: now, updated: now,
+    draft: {
+      format: 1, instance_id: instanceId, form_id: form.id, form_version: form.version,
+      started: '2026-11-30T09:00:00.000+00:00', language: 'en', answers,
+    },
+  };
+}
+
+/** The autosave an answer causes, on a response with every question
+ * answered (the app reports each save's cost in window.__fieldformSave). */
+async function saving(context, url, form) {
+  const page = await context.newPage();
+  await page.goto(`${url}/#/`);
+  await page.locator('.home').waitFor({ timeout: 60_000 });
+  const id = `018d0cab-c440-7000-8000-${String(form.items.length).padStart(12, '0')}`;
+  const record = filledDraft(form, id);
+  await page.evaluate((record) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('fieldform');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('responses', 'readwrite');
+      tx.objectStore('responses').put(record);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), record);
+  await page.goto(`${url}/#/responses/${id}`);
+  await page.locator('.page .question input').first().waitFor({ timeout: 60_000 });
+  const result = await page.evaluate(async (saves) => {
+    const input = document.querySelector('.page .question input[inputmode="numeric"]');
+    const build = [];
+    const write = [];
+    for (let i = 1; i <= saves; i++) {
+      window.__fieldformSave = undefined;
+      input.value = String(100 + i);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      const deadline = performance.now() + 5_000;
+      while (!window.__fieldformSave) {
+        if (performance.now() > deadline) throw new Error('no save reported within 5 s of an answer');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      build.push(window.__fieldformSave.build);
+      write.push(window.__fieldformSave.write);
+    }
+    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { build: median(build), write: median(write) };
+  }, SAVES);
+  await page.close();
+  return result;
 }
 
 const countQuestions = (items) => items.reduce((n, i) => n + 1 + countQuestions(i.items ?? []), 0);
@@ -157,7 +224,16 @@ The release build of the app served by the real server, driven in Debian's headl
 | 5x20 = 100 | ${ms(s.open)} ms | ${us(s.edit)} | ${ms(s.switches)} ms |
 | 50x60 = 3000 | ${ms(l.open)} ms | ${us(l.edit)} | ${ms(l.switches)} ms |
 
+*Save*: the autosave an answer causes on a response with every question answered (median of ${SAVES}): building the record (the engine's draft of every stored answer, the instance name) and writing it to IndexedDB in one transaction. It runs after the answer is drawn, never while typing; an answer is stored within the 150 ms gathering delay plus these.
+
+| form | save: build | save: write | total |
+| --- | --- | --- | --- |
+| 100 | ${ms(s.save.build)} ms | ${ms(s.save.write)} ms | ${ms(s.save.build + s.save.write)} ms |
+| 3000 | ${ms(l.save.build)} ms | ${ms(l.save.write)} ms | ${ms(l.save.build + l.save.write)} ms |
+
 Ratios, 3000 questions to 100 (same run):
+
+- save: **${((l.save.build + l.save.write) / (s.save.build + s.save.write)).toFixed(2)}x** (a save writes the whole draft, so it grows with the answers stored)
 
 - answer: **${(l.edit / s.edit).toFixed(2)}x** (an answer redraws what it changes, not the form)
 - section: **${(l.switches / s.switches).toFixed(2)}x** (a page draws its own questions: 60 against 20 here)

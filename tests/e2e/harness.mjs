@@ -120,3 +120,221 @@ export function useServerAndBrowser() {
   });
   return env;
 }
+
+// ---------------------------------------------------------------------------
+// Helpers for tests that cut the network, stop the server or kill the
+// browser: waits bounded by Node timers (Playwright's own waits can hang
+// once the server is gone), a Chromium whose process the test owns,
+// IndexedDB reads, accessibility checks with axe-core and screenshots.
+
+import { mkdir as mkdirHelpers } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root directory. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Resolves as `promise` (or `promise()`) does, or rejects after `ms`
+ * milliseconds (a Node timer) saying that `what` was awaited.
+ */
+export async function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([typeof promise === 'function' ? promise() : promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Polls `check` (async; truthy when done) every `interval` ms until it is,
+ * and returns its value; fails after `timeout` ms naming `what`, with the
+ * last value or error seen.
+ */
+export async function until(what, check, { timeout = 15_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = 'nothing yet';
+  for (;;) {
+    const left = Math.max(deadline - Date.now(), 1_000);
+    try {
+      const value = await within(left, what, check);
+      if (value) return value;
+      last = `last value: ${JSON.stringify(value)}`;
+    } catch (error) {
+      last = `last error: ${error.message}`;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what} (${last})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Waits until `locator` matches at least `count` elements (polling `count()`). */
+export async function present(locator, what, { count = 1, timeout = 15_000 } = {}) {
+  await until(what, async () => (await locator.count()) >= count, { timeout });
+  return locator;
+}
+
+/** Waits until `locator` matches nothing (polling `count()`). */
+export async function absent(locator, what, { timeout = 15_000 } = {}) {
+  await until(what, async () => (await locator.count()) === 0, { timeout });
+}
+
+/** Resolves once `child` has exited (at once if it already has). */
+export function exited(child, what = 'the child process to exit', ms = 30_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return within(ms, what, new Promise((resolve) => child.once('exit', resolve)));
+}
+
+/**
+ * Every record of the app's IndexedDB store `responses` (none when the
+ * database does not exist yet: it is not created here, which would
+ * confuse the app's schema upgrade).
+ */
+export async function storedResponses(page) {
+  return within(10_000, 'the responses read from IndexedDB', page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    if (!names.includes('fieldform')) return [];
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open('fieldform');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('responses')) {
+          db.close();
+          resolve([]);
+          return;
+        }
+        const request = db.transaction('responses', 'readonly').objectStore('responses').getAll();
+        request.onsuccess = () => { db.close(); resolve(request.result); };
+        request.onerror = () => { db.close(); reject(request.error); };
+      };
+    });
+  }));
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--no-default-browser-check',
+];
+
+/**
+ * Chromium started here (not by Playwright) on the profile `userDataDir`,
+ * so the test knows its process and can kill it like a crash or a flat
+ * battery would; driven over CDP. `context` is the profile's context.
+ */
+export async function launchOwnedChromium(userDataDir) {
+  const child = spawn(
+    process.env.CHROMIUM ?? '/usr/bin/chromium',
+    ['--headless=new', '--remote-debugging-port=0', `--user-data-dir=${userDataDir}`, ...CHROMIUM_ARGS, 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const log = [];
+  const endpoint = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Chromium printed no DevTools address in 30 s:\n${log.join('')}`)), 30_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`Chromium exited (${code ?? signal}) before listening:\n${log.join('')}`));
+    });
+    child.stderr.on('data', (chunk) => {
+      log.push(chunk.toString());
+      const match = log.join('').match(/DevTools listening on (ws:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  const browser = await within(30_000, 'Playwright to connect to Chromium over CDP', chromium.connectOverCDP(endpoint));
+  const context = browser.contexts()[0];
+  return {
+    child,
+    pid: child.pid,
+    browser,
+    context,
+    log,
+    /** Kills the browser process with `signal` and waits for it to go. */
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited(child, `Chromium (pid ${child.pid}) to exit after ${signal}`);
+    },
+    /** Ends the browser whatever its state. */
+    async close() {
+      await within(10_000, 'Playwright to disconnect from Chromium', browser.close()).catch(() => {});
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited(child, `Chromium (pid ${child.pid}) to exit after SIGTERM`, 10_000).catch(() => {
+        child.kill('SIGKILL');
+      });
+    },
+  };
+}
+
+let axeSource;
+
+/**
+ * Runs axe-core on the page and returns the violations of impact serious or
+ * critical as `{ id, impact, help, targets }`. axe is injected with
+ * `page.evaluate` (the app's CSP refuses script tags it does not know).
+ */
+export async function axe(page, { impacts = ['serious', 'critical'] } = {}) {
+  if (axeSource === undefined) {
+    const path = join(repoRoot, 'tests/e2e/node_modules/axe-core/axe.min.js');
+    axeSource = await readFile(path, 'utf8').catch((error) => {
+      throw new Error(`axe-core is missing (${error.message}): run \`npm ci\` in tests/e2e`);
+    });
+  }
+  await within(15_000, 'axe-core to be injected', page.evaluate(`${axeSource}\n;typeof axe`));
+  return within(60_000, 'axe-core to check the page', page.evaluate(async (wanted) => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => wanted.includes(v.impact))
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((n) => n.target.join(' ')),
+      }));
+  }, impacts));
+}
+
+/** Violations from `axe()` as lines, one per violation. */
+export function describeViolations(violations) {
+  return violations
+    .map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.targets.join(', ')})`)
+    .join('\n');
+}
+
+/** Where screenshots go: `target/screenshots/` in the repository. */
+export async function screenshotDir() {
+  const dir = join(repoRoot, 'target/screenshots');
+  await mkdirHelpers(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Full-page PNGs of what `page` shows, one per viewport size, named
+ * `<name>-<width>x<height>.png`; the viewport is restored afterwards.
+ */
+export async function screenshots(page, name, sizes = [[800, 1280], [360, 740]]) {
+  const dir = await screenshotDir();
+  const paths = [];
+  const before = page.viewportSize();
+  for (const [width, height] of sizes) {
+    await page.setViewportSize({ width, height });
+    // Two frames: the layout has followed the new size.
+    await within(5_000, 'two animation frames after resizing', page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    ));
+    const path = join(dir, `${name}-${width}x${height}.png`);
+    await within(30_000, `the screenshot ${path}`, page.screenshot({ path, fullPage: true }));
+    paths.push(path);
+  }
+  if (before) await page.setViewportSize(before);
+  return paths;
+}

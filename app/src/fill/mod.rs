@@ -1,58 +1,63 @@
 //! Filling in a form: load its definition, compile it with the engine and
 //! render it page by page in the language the enumerator picks.
 
+pub mod autosave;
+pub mod interview;
+mod open;
 mod pages;
 mod question;
+mod review;
 pub mod session;
 mod tree;
 mod widgets;
 
+use std::rc::Rc;
 use std::sync::Arc;
 
-use fieldform_engine::compile::{CompiledForm, compile};
+use fieldform_engine::compile::CompiledForm;
 use fieldform_engine::state::{InstanceId, NodeRef};
 use fieldform_engine::validate::Issue;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+pub use open::{NewResponse, OpenResponse};
 pub use pages::{Page, dom_id, page_of, pages};
 use session::Session;
 
-use crate::api;
 use crate::env::BrowserEnvironment;
 use crate::i18n::{Msg, t};
 use crate::preferences;
 
-/// Fetches a form version and shows it, or says why it cannot.
-#[component]
-pub fn FillScreen(form: String, version: String) -> impl IntoView {
-    let definition =
-        LocalResource::new(move || api::fetch_definition(form.clone(), version.clone()));
-    view! {
-        <Suspense fallback=|| view! { <p class="status">"…"</p> }>
-            {move || {
-                definition.get().map(|result| match result.map_err(|e| e.to_string()).and_then(|f| {
-                    compile(&f).map_err(|errors| {
-                        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
-                    })
-                }) {
-                    Ok(compiled) => view! { <FormView form=Arc::new(compiled) /> }.into_any(),
-                    Err(message) => view! {
-                        <p class="status error" role="alert">{message}</p>
-                        <a class="back-to-forms" href="#/">
-                            {t(Msg::Forms, &preferences::browser_language())}
-                        </a>
-                    }.into_any(),
-                })
-            }}
-        </Suspense>
-    }
-}
-
-/// A compiled form, filled in from blank.
+/// A compiled form, filled in from blank and kept only in memory (tests,
+/// previews): [`NewResponse`] is the same with storage.
 #[component]
 pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     let session = Session::new(form.clone(), BrowserEnvironment::new(""));
+    open_in_preferred_language(session);
+    let pages: Arc<Vec<Page>> = Arc::new(pages(&form));
+    let page = RwSignal::new(first_page(session, &pages));
+    // Nothing is stored: closing or reloading the page asks first.
+    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if session.has_answers() {
+            ev.prevent_default();
+            ev.set_return_value("");
+        }
+    });
+    on_cleanup(move || unload.remove());
+    form_body(
+        session,
+        page,
+        Hooks {
+            on_complete: None,
+            ask_before_leaving: true,
+        },
+    )
+}
+
+/// Opens a new response in the language last chosen for the form, else
+/// the browser's, else the form's default.
+fn open_in_preferred_language(session: Session) {
+    let form = session.form();
     let opening = preferences::initial_language(
         &form.form.id,
         &form.form.languages,
@@ -61,21 +66,27 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
     if opening != form.form.default_language {
         session.set_language(&opening);
     }
+}
+
+/// What the screen around the form decides.
+pub struct Hooks {
+    /// Called when *Finish* finds no problem (else the screen says it is
+    /// complete).
+    pub on_complete: Option<Rc<dyn Fn()>>,
+    /// Leaving by the Forms link asks first when there are answers (they
+    /// are not stored).
+    pub ask_before_leaving: bool,
+}
+
+/// The form, page by page, with its header, section bar and pager.
+fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl IntoView {
+    let form = session.form();
     let pages: Arc<Vec<Page>> = Arc::new(pages(&form));
-    let current = RwSignal::new(first_page(session, &pages));
     let finished: RwSignal<Option<Vec<Issue>>> = RwSignal::new(None);
     let languages = form.form.languages.clone();
     let form_id = form.form.id.clone();
-
-    // Answers are not saved on the device yet: closing or reloading the
-    // page asks first (the browser's own prompt).
-    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if session.has_answers() {
-            ev.prevent_default();
-            ev.set_return_value("");
-        }
-    });
-    on_cleanup(move || unload.remove());
+    let on_complete = StoredValue::new_local(hooks.on_complete);
+    let ask_before_leaving = hooks.ask_before_leaving;
 
     let dir = move || {
         if session.language().is_some_and(|l| l.rtl) {
@@ -145,7 +156,12 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
         };
         let Some(j) = session.with(|s| pages::step(s, &step_pages, i, true)) else {
             // Finish: everything is checked, and what is left is listed.
-            finished.set(Some(session.check_all()));
+            let issues = session.check_all();
+            let done = issues.is_empty();
+            finished.set(Some(issues));
+            if done && let Some(hook) = on_complete.with_value(Clone::clone) {
+                hook();
+            }
             return;
         };
         let nodes = session.with(|s| pages::page_nodes(s, page));
@@ -214,7 +230,7 @@ pub fn FormView(form: Arc<CompiledForm>) -> impl IntoView {
         <article class="form" data-form-id=form_id lang=move || session.lang() dir=dir>
             <header class="form-header">
                 <a class="back-to-forms" href="#/" on:click=move |ev| {
-                    if !may_leave(session) {
+                    if ask_before_leaving && !may_leave(session) {
                         ev.prevent_default();
                     }
                 }>{move || t(Msg::Forms, &session.lang())}</a>
@@ -274,7 +290,7 @@ fn section_body(session: Session, page: &Page) -> AnyView {
     }
 }
 
-fn first_page(session: Session, pages: &[Page]) -> usize {
+pub(crate) fn first_page(session: Session, pages: &[Page]) -> usize {
     session.with(|s| {
         (0..pages.len())
             .find(|&i| pages::page_relevant(s, &pages[i]))
@@ -323,7 +339,7 @@ fn may_leave(session: Session) -> bool {
         .unwrap_or(true)
 }
 
-fn scroll_to_top() {
+pub(crate) fn scroll_to_top() {
     if let Some(w) = web_sys::window() {
         w.scroll_to_with_x_and_y(0.0, 0.0);
     }

@@ -8,6 +8,7 @@ use super::pages::dom_id;
 use super::session::Session;
 use super::widgets;
 use crate::i18n::{Msg, t};
+use crate::markup;
 
 /// Renders `node` (a question in one instance) and keeps it current.
 #[component]
@@ -36,7 +37,9 @@ pub fn QuestionView(session: Session, node: NodeRef) -> impl IntoView {
         let question = question.clone();
         let hint = move || session.hint(node);
         let guidance = move || session.guidance_hint(node);
-        let label = move || session.label(node);
+        // ODK markdown (`**bold**`, links, coloured spans), rendered safely;
+        // inside the closure so `${value}`s in the text still redraw it.
+        let label = move || markup::render(&session.label(node));
         let required_mark = move || {
             session.required(node).then(|| {
                 let lang = session.lang();
@@ -55,11 +58,11 @@ pub fn QuestionView(session: Session, node: NodeRef) -> impl IntoView {
             {label_view}
             {move || {
                 let h = hint();
-                (!h.is_empty()).then(|| view! { <p class="hint">{h}</p> })
+                (!h.is_empty()).then(|| view! { <p class="hint">{markup::render(&h)}</p> })
             }}
             {move || {
                 let g = guidance();
-                (!g.is_empty()).then(|| view! { <p class="guidance">{g}</p> })
+                (!g.is_empty()).then(|| view! { <p class="guidance">{markup::render(&g)}</p> })
             }}
             {widgets::widget(session, node, kind, &question, &id)}
             {move || {

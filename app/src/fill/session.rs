@@ -8,11 +8,14 @@
 //! changes.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use fieldform_engine::compile::{CompiledForm, FieldId};
 use fieldform_engine::model::{Choice, Language};
 use fieldform_engine::state::{ChangeKind, Changes, FormState, InstanceId, NodeRef, StateError};
+use fieldform_engine::draft::Draft;
+use fieldform_engine::response::{Response, Status};
 use fieldform_engine::validate::{Issue, validate, validate_node};
 use leptos::prelude::*;
 
@@ -29,14 +32,20 @@ pub struct Session {
     /// Next/Finish. Untouched empty questions are not shouted at.
     shown: StoredValue<HashSet<NodeRef>>,
     lang: RwSignal<String>,
-    /// Something was answered, added or removed: leaving would lose it
-    /// (until answers are saved on the device).
+    /// Something was answered, added or removed since the screen opened.
     answered: StoredValue<bool>,
+    /// Called after every edit (autosave).
+    on_edit: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
 }
 
 impl Session {
     pub fn new(form: Arc<CompiledForm>, env: BrowserEnvironment) -> Self {
         let state = FormState::new(form, &env);
+        Self::from_state(state, env)
+    }
+
+    /// A session on a state restored from the device.
+    pub fn from_state(state: FormState, env: BrowserEnvironment) -> Self {
         let lang = state.language().to_owned();
         Self {
             state: StoredValue::new(state),
@@ -46,7 +55,30 @@ impl Session {
             shown: StoredValue::new(HashSet::new()),
             lang: RwSignal::new(lang),
             answered: StoredValue::new(false),
+            on_edit: StoredValue::new_local(None),
         }
+    }
+
+    /// Calls `hook` after every edit from now on.
+    pub fn on_edit(&self, hook: impl Fn() + 'static) {
+        self.on_edit.set_value(Some(Rc::new(hook)));
+    }
+
+    /// The live state in the engine's draft format.
+    pub fn draft(&self) -> Draft {
+        self.with(FormState::to_draft)
+    }
+
+    /// The form's name for this response, if it defines one.
+    pub fn instance_name(&self) -> Option<String> {
+        self.env
+            .with_value(|env| self.with(|s| s.instance_name(env)))
+    }
+
+    /// The submission as it stands.
+    pub fn to_response(&self, status: Status) -> Response {
+        self.env
+            .with_value(|env| self.with(|s| s.to_response(status, env)))
     }
 
     /// Reads the state without subscribing to anything.
@@ -264,6 +296,9 @@ impl Session {
             .with_value(|env| self.state.try_update_value(|state| f(state, env)))
             .unwrap_or(Ok(Changes::default()))?;
         self.redraw(&changes);
+        if let Some(hook) = self.on_edit.try_get_value().flatten() {
+            hook();
+        }
         Ok(())
     }
 

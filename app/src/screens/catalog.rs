@@ -1,34 +1,19 @@
-//! The list of forms available on this device.
+//! The list of forms this device can fill in.
 
 use leptos::prelude::*;
 
-use crate::api::{self, CatalogEntry};
+use crate::api::CatalogEntry;
+use crate::i18n::{Msg, t};
 use crate::route::Route;
-
-/// Fetches the catalog and shows it.
-#[component]
-pub fn Catalog() -> impl IntoView {
-    let catalog = LocalResource::new(api::fetch_catalog);
-    view! {
-        <section class="catalog">
-            <h2>"Forms"</h2>
-            <Suspense fallback=|| view! { <p class="status">"Loading forms…"</p> }>
-                {move || {
-                    catalog.get().map(|result| match result {
-                        Ok(entries) => view! { <FormList entries /> }.into_any(),
-                        Err(error) => view! {
-                            <p class="status error" role="alert">{error.to_string()}</p>
-                        }.into_any(),
-                    })
-                }}
-            </Suspense>
-        </section>
-    }
-}
 
 /// The forms as a list; pure rendering, so it can be tested without a server.
 #[component]
-pub fn FormList(entries: Vec<CatalogEntry>) -> impl IntoView {
+pub fn FormList(
+    entries: Vec<CatalogEntry>,
+    /// `(id, version)` of the versions kept on the device.
+    #[prop(optional)]
+    on_device: Vec<(String, String)>,
+) -> impl IntoView {
     if entries.is_empty() {
         return view! { <p class="status">"No forms are published yet."</p> }.into_any();
     }
@@ -44,7 +29,13 @@ pub fn FormList(entries: Vec<CatalogEntry>) -> impl IntoView {
                         &entry.default_language,
                     );
                     let title = entry.title_in(&lang).to_owned();
-                    let href = Route::Fill {
+                    let kept = on_device
+                        .iter()
+                        .any(|(id, v)| *id == entry.id && *v == entry.version);
+                    let offline = kept.then(|| {
+                        view! { <span class="form-offline">"✓ " {t(Msg::AvailableOffline, &lang)}</span> }
+                    });
+                    let href = Route::NewResponse {
                         form: entry.id.clone(),
                         version: entry.version.clone(),
                     }
@@ -60,6 +51,7 @@ pub fn FormList(entries: Vec<CatalogEntry>) -> impl IntoView {
                             <a class="form-title" href=href>{title}</a>
                             <span class="form-version">"v" {entry.version}</span>
                             <span class="form-languages">{languages}</span>
+                            {offline}
                         </li>
                     }
                 })

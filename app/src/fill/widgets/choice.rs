@@ -107,6 +107,11 @@ pub fn choices(
             class:searchable=searchable
             role=if multiple { "group" } else { "radiogroup" }
             aria-labelledby=label_id
+            aria-describedby={
+                let described = format!("{id}-issue");
+                // Only while the problem element exists.
+                move || session.issue(node).is_some().then(|| described.clone())
+            }
             id=id.to_owned()
         >
             <For each=visible key=|option| option.clone() let((name, label))>

@@ -78,7 +78,11 @@ fn input(session: Session, node: NodeRef, id: &str, kind: Kind) -> AnyView {
             inputmode=inputmode
             dir=dir
             autocomplete="off"
-            aria-describedby=format!("{id}-issue")
+            aria-describedby={
+                let described = format!("{id}-issue");
+                // Only while the problem element exists.
+                move || session.issue(node).is_some().then(|| described.clone())
+            }
             aria-invalid=move || session.issue(node).is_some().to_string()
             prop:value=move || session.value(node)
             disabled=move || session.read_only(node)
@@ -104,7 +108,11 @@ fn text_area(session: Session, node: NodeRef, id: &str) -> AnyView {
             id=id.to_owned()
             rows="4"
             dir="auto"
-            aria-describedby=format!("{id}-issue")
+            aria-describedby={
+                let described = format!("{id}-issue");
+                // Only while the problem element exists.
+                move || session.issue(node).is_some().then(|| described.clone())
+            }
             prop:value=move || session.value(node)
             disabled=move || session.read_only(node)
             on:input=move |ev| session.set(node, &event_target_value(&ev))

@@ -1,0 +1,216 @@
+//! The first screen: the forms on this device (usable offline) and the
+//! responses kept here, grouped by where they are in their life, with the
+//! device's storage and backup.
+
+use leptos::prelude::*;
+
+use super::catalog::FormList;
+use crate::api::CatalogEntry;
+use crate::fill::interview::clock;
+use crate::i18n::{Msg, t};
+use crate::library;
+use crate::route::Route;
+use crate::store::{self, ResponseRecord, ResponseState};
+
+/// See the module docs.
+#[component]
+pub fn Home() -> impl IntoView {
+    let lang = crate::preferences::browser_language();
+    // Bumped after a delete or an import, to reread what is stored.
+    let refresh = RwSignal::new(0u32);
+    let catalog: RwSignal<Option<Vec<CatalogEntry>>> = RwSignal::new(None);
+    let offline = RwSignal::new(false);
+    let on_device: RwSignal<Vec<(String, String)>> = RwSignal::new(Vec::new());
+
+    // What the device has, at once; then the server's current list.
+    let load_catalog = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(stored) = library::stored_catalog().await
+                && !stored.is_empty()
+                && catalog.get_untracked().is_none()
+            {
+                catalog.set(Some(stored));
+            }
+            on_device.set(library::on_device().await);
+            match library::refresh_catalog().await {
+                Ok(fresh) => {
+                    offline.set(false);
+                    catalog.set(Some(fresh));
+                }
+                Err(_) => {
+                    offline.set(true);
+                    if catalog.get_untracked().is_none() {
+                        catalog.set(Some(Vec::new()));
+                    }
+                }
+            }
+            on_device.set(library::on_device().await);
+        });
+    };
+    load_catalog();
+    // The network is back: the catalog may have changed.
+    let online = window_event_listener(leptos::ev::online, move |_| load_catalog());
+    on_cleanup(move || online.remove());
+
+    let responses = LocalResource::new(move || {
+        refresh.track();
+        async move {
+            match store::db().await {
+                Ok(db) => db.responses().await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    });
+
+    let forms_lang = lang.clone();
+    let forms = move || {
+        let lang = forms_lang.clone();
+        match catalog.get() {
+            None => view! { <p class="status">{t(Msg::LoadingForms, &lang)}</p> }.into_any(),
+            Some(entries) => {
+                let notice = offline.get().then(|| {
+                    view! { <p class="status offline" role="status">{t(Msg::OfflineForms, &lang)}</p> }
+                });
+                let empty = entries.is_empty();
+                let titles = entries.clone();
+                view! {
+                    {notice}
+                    {if empty {
+                        view! { <p class="status">{t(Msg::NoForms, &lang)}</p> }.into_any()
+                    } else {
+                        view! { <FormList entries=titles on_device=on_device.get() /> }.into_any()
+                    }}
+                }
+                .into_any()
+            }
+        }
+    };
+
+    let list_lang = lang.clone();
+    let list = move || {
+        let lang = list_lang.clone();
+        let titles = catalog.get().unwrap_or_default();
+        responses.get().map(|result| match result {
+            Err(message) => view! { <p class="status error" role="alert">{message}</p> }.into_any(),
+            Ok(records) if records.is_empty() => {
+                view! { <p class="status">{t(Msg::NoResponses, &lang)}</p> }.into_any()
+            }
+            Ok(records) => ResponseState::ALL
+                .into_iter()
+                .filter_map(|state| {
+                    let group: Vec<ResponseRecord> =
+                        records.iter().filter(|r| r.state == state).cloned().collect();
+                    (!group.is_empty()).then(|| response_group(state, group, &titles, &lang, refresh))
+                })
+                .collect_view()
+                .into_any(),
+        })
+    };
+
+    let storage_lang = lang.clone();
+    view! {
+        <div class="home">
+            <section class="device-forms">
+                <h2>{t(Msg::FormsOnDevice, &lang)}</h2>
+                {forms}
+            </section>
+            <section class="responses">
+                <h2>{t(Msg::ResponsesOnDevice, &lang)}</h2>
+                <Suspense fallback=|| ()>{list}</Suspense>
+            </section>
+            <section class="storage">
+                <h2>{t(Msg::ThisDevice, &storage_lang)}</h2>
+                <crate::device::storage::StorageStatus refresh=Signal::derive(move || refresh.get()) />
+                <super::backup::BackupControls refresh />
+                <crate::device::install::InstallButton />
+            </section>
+        </div>
+    }
+}
+
+fn response_group(
+    state: ResponseState,
+    records: Vec<ResponseRecord>,
+    catalog: &[CatalogEntry],
+    lang: &str,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let heading = match state {
+        ResponseState::Draft => Msg::GroupDraft,
+        ResponseState::NeedsCorrection => Msg::GroupNeedsCorrection,
+        ResponseState::Finalized => Msg::GroupFinalized,
+        ResponseState::Sent => Msg::GroupSent,
+    };
+    let count = records.len();
+    let items = records
+        .into_iter()
+        .map(|r| response_entry(r, catalog, lang, refresh))
+        .collect_view();
+    view! {
+        <section class="response-group" data-state=state.key()>
+            <h3>{t(heading, lang)} " " <span class="count">"(" {count} ")"</span></h3>
+            <ul class="response-list">{items}</ul>
+        </section>
+    }
+}
+
+fn response_entry(
+    record: ResponseRecord,
+    catalog: &[CatalogEntry],
+    lang: &str,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let title = catalog
+        .iter()
+        .find(|e| e.id == record.form_id && e.version == record.form_version)
+        .map_or_else(|| record.form_id.clone(), |e| e.title_in(lang).to_owned());
+    // Unnamed responses are told apart by when they were started.
+    let name = record.instance_name.clone().unwrap_or_else(|| {
+        format!("{title}, {} {}", t(Msg::Started, lang), date_time(record.created))
+    });
+    let href = Route::Response {
+        instance_id: record.instance_id.clone(),
+    }
+    .href();
+    let editable = record.state.editable();
+    let action = if editable { t(Msg::Resume, lang) } else { t(Msg::View, lang) };
+    let id = record.instance_id.clone();
+    let confirm = t(Msg::ConfirmDelete, lang);
+    let delete = editable.then(|| {
+        let id = id.clone();
+        view! {
+            <button type="button" class="delete" on:click=move |_| {
+                let sure = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(confirm).ok())
+                    .unwrap_or(false);
+                if !sure {
+                    return;
+                }
+                let id = id.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(db) = store::db().await {
+                        let _failed = db.delete_response(&id).await;
+                    }
+                    refresh.update(|n| *n += 1);
+                });
+            }>{t(Msg::Delete, lang)}</button>
+        }
+    });
+    view! {
+        <li class="response-entry" data-instance-id=id data-state=record.state.key()>
+            <a class=if editable { "instance-name resume" } else { "instance-name view" } href=href.clone()>{name}</a>
+            <span class="response-form">{title}</span>
+            <span class="updated">{t(Msg::Edited, lang)} " " {date_time(record.updated)}</span>
+            <span class="response-actions">
+                <a class="open-response" href=href>{action}</a>
+                {delete}
+            </span>
+        </li>
+    }
+}
+
+/// `30.11 14:05`, in the device's time zone.
+fn date_time(millis: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    format!("{:02}.{:02} {}", d.get_date(), d.get_month() + 1, clock(millis))
+}
