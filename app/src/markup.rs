@@ -18,25 +18,34 @@
 //! start another declaration. This matters because answers are filled into
 //! texts (`${name}`), so part of a label is typed by whoever fills the form.
 //!
-//! **Emphasis** follows CommonMark's delimiter-run rules (as ODK Collect and
-//! Enketo do for the cases that matter): intraword underscores (`hh_size`)
-//! stay literal, a `*` between spaces (`2 * 3`) stays literal, unclosed
-//! markers stay literal, and `***x***` nests. Unlike CommonMark, every line
-//! break is kept (ODK shows each line on its own line), a blank line starts a
-//! new paragraph, and `\` escapes ASCII punctuation.
+//! **Emphasis** follows CommonMark's delimiter-run rules: intraword
+//! underscores (`hh_size`) stay literal, a `*` between spaces (`2 * 3`)
+//! stays literal, unclosed markers stay literal, `***x***` nests, and `\`
+//! escapes ASCII punctuation. Unlike CommonMark, every line break is kept
+//! (ODK shows each line of a label on its own line); a blank line starts a
+//! new paragraph. Nothing else of CommonMark (lists, code, entities) is
+//! recognised: it stays text.
 //!
 //! **Headings** render as `<span class="md-h1">` (styled in `style.css`),
 //! not `<h1>`: a `<label>` may not contain headings, and a form's labels
 //! must not reshape the page's heading outline.
 //!
 //! **Hand-written, not `pulldown-cmark`.** Measured on the release bundle
-//! (`cargo xtask build-app`, wasm-opt `-Oz`, same tree, same day):
-//! without markup 729,955 bytes (311,975 gzipped); with this module
-//! 737,474 bytes (314,914 gzipped, +2.9 KB); with `pulldown-cmark` 0.13
-//! (`default-features = false`) driving the same tree instead 842,236 bytes
-//! (350,815 gzipped, +38.8 KB) — more than the ~30 KB budget, for a full
-//! CommonMark parser of which this subset needs a sliver (it would also
-//! still need the span and link-scheme filtering done here).
+//! (`trunk build --release --offline`, as `cargo xtask build-app` runs it,
+//! wasm-opt `-Oz`; one copy of the same commit, `gzip -c | wc -c`):
+//!
+//! | bundle                                              | wasm bytes | gzipped |
+//! |-----------------------------------------------------|-----------:|--------:|
+//! | without markup                                      |    752,169 | 319,301 |
+//! | this module (parser + rendering)                    |    772,474 | 328,124 |
+//! | `pulldown-cmark` 0.13.6, `default-features = false` |    910,578 | 388,162 |
+//!
+//! The crate (driving the same tree and filters) costs +69 KB gzipped
+//! (+158 KB raw), over twice the ~30 KB budget; this parser +8.8 KB,
+//! rendering included. The crate would also parse far more than ODK's
+//! subset (lists, code, entities, HTML blocks) that would have to be
+//! turned back into text, and the span and link filtering here would still
+//! be needed.
 //!
 //! Labels redraw on every keystroke that changes a `${value}` they show, so
 //! [`render`] takes a fast path for text with no markup characters at all:
@@ -254,8 +263,8 @@ fn is_font_family(value: &str) -> bool {
         && value
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | ',' | '"' | '\''))
-        && value.matches('"').count() % 2 == 0
-        && value.matches('\'').count() % 2 == 0
+        && value.matches('"').count().is_multiple_of(2)
+        && value.matches('\'').count().is_multiple_of(2)
 }
 
 /// The declarations of a span's `style`: only `color` and `font-family`,
@@ -395,7 +404,6 @@ enum Token {
 /// in creation order so that removals are O(1)).
 #[derive(Debug)]
 struct Delimiter {
-    token: usize,
     ch: u8,
     /// Characters not yet used by a match; they render as text.
     count: usize,
@@ -429,6 +437,10 @@ struct Bracket {
     /// False for a `[` inside a finished link: links do not nest.
     active: bool,
 }
+
+/// How many `[` and `<span>` may be open at once (ODK labels nest two or
+/// three deep).
+const MAX_OPEN: usize = 64;
 
 struct InlineParser<'a> {
     src: &'a str,
@@ -517,6 +529,12 @@ impl InlineParser<'_> {
     }
 
     fn opener(&mut self, start: usize, end: usize, kind: BracketKind) {
+        // Beyond this depth an opener stays text: closing scans the stack,
+        // and this bound keeps hostile input (`[[[[…`) linear.
+        if self.brackets.len() >= MAX_OPEN {
+            self.tokens.push(Token::Text(start, end));
+            return;
+        }
         self.brackets.push(Bracket {
             token: self.tokens.len(),
             delimiters: self.delimiters.len(),
@@ -545,7 +563,6 @@ impl InlineParser<'_> {
         };
         let index = self.delimiters.len();
         self.delimiters.push(Delimiter {
-            token: self.tokens.len(),
             ch,
             count: end - start,
             original: end - start,
@@ -665,8 +682,8 @@ impl InlineParser<'_> {
                 // The "rule of 3": `*a**b*` is not `<em>a</em><em>b</em>`.
                 let sum = od.original + d.original;
                 let odd = (od.can_close || d.can_open)
-                    && sum % 3 == 0
-                    && !(od.original % 3 == 0 && d.original % 3 == 0);
+                    && sum.is_multiple_of(3)
+                    && !(od.original.is_multiple_of(3) && d.original.is_multiple_of(3));
                 if od.ch == d.ch && od.can_open && !odd {
                     found = Some(o);
                     break;
@@ -747,10 +764,17 @@ impl InlineParser<'_> {
     }
 }
 
+/// How deeply formatting may nest. Deeper markers are dropped (their
+/// content stays): the tree is dropped and rendered recursively, and a
+/// hostile answer (`*a _b *c …`) must not overflow the stack.
+const MAX_DEPTH: usize = 32;
+
 #[derive(Default)]
 struct Tree {
     root: Vec<Inline>,
-    open: Vec<(Container, Vec<Inline>)>,
+    /// Open containers; `None` for one past [`MAX_DEPTH`], which is dropped.
+    open: Vec<(Option<Container>, Vec<Inline>)>,
+    depth: usize,
 }
 
 impl Tree {
@@ -759,10 +783,6 @@ impl Tree {
             Some((_, children)) => children,
             None => &mut self.root,
         }
-    }
-
-    fn push(&mut self, node: Inline) {
-        self.current().push(node);
     }
 
     /// Adjacent text merges into one node.
@@ -778,13 +798,31 @@ impl Tree {
         }
     }
 
+    fn push(&mut self, node: Inline) {
+        match node {
+            Inline::Text(text) => self.text(&text),
+            node => self.current().push(node),
+        }
+    }
+
     fn open(&mut self, container: Container) {
-        self.open.push((container, Vec::new()));
+        let kept = self.depth < MAX_DEPTH;
+        self.depth += usize::from(kept);
+        self.open.push((kept.then_some(container), Vec::new()));
     }
 
     fn close(&mut self) {
-        if let Some((container, children)) = self.open.pop() {
-            self.push(container.wrap(children));
+        match self.open.pop() {
+            Some((Some(container), children)) => {
+                self.depth -= 1;
+                self.push(container.wrap(children));
+            }
+            Some((None, children)) => {
+                for child in children {
+                    self.push(child);
+                }
+            }
+            None => {}
         }
     }
 
@@ -1157,6 +1195,20 @@ mod tests {
         assert_eq!(blocks.len(), 1);
         let stars = "*".repeat(20_000) + "x" + &"_".repeat(20_000);
         parse(&stars);
+        let brackets = "[".repeat(10_000) + &"<span style='color:red'>".repeat(10_000);
+        parse(&(brackets + &"]".repeat(10_000) + &"</span>".repeat(10_000)));
+        let alternating = "*a _b ".repeat(20_000) + &"c* d_ ".repeat(20_000);
+        let depth = |mut nodes: &[Inline]| {
+            let mut depth = 0;
+            while let Some(Inline::Emphasis(children)) =
+                nodes.iter().find(|n| !matches!(n, Inline::Text(_)))
+            {
+                depth += 1;
+                nodes = children;
+            }
+            depth
+        };
+        assert_eq!(depth(&para(&alternating)), MAX_DEPTH);
         assert!(
             started.elapsed().as_secs() < 5,
             "took {:?}",

@@ -81,10 +81,11 @@ fn find(host: &HtmlElement, selector: &str) -> Option<HtmlElement> {
 async fn text_of(host: &HtmlElement, selector: &str) -> String {
     for _ in 0..100 {
         settle().await;
-        if let Some(text) = find(host, selector).and_then(|e| e.text_content()) {
-            if !text.is_empty() {
-                return text;
-            }
+        if let Some(text) = find(host, selector)
+            .and_then(|e| e.text_content())
+            .filter(|t| !t.is_empty())
+        {
+            return text;
         }
         sleep(100).await;
     }

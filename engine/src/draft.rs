@@ -310,4 +310,19 @@ mod tests {
         let blank = FormState::new(compiled(Some("${village}")), &env);
         assert_eq!(blank.instance_name(&env), None);
     }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_wrong_instance_name_is_a_compile_error() {
+        let mut f = form(json!([q("village", "text", json!({}))]), json!({}));
+        f.settings.instance_name = Some("concat(${vilage}, 'x')".into());
+        let errors: Vec<String> = compile(&f).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            ["settings, instance_name: ${vilage} at position 7 is not a field; did you mean ${village}?"]
+        );
+        f.settings.instance_name = Some("concat(${village}".into());
+        let errors: Vec<String> = compile(&f).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("settings, instance_name: "), "{}", errors[0]);
+    }
 }

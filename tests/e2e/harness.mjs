@@ -20,16 +20,17 @@ function required(name) {
 }
 
 /**
- * Starts the server, publishing the shipped forms (or those in `formsDir`);
- * resolves once it prints the address it listens on.
+ * Starts the server, publishing the shipped forms (or those in `formsDir`)
+ * and serving the app build (or the one in `appDir`); resolves once it
+ * prints the address it listens on.
  */
-export async function startServer({ formsDir } = {}) {
+export async function startServer({ formsDir, appDir } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'fieldform-e2e-'));
   const child = spawn(
     required('FIELDFORM_BIN'),
     [
       'serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir,
-      '--forms-dir', formsDir ?? required('FIELDFORM_FORMS_DIR'), '--app-dir', required('FIELDFORM_APP_DIR'),
+      '--forms-dir', formsDir ?? required('FIELDFORM_FORMS_DIR'), '--app-dir', appDir ?? required('FIELDFORM_APP_DIR'),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -1,5 +1,6 @@
 // The app shell survives losing the network: once the service worker has
-// cached it, a reload with no connection still starts the app.
+// cached it, a reload with no connection still starts the app and lists the
+// forms kept on the device.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -11,6 +12,8 @@ test('a reload while offline still starts the app', async () => {
   const { context, page, errors } = await openPage(env.browser);
   await page.goto(env.server.url);
   await page.locator('.form-entry').first().waitFor({ timeout: 30_000 });
+  // Both forms kept on the device ("available offline").
+  await page.locator('.form-offline').nth(1).waitFor({ timeout: 30_000 });
   // Wait until the service worker controls the page (the shell is cached).
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -24,7 +27,9 @@ test('a reload while offline still starts the app', async () => {
   await page.reload();
   await page.locator('.topbar h1').waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.topbar h1').textContent(), 'Fieldform');
-  // The catalog needs the server: the app says so instead of breaking.
-  await page.locator('.catalog .status.error').waitFor({ timeout: 30_000 });
+  // The server is out of reach: the forms on the device are listed, and the
+  // app says that is what they are.
+  await page.locator('.status.offline').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('.form-entry').count(), 2);
   await context.setOffline(false);
 });

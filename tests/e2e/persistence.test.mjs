@@ -22,7 +22,7 @@ const env = { server: undefined, browser: undefined, serverStopped: false };
 
 before(async () => {
   env.server = await startServer();
-  env.browser = await launchBrowser();
+  env.browser = await within(60_000, 'Chromium to start', launchBrowser());
 });
 after(async () => {
   await within(30_000, 'the browser to close', env.browser?.close()).catch(() => {});

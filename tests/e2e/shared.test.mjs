@@ -80,8 +80,10 @@ test('every shared XLSForm renders in the app in each of its languages', async (
         assert.deepEqual(await inputless(page), [], `${form.id} (${language.code}), section ${i}`);
         pages += 1;
       }
-      await page.click('.pager .next');
     }
+    // Next (or Finish, which finalizes a form with nothing required) runs
+    // the checks of the page without an error.
+    await page.click('.pager .next');
     assert.deepEqual(errors, [], form.id);
     await context.close();
   }

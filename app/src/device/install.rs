@@ -8,7 +8,6 @@ use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 
 use super::{get, listen, on_settled};
 use crate::i18n::{Msg, t};

@@ -48,7 +48,7 @@ pub(crate) fn on_settled(
     // `then` through `Reflect`: js-sys's `then2` wants `Closure` handles,
     // which would have to be leaked whole; these free themselves once run.
     if let Ok(then) = js_sys::Reflect::get(promise, &JsValue::from_str("then"))
-        .and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from))
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
     {
         let _chained = then.call2(promise, &ok, &err);
     }

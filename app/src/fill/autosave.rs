@@ -48,6 +48,9 @@ struct Meta {
 
 struct Inner {
     session: Session,
+    /// The interview is on screen (a save after it left must not touch
+    /// the address bar).
+    alive: Cell<bool>,
     page: RwSignal<usize>,
     meta: RefCell<Meta>,
     timer: RefCell<Option<Timeout>>,
@@ -89,6 +92,7 @@ impl Autosave {
         let autosave = Autosave {
             inner: Rc::new(Inner {
                 session,
+                alive: Cell::new(true),
                 page,
                 meta: RefCell::new(meta),
                 timer: RefCell::new(None),
@@ -136,17 +140,17 @@ impl Autosave {
     /// Whether something on screen is not stored yet.
     pub fn unsaved(&self) -> bool {
         matches!(
-            self.inner.status.get_untracked(),
-            SaveStatus::Pending | SaveStatus::Failed(_)
+            self.inner.status.try_get_untracked(),
+            Some(SaveStatus::Pending | SaveStatus::Failed(_))
         )
     }
 
     /// A change happened: save it soon.
     pub fn schedule(&self) {
-        if !self.state().editable() {
+        if !self.state().editable() || !self.inner.alive.get() {
             return;
         }
-        self.inner.status.set(SaveStatus::Pending);
+        self.inner.status.try_set(SaveStatus::Pending);
         if self.inner.timer.borrow().is_some() {
             return;
         }
@@ -165,6 +169,22 @@ impl Autosave {
         }
     }
 
+    /// The interview leaves the screen: what is pending is read now, while
+    /// the answers still exist, and written after.
+    pub fn leave(&self) {
+        self.inner.alive.set(false);
+        if self.inner.timer.borrow_mut().take().is_none() {
+            return;
+        }
+        if let Some(record) = self.record() {
+            leptos::task::spawn_local(async move {
+                if let Ok(db) = store::db().await {
+                    let _failed = db.put_response(&record).await;
+                }
+            });
+        }
+    }
+
     /// Writes the current state; a save asked for meanwhile runs after it.
     pub async fn save(self) {
         if self.inner.writing.replace(true) {
@@ -174,7 +194,10 @@ impl Autosave {
         loop {
             self.inner.again.set(false);
             let started = precise_now();
-            let record = self.record();
+            // The screen is gone (its last changes were written on leaving).
+            let Some(record) = self.record() else {
+                break;
+            };
             let built = precise_now();
             let result = match store::db().await {
                 Ok(db) => db.put_response(&record).await,
@@ -183,7 +206,9 @@ impl Autosave {
             report_cost(built - started, precise_now() - built);
             match result {
                 Ok(()) => self.saved(&record),
-                Err(e) => self.inner.status.set(SaveStatus::Failed(e)),
+                Err(e) => {
+                    self.inner.status.try_set(SaveStatus::Failed(e));
+                }
             }
             if !self.inner.again.get() {
                 break;
@@ -198,34 +223,35 @@ impl Autosave {
             ..m.clone()
         })
         .stored;
-        if first {
+        if first && self.inner.alive.get() {
             // A reload now reopens this response, not a blank form.
             replace_url(&Route::Response {
                 instance_id: record.instance_id.clone(),
             });
         }
         if self.inner.timer.borrow().is_none() && !self.inner.again.get() {
-            self.inner.status.set(SaveStatus::Saved(record.updated));
+            self.inner.status.try_set(SaveStatus::Saved(record.updated));
         }
     }
 
-    fn record(&self) -> ResponseRecord {
+    fn record(&self) -> Option<ResponseRecord> {
         let session = self.inner.session;
         let meta = self.inner.meta.borrow().clone();
-        let draft = session.draft();
-        ResponseRecord {
+        let (draft, instance_name) = session.try_draft()?;
+        let page = self.inner.page.try_get_untracked()?;
+        Some(ResponseRecord {
             instance_id: draft.instance_id.clone(),
             form_id: draft.form_id.clone(),
             form_version: draft.form_version.clone(),
             state: meta.state,
             draft,
             submission: meta.submission,
-            page: u32::try_from(self.inner.page.get_untracked()).unwrap_or(0),
-            instance_name: session.instance_name(),
+            page: u32::try_from(page).unwrap_or(0),
+            instance_name,
             created: meta.created,
             updated: js_sys::Date::now(),
             finalized: meta.finalized,
-        }
+        })
     }
 
     /// Marks the response finalized (read-only, time-stamped, waiting in
@@ -234,14 +260,18 @@ impl Autosave {
         self.inner.timer.borrow_mut().take();
         let before = self.inner.meta.borrow().clone();
         let now = js_sys::Date::now();
-        let submission = self.inner.session.to_response(Status::Complete);
+        let Some(submission) = self.inner.session.try_response(Status::Complete) else {
+            return Ok(());
+        };
         {
             let mut meta = self.inner.meta.borrow_mut();
             meta.state = ResponseState::Finalized;
             meta.finalized = Some(now);
             meta.submission = Some(submission);
         }
-        let record = self.record();
+        let Some(record) = self.record() else {
+            return Ok(());
+        };
         let result = match store::db().await {
             Ok(db) => db.put_response(&record).await,
             Err(e) => Err(e),
@@ -253,7 +283,7 @@ impl Autosave {
             }
             Err(e) => {
                 *self.inner.meta.borrow_mut() = before;
-                self.inner.status.set(SaveStatus::Failed(e.clone()));
+                self.inner.status.try_set(SaveStatus::Failed(e.clone()));
                 Err(e)
             }
         }

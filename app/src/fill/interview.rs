@@ -47,7 +47,7 @@ pub fn interview(
     let leaving = send_wrapper::SendWrapper::new(autosave.clone());
     on_cleanup(move || {
         unload.remove();
-        leaving.flush();
+        leaving.leave();
     });
     let status = autosave.status();
     let form = session.form();

@@ -64,9 +64,13 @@ impl Session {
         self.on_edit.set_value(Some(Rc::new(hook)));
     }
 
-    /// The live state in the engine's draft format.
-    pub fn draft(&self) -> Draft {
-        self.with(FormState::to_draft)
+    /// The live state in the engine's draft format, with the form's name
+    /// for it; `None` once the screen is gone.
+    pub fn try_draft(&self) -> Option<(Draft, Option<String>)> {
+        self.env.try_with_value(|env| {
+            self.state
+                .try_with_value(|s| (s.to_draft(), s.instance_name(env)))
+        })?
     }
 
     /// The form's name for this response, if it defines one.
@@ -75,10 +79,10 @@ impl Session {
             .with_value(|env| self.with(|s| s.instance_name(env)))
     }
 
-    /// The submission as it stands.
-    pub fn to_response(&self, status: Status) -> Response {
+    /// The submission as it stands; `None` once the screen is gone.
+    pub fn try_response(&self, status: Status) -> Option<Response> {
         self.env
-            .with_value(|env| self.with(|s| s.to_response(status, env)))
+            .try_with_value(|env| self.state.try_with_value(|s| s.to_response(status, env)))?
     }
 
     /// Reads the state without subscribing to anything.

@@ -118,6 +118,12 @@ pub enum LoadError {
     #[error("field `{field}`: a trigger needs a calculation to run")]
     TriggerWithoutCalculation { field: String },
 
+    #[error("settings, {setting}: {problem}")]
+    Setting {
+        setting: &'static str,
+        problem: String,
+    },
+
     #[error("repeat `{field}`: min_instances {min} is greater than max_instances {max}")]
     InstanceBounds { field: String, min: u32, max: u32 },
 

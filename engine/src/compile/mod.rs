@@ -14,6 +14,7 @@ mod exprs;
 mod graph;
 mod names;
 mod or_other;
+mod settings;
 #[cfg(test)]
 mod tests;
 mod texts;
@@ -254,6 +255,7 @@ impl CompiledForm {
             &mut warnings,
         );
         names::check_translations(form, &mut warnings);
+        settings::check(form, &by_name, &mut errors);
         let text_readers = texts::check(&fields, &by_name, &mut errors);
         if !errors.is_empty() {
             // The graph needs resolved references; cycles are reported once
