@@ -257,14 +257,7 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "Părăsiți acest formular? Răspunsurile nu sunt încă salvate și se vor pierde.",
             "Покинуть эту форму? Ответы ещё не сохранены и будут потеряны.",
         ],
-        Msg::Home => [
-            "Home",
-            "Accueil",
-            "Inicio",
-            "الرئيسية",
-            "Acasă",
-            "Главная",
-        ],
+        Msg::Home => ["Home", "Accueil", "Inicio", "الرئيسية", "Acasă", "Главная"],
         Msg::NoSuchResponse => [
             "This response is not on this device.",
             "Cette réponse n'est pas sur cet appareil.",
@@ -321,14 +314,7 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "Nesalvat:",
             "Не сохранено:",
         ],
-        Msg::Sent => [
-            "Sent",
-            "Envoyé",
-            "Enviada",
-            "أُرسلت",
-            "Trimis",
-            "Отправлено",
-        ],
+        Msg::Sent => ["Sent", "Envoyé", "Enviada", "أُرسلت", "Trimis", "Отправлено"],
         Msg::FinalizedAt => [
             "finalized at",
             "finalisé à",
@@ -393,14 +379,7 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "Continuați",
             "Продолжить",
         ],
-        Msg::View => [
-            "View",
-            "Voir",
-            "Ver",
-            "عرض",
-            "Vizualizați",
-            "Просмотр",
-        ],
+        Msg::View => ["View", "Voir", "Ver", "عرض", "Vizualizați", "Просмотр"],
         Msg::Delete => [
             "Delete",
             "Supprimer",

@@ -12,8 +12,8 @@ pub mod markup;
 pub mod offline;
 pub mod preferences;
 pub mod route;
-pub mod store;
 pub mod screens;
+pub mod store;
 
 use leptos::prelude::*;
 

@@ -101,10 +101,21 @@ async fn saves_and_restores_a_response_exactly() {
     assert_eq!(restored.snapshot(), original.snapshot());
     // The hidden answer is kept and comes back with its question.
     restored.set("size", "10", &env).unwrap();
-    assert_eq!(restored.value(restored.node("why_big").unwrap()), "three generations");
+    assert_eq!(
+        restored.value(restored.node("why_big").unwrap()),
+        "three generations"
+    );
     // Listed by state through the index; deleted for good.
-    assert_eq!(db.responses_in(ResponseState::Draft).await.unwrap().len(), 1);
-    assert!(db.responses_in(ResponseState::Finalized).await.unwrap().is_empty());
+    assert_eq!(
+        db.responses_in(ResponseState::Draft).await.unwrap().len(),
+        1
+    );
+    assert!(
+        db.responses_in(ResponseState::Finalized)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     db.delete_response(&r.instance_id).await.unwrap();
     assert_eq!(db.response(&r.instance_id).await.unwrap(), None);
     db.close();
@@ -130,7 +141,10 @@ async fn upgrades_a_version_1_database_keeping_its_responses() {
     let finalized = db.responses_in(ResponseState::Finalized).await.unwrap();
     assert_eq!(finalized, vec![r]);
     assert_eq!(
-        db.setting::<String>("device-label").await.unwrap().as_deref(),
+        db.setting::<String>("device-label")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("tablet 7")
     );
     db.close();
@@ -178,7 +192,15 @@ async fn a_backup_moves_every_response_once() {
 
     let target = fresh("t-backup-b").await;
     let first = target.import_backup(&read).await.unwrap();
-    assert_eq!((first.added, first.updated, first.unchanged, first.forms_added), (2, 0, 0, 1));
+    assert_eq!(
+        (
+            first.added,
+            first.updated,
+            first.unchanged,
+            first.forms_added
+        ),
+        (2, 0, 0, 1)
+    );
     let mut stored = target.responses().await.unwrap();
     stored.sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
     let mut expected = vec![draft.clone(), finalized.clone()];
@@ -188,7 +210,15 @@ async fn a_backup_moves_every_response_once() {
 
     // The same file again: nothing new, nothing duplicated.
     let again = target.import_backup(&read).await.unwrap();
-    assert_eq!((again.added, again.updated, again.unchanged, again.forms_added), (0, 0, 2, 0));
+    assert_eq!(
+        (
+            again.added,
+            again.updated,
+            again.unchanged,
+            again.forms_added
+        ),
+        (0, 0, 2, 0)
+    );
     assert_eq!(target.responses().await.unwrap().len(), 2);
 
     // A draft edited later on this device is not overwritten by the older copy.
@@ -197,7 +227,10 @@ async fn a_backup_moves_every_response_once() {
     target.put_response(&edited).await.unwrap();
     let third = target.import_backup(&read).await.unwrap();
     assert_eq!(third.unchanged, 2);
-    assert_eq!(target.response(&draft.instance_id).await.unwrap(), Some(edited));
+    assert_eq!(
+        target.response(&draft.instance_id).await.unwrap(),
+        Some(edited)
+    );
     source.close();
     target.close();
 }

@@ -49,7 +49,9 @@ pub struct Draft {
 /// Why a draft cannot be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DraftError {
-    #[error("the draft is in format {found}, newer than this app reads ({DRAFT_FORMAT}): update the app")]
+    #[error(
+        "the draft is in format {found}, newer than this app reads ({DRAFT_FORMAT}): update the app"
+    )]
     NewerFormat { found: u32 },
     #[error(transparent)]
     Answers(#[from] ResponseError),
@@ -76,7 +78,8 @@ impl FormState {
             let field = self.form.field(f);
             match field.kind {
                 FieldKind::Question(t) => {
-                    let computed = field.props.calculation.is_some() && field.props.trigger.is_none();
+                    let computed =
+                        field.props.calculation.is_some() && field.props.trigger.is_none();
                     if computed || t == QuestionType::End {
                         continue;
                     }
@@ -148,7 +151,13 @@ impl FormState {
         let mut run = Run::new(env);
         state.load(InstanceId::ROOT, None, answers, "", &mut run)?;
         // A language the form no longer has falls back to the default.
-        if state.form.form.languages.iter().any(|l| l.code == draft.language) {
+        if state
+            .form
+            .form
+            .languages
+            .iter()
+            .any(|l| l.code == draft.language)
+        {
             state.lang = draft.language.clone();
         }
         state.recompute_all(env);
@@ -291,7 +300,10 @@ mod tests {
         );
         let mut d = good;
         d.answers = json!({ "member": [{ "nme": "x" }] });
-        assert_eq!(err(d), "answers: `member[1]/nme` is not a field of this form");
+        assert_eq!(
+            err(d),
+            "answers: `member[1]/nme` is not a field of this form"
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -315,14 +327,28 @@ mod tests {
     fn a_wrong_instance_name_is_a_compile_error() {
         let mut f = form(json!([q("village", "text", json!({}))]), json!({}));
         f.settings.instance_name = Some("concat(${vilage}, 'x')".into());
-        let errors: Vec<String> = compile(&f).unwrap_err().iter().map(ToString::to_string).collect();
+        let errors: Vec<String> = compile(&f)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             errors,
-            ["settings, instance_name: ${vilage} at position 7 is not a field; did you mean ${village}?"]
+            [
+                "settings, instance_name: ${vilage} at position 7 is not a field; did you mean ${village}?"
+            ]
         );
         f.settings.instance_name = Some("concat(${village}".into());
-        let errors: Vec<String> = compile(&f).unwrap_err().iter().map(ToString::to_string).collect();
+        let errors: Vec<String> = compile(&f)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].starts_with("settings, instance_name: "), "{}", errors[0]);
+        assert!(
+            errors[0].starts_with("settings, instance_name: "),
+            "{}",
+            errors[0]
+        );
     }
 }

@@ -68,7 +68,11 @@ pub struct Autosave {
 impl Autosave {
     /// Saves `session` from now on. `existing` is the stored record it was
     /// restored from, if any.
-    pub fn start(session: Session, page: RwSignal<usize>, existing: Option<&ResponseRecord>) -> Self {
+    pub fn start(
+        session: Session,
+        page: RwSignal<usize>,
+        existing: Option<&ResponseRecord>,
+    ) -> Self {
         let meta = match existing {
             Some(r) => Meta {
                 state: r.state,
@@ -218,11 +222,14 @@ impl Autosave {
     }
 
     fn saved(&self, record: &ResponseRecord) {
-        let first = !self.inner.meta.replace_with(|m| Meta {
-            stored: true,
-            ..m.clone()
-        })
-        .stored;
+        let first = !self
+            .inner
+            .meta
+            .replace_with(|m| Meta {
+                stored: true,
+                ..m.clone()
+            })
+            .stored;
         if first && self.inner.alive.get() {
             // A reload now reopens this response, not a blank form.
             replace_url(&Route::Response {

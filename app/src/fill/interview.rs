@@ -86,7 +86,9 @@ pub fn interview(
     };
     view! {
         {end}
-        <div class="interview" class:hidden=move || finalized.get()>
+        <div class="interview" class:hidden=move || finalized.get()
+            lang=move || session.lang()
+            dir=move || if session.language().is_some_and(|l| l.rtl) { "rtl" } else { "ltr" }>
             {body}
             <SaveIndicator status lang=Signal::derive(move || session.lang()) />
         </div>

@@ -64,9 +64,7 @@ async fn load(instance_id: &str) -> Result<(ResponseRecord, Arc<CompiledForm>), 
         .response(instance_id)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            t(Msg::NoSuchResponse, &preferences::browser_language()).to_owned()
-        })?;
+        .ok_or_else(|| t(Msg::NoSuchResponse, &preferences::browser_language()).to_owned())?;
     let compiled = library::open_form(&record.form_id, &record.form_version).await?;
     Ok((record, compiled))
 }

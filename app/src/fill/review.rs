@@ -22,7 +22,10 @@ pub fn review(session: Session, record: ResponseRecord) -> impl IntoView {
     let lang = session.lang();
     let form = session.form();
     let title = form.form.title_in(&lang).to_owned();
-    let name = record.instance_name.clone().unwrap_or_else(|| title.clone());
+    let name = record
+        .instance_name
+        .clone()
+        .unwrap_or_else(|| title.clone());
     let rtl = session.language().is_some_and(|l| l.rtl);
     let lines = session.with(|s| {
         let mut lines = Vec::new();
@@ -46,7 +49,10 @@ pub fn review(session: Session, record: ResponseRecord) -> impl IntoView {
                     ),
                 }),
                 FieldKind::Question(kind) => {
-                    if kind.is_metadata() || kind == QuestionType::Calculate || kind == QuestionType::Note {
+                    if kind.is_metadata()
+                        || kind == QuestionType::Calculate
+                        || kind == QuestionType::Note
+                    {
                         continue;
                     }
                     let value = s.value(node);

@@ -12,10 +12,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use fieldform_engine::compile::{CompiledForm, FieldId};
-use fieldform_engine::model::{Choice, Language};
-use fieldform_engine::state::{ChangeKind, Changes, FormState, InstanceId, NodeRef, StateError};
 use fieldform_engine::draft::Draft;
+use fieldform_engine::model::{Choice, Language};
 use fieldform_engine::response::{Response, Status};
+use fieldform_engine::state::{ChangeKind, Changes, FormState, InstanceId, NodeRef, StateError};
 use fieldform_engine::validate::{Issue, validate, validate_node};
 use leptos::prelude::*;
 

@@ -96,7 +96,8 @@ fn download(name: &str, text: &str) -> Result<(), ()> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| ())?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| ())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or(())?;
     let a: web_sys::HtmlAnchorElement = document

@@ -98,9 +98,13 @@ pub fn Home() -> impl IntoView {
             Ok(records) => ResponseState::ALL
                 .into_iter()
                 .filter_map(|state| {
-                    let group: Vec<ResponseRecord> =
-                        records.iter().filter(|r| r.state == state).cloned().collect();
-                    (!group.is_empty()).then(|| response_group(state, group, &titles, &lang, refresh))
+                    let group: Vec<ResponseRecord> = records
+                        .iter()
+                        .filter(|r| r.state == state)
+                        .cloned()
+                        .collect();
+                    (!group.is_empty())
+                        .then(|| response_group(state, group, &titles, &lang, refresh))
                 })
                 .collect_view()
                 .into_any(),
@@ -166,14 +170,22 @@ fn response_entry(
         .map_or_else(|| record.form_id.clone(), |e| e.title_in(lang).to_owned());
     // Unnamed responses are told apart by when they were started.
     let name = record.instance_name.clone().unwrap_or_else(|| {
-        format!("{title}, {} {}", t(Msg::Started, lang), date_time(record.created))
+        format!(
+            "{title}, {} {}",
+            t(Msg::Started, lang),
+            date_time(record.created)
+        )
     });
     let href = Route::Response {
         instance_id: record.instance_id.clone(),
     }
     .href();
     let editable = record.state.editable();
-    let action = if editable { t(Msg::Resume, lang) } else { t(Msg::View, lang) };
+    let action = if editable {
+        t(Msg::Resume, lang)
+    } else {
+        t(Msg::View, lang)
+    };
     let id = record.instance_id.clone();
     let confirm = t(Msg::ConfirmDelete, lang);
     let delete = editable.then(|| {
@@ -212,5 +224,10 @@ fn response_entry(
 /// `30.11 14:05`, in the device's time zone.
 fn date_time(millis: f64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
-    format!("{:02}.{:02} {}", d.get_date(), d.get_month() + 1, clock(millis))
+    format!(
+        "{:02}.{:02} {}",
+        d.get_date(),
+        d.get_month() + 1,
+        clock(millis)
+    )
 }

@@ -17,7 +17,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use fieldform_engine::model::Form;
-use idb::{Database, DatabaseEvent, Event, Factory, Query, Request, TransactionMode, TransactionResult};
+use idb::{
+    Database, DatabaseEvent, Event, Factory, Query, Request, TransactionMode, TransactionResult,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -122,7 +124,9 @@ impl Db {
         };
         if let Some(problem) = failed.borrow_mut().take() {
             database.close();
-            return Err(StoreError::Failed(format!("upgrading the storage: {problem}")));
+            return Err(StoreError::Failed(format!(
+                "upgrading the storage: {problem}"
+            )));
         }
         // A newer app in another tab wants to upgrade: let it.
         database.on_version_change(|event| {
@@ -239,17 +243,33 @@ impl Db {
 
     // ----- reading -----
 
-    async fn get<T: DeserializeOwned>(&self, store: &str, key: JsValue) -> Result<Option<T>, StoreError> {
-        let tx = self.inner.transaction(&[store], TransactionMode::ReadOnly)?;
+    async fn get<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        key: JsValue,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self
+            .inner
+            .transaction(&[store], TransactionMode::ReadOnly)?;
         let value = tx.object_store(store)?.get(Query::from(key))?.await?;
         value.map(|v| from_js(&v)).transpose()
     }
 
-    async fn all<T: DeserializeOwned>(&self, store: &str, index: Option<(&str, JsValue)>) -> Result<Vec<T>, StoreError> {
-        let tx = self.inner.transaction(&[store], TransactionMode::ReadOnly)?;
+    async fn all<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        index: Option<(&str, JsValue)>,
+    ) -> Result<Vec<T>, StoreError> {
+        let tx = self
+            .inner
+            .transaction(&[store], TransactionMode::ReadOnly)?;
         let s = tx.object_store(store)?;
         let values = match index {
-            Some((name, key)) => s.index(name)?.get_all(Some(Query::from(key)), None)?.await?,
+            Some((name, key)) => {
+                s.index(name)?
+                    .get_all(Some(Query::from(key)), None)?
+                    .await?
+            }
             None => s.get_all(None, None)?.await?,
         };
         values.iter().map(from_js).collect()
@@ -267,7 +287,10 @@ impl Db {
     }
 
     /// The responses in `state` (by the index), most recently edited first.
-    pub async fn responses_in(&self, state: ResponseState) -> Result<Vec<ResponseRecord>, StoreError> {
+    pub async fn responses_in(
+        &self,
+        state: ResponseState,
+    ) -> Result<Vec<ResponseRecord>, StoreError> {
         let mut all: Vec<ResponseRecord> = self
             .all(RESPONSES, Some((BY_STATE, JsValue::from_str(state.key()))))
             .await?;
@@ -307,7 +330,8 @@ fn abort_reason(tx: &web_sys::IdbTransaction) -> StoreError {
 
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
     let text = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|_| StoreError::Failed("JSON.parse refused a record".to_owned()))
+    js_sys::JSON::parse(&text)
+        .map_err(|_| StoreError::Failed("JSON.parse refused a record".to_owned()))
 }
 
 pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, StoreError> {

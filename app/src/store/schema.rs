@@ -51,7 +51,11 @@ fn version_1(db: &Database) -> Result<(), idb::Error> {
 /// responses already stored.
 fn version_2(db: &Database, tx: &Transaction) -> Result<(), idb::Error> {
     let responses = tx.object_store(RESPONSES)?;
-    responses.create_index(BY_STATE, KeyPath::new_single("state"), Some(IndexParams::new()))?;
+    responses.create_index(
+        BY_STATE,
+        KeyPath::new_single("state"),
+        Some(IndexParams::new()),
+    )?;
     responses.create_index(
         BY_FORM,
         KeyPath::new_array(["form_id", "form_version"]),
