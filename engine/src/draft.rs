@@ -72,7 +72,8 @@ impl FormState {
         }
     }
 
-    fn stored_answers(&self, inst: InstanceId, fields: &[FieldId]) -> Map<String, Json> {
+    /// Every stored answer of `inst` (hidden ones too), as in a draft.
+    pub(crate) fn stored_answers(&self, inst: InstanceId, fields: &[FieldId]) -> Map<String, Json> {
         let mut out = Map::new();
         for &f in fields {
             let field = self.form.field(f);

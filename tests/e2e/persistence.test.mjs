@@ -354,12 +354,31 @@ test('backup: exported from one device, imported twice on a fresh one, no duplic
   assert.deepEqual([...errors, ...other.errors], []);
 });
 
-test('accessibility (axe: no serious or critical violation) and screenshots at 800×1280 and 360×740', async (t) => {
+/** Controls a finger must hit that are less than 48 px high (or wide). */
+function smallTargets(page) {
+  return page.evaluate(() => {
+    const controls = document.querySelectorAll(
+      'button, select, textarea, a[href], .choice, input:not([type=radio]):not([type=checkbox]):not([type=file]):not([type=hidden])',
+    );
+    return [...controls]
+      .filter((el) => el.offsetParent !== null)
+      // A radio or check box is hit through its whole row; links inside a
+      // sentence (a label's markdown) are exempt, as WCAG 2.5.8 says.
+      .filter((el) => el.matches('.choice') || !el.closest('.choice, .backup-import-label, .label, .hint, .guidance'))
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 47.5 || box.width < 47.5)
+      .map(({ el, box }) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+  });
+}
+
+test('accessibility (axe: no serious or critical violation, touch targets of 48 px) and screenshots at 800×1280 and 360×740', async (t) => {
   const { context, page, errors } = await fresh({ viewport: { width: 800, height: 1280 } });
   t.after(() => context.close());
   const found = [];
+  const small = [];
   const check = async (screen) => {
     for (const v of await axe(page)) found.push({ screen, ...v });
+    for (const target of await smallTargets(page)) small.push(`${screen}: ${target}`);
   };
 
   await home(page);
@@ -414,6 +433,7 @@ test('accessibility (axe: no serious or critical violation) and screenshots at 8
   assert.deepEqual(errors, []);
   assert.equal(found.length, 0, `axe found serious or critical violations:\n${
     found.map((v) => `${v.screen}: ${describeViolations([v])}`).join('\n')}`);
+  assert.deepEqual(small, [], 'touch targets smaller than 48 px');
 });
 
 test('after one online visit, the South-South report is filled in and finalized in Arabic with no network and no server', async (t) => {

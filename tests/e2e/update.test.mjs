@@ -68,11 +68,14 @@ test('a new version waits for the enumerator, then takes over on their click', a
 
   const { page, errors } = await openPage(browser, { locale: 'en-US' });
   await within(30_000, 'the app did not start', page.goto(server.url).then(() => page.locator('.topbar h1').waitFor({ timeout: 30_000 })));
+  // A synchronous predicate: waitForFunction takes a returned promise as
+  // truthy, so an async one would pass at once.
   await within(30_000, 'the first service worker never controlled the page', page.waitForFunction(
-    async () => navigator.serviceWorker.controller !== null
-      && (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated',
-    null, { timeout: 30_000, polling: 200 },
+    () => navigator.serviceWorker.controller !== null, null, { timeout: 30_000, polling: 200 },
   ));
+  await within(30_000, 'the first service worker never became active', (async () => {
+    while ((await workerState(page)).active !== 'activated') await new Promise((r) => setTimeout(r, 200));
+  })());
   assert.deepEqual(await workerState(page), {
     controlled: true, waiting: null, active: 'activated', caches: [`fieldform-shell-${oldVersion}`],
   });
@@ -111,10 +114,13 @@ test('a new version waits for the enumerator, then takes over on their click', a
   assert.equal(await page.evaluate(() => window.__marker), undefined, 'the page was not reloaded');
   // Only the new worker deletes the other versions' caches, as it activates.
   const next = `fieldform-shell-${NEXT_VERSION}`;
-  await within(30_000, 'the old version\'s cache was never deleted', page.waitForFunction(
-    async (name) => (await caches.keys()).filter((k) => k.startsWith('fieldform-shell-')).join() === name,
-    next, { timeout: 30_000, polling: 200 },
-  ));
+  await within(30_000, 'the old version\'s cache was never deleted', (async () => {
+    for (;;) {
+      const state = await workerState(page);
+      if (state.caches.join() === next && state.active === 'activated') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })());
   assert.deepEqual(await workerState(page), {
     controlled: true, waiting: null, active: 'activated', caches: [next],
   });

@@ -69,6 +69,8 @@ impl From<idb::Error> for StoreError {
 #[derive(Clone)]
 pub struct Db {
     inner: Rc<Database>,
+    /// The same connection, for what `idb` does not offer (durability).
+    raw: web_sys::IdbDatabase,
 }
 
 thread_local! {
@@ -117,11 +119,13 @@ impl Db {
         let blocked = Rc::new(RefCell::new(false));
         let is_blocked = blocked.clone();
         request.on_blocked(move |_| *is_blocked.borrow_mut() = true);
-        let mut database = match request.await {
+        let database = match request.await {
             Ok(db) => db,
             Err(_) if *blocked.borrow() => return Err(StoreError::Blocked),
             Err(e) => return Err(e.into()),
         };
+        let raw: web_sys::IdbDatabase = database.into();
+        let mut database = Database::from(raw.clone());
         if let Some(problem) = failed.borrow_mut().take() {
             database.close();
             return Err(StoreError::Failed(format!(
@@ -137,6 +141,7 @@ impl Db {
         });
         Ok(Db {
             inner: Rc::new(database),
+            raw,
         })
     }
 
@@ -169,7 +174,7 @@ impl Db {
         stores: &[&str],
         f: impl FnOnce(&idb::Transaction) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let tx = self.inner.transaction(stores, TransactionMode::ReadWrite)?;
+        let tx = self.strict_transaction(stores)?;
         // Kept to read why the transaction aborted (the future takes `tx`).
         let raw: web_sys::IdbTransaction = tx.object_store(stores[0])?.transaction().into();
         if let Err(e) = f(&tx) {
@@ -181,6 +186,28 @@ impl Db {
             Ok(TransactionResult::Aborted) => Err(abort_reason(&raw)),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// A read-write transaction that completes only once the data is on
+    /// disk (`durability: "strict"`): a flat battery right after a save
+    /// must not lose it. Browsers without the option ignore it.
+    fn strict_transaction(&self, stores: &[&str]) -> Result<idb::Transaction, StoreError> {
+        let names: js_sys::Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into()).map_err(|_| {
+            StoreError::Failed("cannot set the transaction's durability".to_owned())
+        })?;
+        let open: js_sys::Function = js_sys::Reflect::get(&self.raw, &"transaction".into())
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or(StoreError::Unavailable)?;
+        let tx = open
+            .call3(&self.raw, &names, &"readwrite".into(), &options)
+            .map_err(|e| StoreError::Failed(format!("opening a write: {}", describe(&e))))?;
+        let tx: web_sys::IdbTransaction = tx
+            .dyn_into()
+            .map_err(|_| StoreError::Failed("opening a write gave no transaction".to_owned()))?;
+        Ok(idb::Transaction::from(tx))
     }
 
     pub async fn put_response(&self, record: &ResponseRecord) -> Result<(), StoreError> {
@@ -340,6 +367,13 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, StoreEr
         .and_then(|s| s.as_string())
         .ok_or_else(|| StoreError::Corrupt("not a JSON value".to_owned()))?;
     serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn describe(error: &JsValue) -> String {
+    error.dyn_ref::<web_sys::DomException>().map_or_else(
+        || format!("{error:?}"),
+        |e| format!("{}: {}", e.name(), e.message()),
+    )
 }
 
 /// Whether a JS exception is a `QuotaExceededError`.

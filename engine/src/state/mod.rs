@@ -45,6 +45,7 @@ mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod prop_tests;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -171,6 +172,12 @@ pub struct FormState {
     pub(crate) started: String,
     pub(crate) tree: Tree,
     pub(crate) data: Vec<FieldData>,
+    /// Answers of instances a `repeat_count` took away, per repeat and
+    /// parent instance, last removed on top: a count going back up brings
+    /// them back (an enumerator correcting `3` to `4` passes through an
+    /// empty count). Kept for the session, not saved.
+    pub(crate) removed:
+        HashMap<(FieldId, InstanceId), Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl FormState {
@@ -195,6 +202,7 @@ impl FormState {
             started: crate::expr::date::format_datetime(env.now_millis(), env.utc_offset_minutes()),
             tree: Tree::new(&form),
             data: vec![FieldData::default(); form.fields.len()],
+            removed: HashMap::new(),
             form,
         };
         let form = state.form.clone();

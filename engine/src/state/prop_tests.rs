@@ -207,3 +207,53 @@ proptest! {
         prop_assert_eq!(loaded.to_response(Status::Draft, &env), saved);
     }
 }
+
+/// An answer typed at the top level: what drives counts and relevance.
+fn top_level_set() -> impl Strategy<Value = Op> {
+    let value = prop_oneof![Just(String::new()), (-2i32..8).prop_map(|n| n.to_string()),];
+    (prop::sample::select(vec!["a", "b", "c", "e", "sel"]), value).prop_map(|(f, v)| {
+        let v = if f == "sel" {
+            format!("c{}", v.len())
+        } else {
+            v
+        };
+        Op::Set(f, 0, 0, v)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// An enumerator correcting answers passes through values that hide
+    /// questions or shrink rosters (`3` → `` → `4`); once the answers are
+    /// back, every answer below them is back too.
+    #[test]
+    fn restoring_the_original_values_restores_every_answer(
+        spec in spec(),
+        setup in prop::collection::vec(op(), 0..20),
+        edits in prop::collection::vec(top_level_set(), 1..12),
+    ) {
+        let env = FixedEnvironment::default();
+        let form = compiled(build(&spec), choices());
+        let mut s = FormState::new(form, &env);
+        for op in &setup {
+            apply(&mut s, op, &env);
+        }
+        let original = s.to_draft().answers;
+        // `a` first: it drives the roster's count.
+        let values: Vec<(&str, String)> = ["a", "b", "c", "e", "sel"]
+            .into_iter()
+            .map(|f| (f, s.value(s.node(f).unwrap()).to_owned()))
+            .collect();
+        for op in &edits {
+            apply(&mut s, op, &env);
+        }
+        for (field, value) in &values {
+            s.set(field, value, &env).unwrap();
+        }
+        prop_assert_eq!(&s.to_draft().answers, &original, "after {:?}", edits);
+        let mut fresh = s.clone();
+        fresh.recompute_all(&env);
+        prop_assert_eq!(s.snapshot(), fresh.snapshot());
+    }
+}

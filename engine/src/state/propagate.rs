@@ -288,10 +288,22 @@ impl FormState {
             return false;
         }
         for _ in len..target {
-            self.create_instance(form, f.scope, parent, run);
+            let id = self.create_instance(form, f.scope, parent, run);
+            // Answers this count took away earlier come back.
+            let saved = self.removed.get_mut(&(repeat, parent)).and_then(Vec::pop);
+            if let Some(answers) = saved {
+                self.clear_values(id);
+                // They were this form's own answers: loading cannot fail.
+                let _same_form = self.load(id, Some(repeat), &answers, "", run);
+            }
         }
         for _ in target..len {
             if let Some(&last) = self.tree.children(parent, index).last() {
+                let answers = self.stored_answers(last, &f.children);
+                self.removed
+                    .entry((repeat, parent))
+                    .or_default()
+                    .push(answers);
                 self.destroy(form, last);
             }
         }
