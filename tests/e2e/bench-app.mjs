@@ -234,7 +234,6 @@ The release build of the app served by the real server, driven in Debian's headl
 Ratios, 3000 questions to 100 (same run):
 
 - save: **${((l.save.build + l.save.write) / (s.save.build + s.save.write)).toFixed(2)}x** (a save writes the whole draft, so it grows with the answers stored)
-
 - answer: **${(l.edit / s.edit).toFixed(2)}x** (an answer redraws what it changes, not the form)
 - section: **${(l.switches / s.switches).toFixed(2)}x** (a page draws its own questions: 60 against 20 here)
 - open: **${(l.open / s.open).toFixed(2)}x**
