@@ -4,16 +4,15 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
-use fieldform_app::fill::FormView;
-use fieldform_engine::compile::compile;
 use fieldform_engine::model::Form;
-use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Event, EventInit, HtmlElement, HtmlInputElement};
+
+mod common;
+
+use common::{mount, mount_again, settle};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -30,34 +29,6 @@ fn form(items: serde_json::Value, choices: serde_json::Value) -> Form {
         "items": items,
     });
     Form::from_json(&doc.to_string()).unwrap()
-}
-
-/// Mounts the form as a fresh visit (no remembered language).
-fn mount(form: Form) -> HtmlElement {
-    window().local_storage().unwrap().unwrap().clear().unwrap();
-    mount_again(form)
-}
-
-/// Mounts the form keeping what earlier visits remembered.
-fn mount_again(form: Form) -> HtmlElement {
-    let compiled = Arc::new(compile(&form).unwrap());
-    let document = document();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let host: HtmlElement = host.unchecked_into();
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <FormView form=compiled.clone() /> },
-    )
-    .forget();
-    host
-}
-
-/// Lets effects and redraws run.
-async fn settle() {
-    for _ in 0..4 {
-        leptos::task::tick().await;
-    }
 }
 
 fn find(host: &HtmlElement, selector: &str) -> Option<HtmlElement> {

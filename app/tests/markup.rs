@@ -10,14 +10,16 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use fieldform_app::fill::FormView;
-use fieldform_engine::compile::compile;
 use fieldform_engine::model::Form;
 use leptos::prelude::*;
 use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Event, EventInit, HtmlElement, HtmlInputElement};
+
+mod common;
+
+use common::{mount, settle};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,28 +35,6 @@ fn form(items: serde_json::Value) -> Form {
         "items": items,
     });
     Form::from_json(&doc.to_string()).unwrap()
-}
-
-fn mount(form: Form) -> HtmlElement {
-    window().local_storage().unwrap().unwrap().clear().unwrap();
-    let compiled = std::sync::Arc::new(compile(&form).unwrap());
-    let document = document();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let host: HtmlElement = host.unchecked_into();
-    leptos::mount::mount_to(
-        host.clone(),
-        move || view! { <FormView form=compiled.clone() /> },
-    )
-    .forget();
-    host
-}
-
-/// Lets effects and redraws run.
-async fn settle() {
-    for _ in 0..4 {
-        leptos::task::tick().await;
-    }
 }
 
 /// A real pause, long enough for a failed image load to fire `onerror`

@@ -34,7 +34,23 @@ test('the server serves the manifest and answers health checks', async () => {
 
   const manifest = await fetch(`${env.server.url}/manifest.webmanifest`);
   assert.equal(manifest.status, 200);
-  assert.equal((await manifest.json()).start_url, '/');
+  const app = await manifest.json();
+  assert.equal(app.start_url, '/');
+  // Installable on Android: PNG icons of 192 and 512 px, each served as
+  // declared (a tablet's browser evicts the storage of sites not installed).
+  const sizes = [];
+  for (const icon of app.icons) {
+    const response = await fetch(`${env.server.url}${icon.src}`);
+    assert.equal(response.status, 200, icon.src);
+    assert.equal(response.headers.get('content-type'), icon.type, icon.src);
+    if (icon.type === 'image/png') {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+      assert.equal(`${w}x${h}`, icon.sizes, `${icon.src} is ${w}x${h}`);
+      sizes.push(icon.sizes);
+    }
+  }
+  assert.deepEqual(sizes.sort(), ['192x192', '512x512']);
 });
 
 test('a form that does not exist says so, with the way back', async () => {
