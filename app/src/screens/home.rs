@@ -16,6 +16,7 @@ use crate::store::{self, ResponseRecord, ResponseState};
 #[component]
 pub fn Home() -> impl IntoView {
     let lang = crate::preferences::browser_language();
+    crate::set_document_language(&lang, crate::is_rtl(&lang));
     // Bumped after a delete or an import, to reread what is stored.
     let refresh = RwSignal::new(0u32);
     let catalog: RwSignal<Option<Vec<CatalogEntry>>> = RwSignal::new(None);
@@ -27,7 +28,7 @@ pub fn Home() -> impl IntoView {
         leptos::task::spawn_local(async move {
             if let Ok(stored) = library::stored_catalog().await
                 && !stored.is_empty()
-                && catalog.get_untracked().is_none()
+                && catalog.try_get_untracked().flatten().is_none()
             {
                 catalog.set(Some(stored));
             }
@@ -39,7 +40,9 @@ pub fn Home() -> impl IntoView {
                 }
                 Err(_) => {
                     offline.set(true);
-                    if catalog.get_untracked().is_none() {
+                    // `try_`: the screen may be gone by the time the
+                    // network answers.
+                    if catalog.try_get_untracked().flatten().is_none() {
                         catalog.set(Some(Vec::new()));
                     }
                 }
@@ -111,9 +114,27 @@ pub fn Home() -> impl IntoView {
         })
     };
 
+    // The draft just left, if any (see `LeftDraft`).
+    let left_lang = lang.clone();
+    let left = move || {
+        let lang = left_lang.clone();
+        crate::left_draft()?.get().map(|d| {
+            let href = Route::Response {
+                instance_id: d.instance_id.clone(),
+            }
+            .href();
+            view! {
+                <p class="draft-left" role="status">
+                    <span>{t(Msg::DraftSaved, &lang)} " " <strong>{d.name}</strong></span>
+                    <a class="resume-left" href=href>{t(Msg::Resume, &lang)}</a>
+                </p>
+            }
+        })
+    };
     let storage_lang = lang.clone();
     view! {
         <div class="home">
+            {left}
             <section class="device-forms">
                 <h2>{t(Msg::FormsOnDevice, &lang)}</h2>
                 {forms}
