@@ -60,6 +60,8 @@ pub enum Msg {
     LoadingForms,
     OfflineForms,
     NoForms,
+    DraftSaved,
+    PageOf,
     AvailableOffline,
     ThisDevice,
     SaveBackup,
@@ -81,6 +83,12 @@ pub enum Msg {
     Megabytes,
     Gigabytes,
     DecimalSeparator,
+    /// `{n}`: how many filled entries a lower count would remove.
+    ConfirmFewer,
+    /// `{example}`: a decimal number as the language writes it.
+    NumberExample,
+    /// `{example}`: a whole number as the language writes it.
+    WholeNumberExample,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
@@ -444,6 +452,23 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "Încă nu există formulare pe acest dispozitiv: conectați-vă o dată la server pentru a le descărca.",
             "На этом устройстве пока нет форм: подключитесь к серверу один раз, чтобы их загрузить.",
         ],
+        Msg::DraftSaved => [
+            "Draft saved on this device:",
+            "Brouillon enregistré sur cet appareil :",
+            "Borrador guardado en este dispositivo:",
+            "تم حفظ المسودة على هذا الجهاز:",
+            "Ciornă salvată pe acest dispozitiv:",
+            "Черновик сохранён на этом устройстве:",
+        ],
+        // `{x}` and `{y}` are filled in.
+        Msg::PageOf => [
+            "Page {x} of {y}",
+            "Page {x} sur {y}",
+            "Página {x} de {y}",
+            "الصفحة {x} من {y}",
+            "Pagina {x} din {y}",
+            "Страница {x} из {y}",
+        ],
         Msg::AvailableOffline => [
             "available offline",
             "disponible hors ligne",
@@ -583,6 +608,30 @@ fn words(msg: Msg) -> [&'static str; 6] {
         Msg::Megabytes => ["MB", "Mo", "MB", "ميغابايت", "MB", "МБ"],
         Msg::Gigabytes => ["GB", "Go", "GB", "غيغابايت", "GB", "ГБ"],
         Msg::DecimalSeparator => [".", ",", ",", ".", ",", ","],
+        Msg::ConfirmFewer => [
+            "This lower number removes {n} filled entries and their answers. Remove them?",
+            "Ce nombre plus petit supprime {n} entrées remplies et leurs réponses. Les supprimer ?",
+            "Este número menor elimina {n} entradas completadas y sus respuestas. ¿Eliminarlas?",
+            "هذا العدد الأصغر يحذف {n} من الإدخالات المعبأة وإجاباتها. هل تريد حذفها؟",
+            "Acest număr mai mic șterge {n} înregistrări completate și răspunsurile lor. Le ștergeți?",
+            "Это меньшее число удалит заполненные записи ({n}) и их ответы. Удалить их?",
+        ],
+        Msg::NumberExample => [
+            "Enter a number such as {example}.",
+            "Saisissez un nombre, par exemple {example}.",
+            "Introduzca un número, por ejemplo {example}.",
+            "أدخل رقمًا، مثل {example}.",
+            "Introduceți un număr, de exemplu {example}.",
+            "Введите число, например {example}.",
+        ],
+        Msg::WholeNumberExample => [
+            "Enter a whole number such as {example}.",
+            "Saisissez un nombre entier, par exemple {example}.",
+            "Introduzca un número entero, por ejemplo {example}.",
+            "أدخل عددًا صحيحًا، مثل {example}.",
+            "Introduceți un număr întreg, de exemplu {example}.",
+            "Введите целое число, например {example}.",
+        ],
         Msg::Forms => [
             "Forms",
             "Formulaires",

@@ -19,10 +19,47 @@ use leptos::prelude::*;
 
 use route::{Route, use_route};
 
+/// Sets the document's `lang` and `dir` (`<html>`), so the browser, screen
+/// readers and the page's own layout follow the language on screen.
+pub fn set_document_language(code: &str, rtl: bool) {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _refused = root.set_attribute("lang", code);
+        let _refused = root.set_attribute("dir", if rtl { "rtl" } else { "ltr" });
+    }
+}
+
+/// Whether `code` is written right to left (for the app's own screens;
+/// forms say so per language).
+pub fn is_rtl(code: &str) -> bool {
+    matches!(
+        fieldform_engine::model::primary_subtag(code).as_str(),
+        "ar" | "fa" | "he" | "ur" | "ps" | "yi" | "dv" | "ckb"
+    )
+}
+
+/// A draft the enumerator just left (Back, the title, a swipe): the home
+/// screen says where it went, with a way back to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftDraft {
+    pub instance_id: String,
+    /// The form's name for the response, else the form's title.
+    pub name: String,
+}
+
+/// The app-wide slot for [`LeftDraft`] (absent when a screen is mounted
+/// on its own, as in tests).
+pub fn left_draft() -> Option<RwSignal<Option<LeftDraft>>> {
+    use_context()
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
     let route = use_route();
+    provide_context(RwSignal::new(None::<LeftDraft>));
     view! {
         <header class="topbar">
             <h1><a href="#/">"Fieldform"</a></h1>

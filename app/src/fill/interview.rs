@@ -45,7 +45,29 @@ pub fn interview(
     });
     // Not `Send`; the app has one thread.
     let leaving = send_wrapper::SendWrapper::new(autosave.clone());
+    let left = crate::left_draft();
+    if let Some(left) = left {
+        left.set(None);
+    }
+    let form_for_title = session.form();
     on_cleanup(move || {
+        // Leaving a draft that is (or is being) stored: the home screen
+        // says where it went. Read before the answers are dropped.
+        let kept = matches!(
+            leaving.status().try_get_untracked(),
+            Some(SaveStatus::Saved(_) | SaveStatus::Pending)
+        ) && leaving.state().editable();
+        if kept
+            && let Some(left) = left
+            && let Some((draft, name)) = session.try_draft()
+        {
+            let name =
+                name.unwrap_or_else(|| form_for_title.form.title_in(&draft.language).to_owned());
+            left.try_set(Some(crate::LeftDraft {
+                instance_id: draft.instance_id,
+                name,
+            }));
+        }
         unload.remove();
         leaving.leave();
     });

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use fieldform_engine::compile::CompiledForm;
 use fieldform_engine::state::{InstanceId, NodeRef};
-use fieldform_engine::validate::Issue;
+use fieldform_engine::validate::{Issue, validate};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -82,7 +82,16 @@ pub struct Hooks {
 fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl IntoView {
     let form = session.form();
     let pages: Arc<Vec<Page>> = Arc::new(pages(&form));
-    let finished: RwSignal<Option<Vec<Issue>>> = RwSignal::new(None);
+    // *Finish* was pressed: from then on the list of what is left is shown
+    // (live), and each page shows its problems when reached.
+    let attempted = RwSignal::new(false);
+    // *Finish* found nothing left.
+    let completed = RwSignal::new(false);
+    // What the last *Finish* found: those problems are shown when their
+    // page is reached. Questions that were not relevant then (everything
+    // after a consent not yet given) are not among them.
+    let flagged: StoredValue<std::collections::HashSet<NodeRef>> =
+        StoredValue::new(Default::default());
     let languages = form.form.languages.clone();
     let form_id = form.form.id.clone();
     let on_complete = StoredValue::new_local(hooks.on_complete);
@@ -95,14 +104,30 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
             "ltr"
         }
     };
+    Effect::new(move || crate::set_document_language(&session.lang(), dir() == "rtl"));
     let title = move || {
         let lang = session.lang();
         session.with(|s| s.form().form.title_in(&lang).to_owned())
     };
+    // Stored so that `go` stays `Copy`.
+    let reveal_pages = StoredValue::new(pages.clone());
     let go = move |i: usize| {
         current.set(i);
-        finished.set(None);
+        completed.set(false);
+        // After a Finish, a page shows the problems it found there as the
+        // page is reached.
+        if attempted.get_untracked()
+            && let Some(page) = reveal_pages.with_value(|p| p.get(i).cloned())
+        {
+            let nodes: Vec<NodeRef> = session
+                .with(|s| pages::page_nodes(s, &page))
+                .into_iter()
+                .filter(|n| flagged.with_value(|f| f.contains(n)))
+                .collect();
+            session.check(&nodes);
+        }
         scroll_to_top();
+        focus_heading();
     };
 
     let nav_pages = pages.clone();
@@ -129,6 +154,49 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
             .collect_view()
     };
 
+    // The same sections as one drop-down, for phones (CSS picks one).
+    let select_pages = pages.clone();
+    let section_select = move || {
+        select_pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let relevant_page = page.clone();
+                let page = page.clone();
+                view! {
+                    <option value=i.to_string()
+                        prop:selected=move || current.get() == i
+                        disabled=move || !page_relevant(session, &relevant_page)>
+                        {move || page_title(session, &page)}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    // "Page 2 of 7" among the pages that have something to ask now.
+    let progress_pages = pages.clone();
+    let progress = move || {
+        let i = current.get();
+        session.track_all_pages(&progress_pages);
+        let relevant: Vec<usize> = session.with(|s| {
+            (0..progress_pages.len())
+                .filter(|&j| pages::page_relevant(s, &progress_pages[j]))
+                .collect()
+        });
+        let of = relevant.len().max(1);
+        let at = relevant.iter().position(|&j| j == i).map_or(1, |p| p + 1);
+        let text = t(Msg::PageOf, &session.lang())
+            .replace("{x}", &at.to_string())
+            .replace("{y}", &of.to_string());
+        view! {
+            <div class="progress" data-page-of=format!("{at}/{of}")>
+                <span class="page-of">{text}</span>
+                // The text says it; the bar is for the eye.
+                <progress max=of.to_string() value=at.to_string() aria-hidden="true"></progress>
+            </div>
+        }
+    };
+
     let page_pages = pages.clone();
     let page = move || {
         let i = current.get();
@@ -140,7 +208,7 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
             let heading = page.clone();
             view! {
                 <section class="page" data-page=i>
-                    <h3 class="page-title">{move || page_title(session, &heading)}</h3>
+                    <h3 class="page-title" tabindex="-1">{move || page_title(session, &heading)}</h3>
                     {section_body(session, &page)}
                 </section>
             }
@@ -154,17 +222,26 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
         let Some(page) = step_pages.get(i) else {
             return;
         };
+        let nodes = session.with(|s| pages::page_nodes(s, page));
         let Some(j) = session.with(|s| pages::step(s, &step_pages, i, true)) else {
-            // Finish: everything is checked, and what is left is listed.
-            let issues = session.check_all();
-            let done = issues.is_empty();
-            finished.set(Some(issues));
+            // Finish: the whole response is validated (relevant questions
+            // only), but only this page's problems are shown here; the
+            // others are listed below and shown page by page.
+            let here = session.check(&nodes);
+            let lang = untrack(|| session.lang());
+            let all = session.with(|s| validate(s, &lang));
+            let done = all.is_empty();
+            flagged.set_value(all.iter().map(|i| i.node).collect());
+            attempted.set(true);
+            completed.set(done);
+            if let Some(first) = here.first() {
+                focus(first.node);
+            }
             if done && let Some(hook) = on_complete.with_value(Clone::clone) {
                 hook();
             }
             return;
         };
-        let nodes = session.with(|s| pages::page_nodes(s, page));
         match session.check(&nodes).first() {
             Some(first) => focus(first.node),
             None => go(j),
@@ -192,38 +269,75 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
     };
     let is_first = move || at_end(false);
     let summary_pages = pages.clone();
+    let summary_at_end = is_last.clone();
+    // Live: re-read whenever an answer, a relevance or the language
+    // changes; grouped by section, in page order. Shown where *Finish* is,
+    // not under every page the enumerator goes back to fix.
     let summary = move || {
         let lang = session.lang();
-        finished.get().map(|issues| {
-            if issues.is_empty() {
-                return view! { <p class="summary complete" role="status">{t(Msg::Complete, &lang)}</p> }
-                    .into_any();
+        if completed.get() {
+            return Some(
+                view! { <p class="summary complete" role="status">{t(Msg::Complete, &lang)}</p> }
+                    .into_any(),
+            );
+        }
+        if !attempted.get() || !summary_at_end() {
+            return None;
+        }
+        let (issues, nodes) = session.with(|s| (validate(s, &lang), s.nodes()));
+        for &n in &nodes {
+            session.track(n);
+            session.track_text(n.field);
+        }
+        if issues.is_empty() {
+            return None;
+        }
+        let pages = summary_pages.clone();
+        let form = session.form();
+        let mut groups: Vec<(Option<usize>, Vec<Issue>)> = Vec::new();
+        for issue in issues {
+            let p = page_of(&form, &pages, issue.node);
+            match groups.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, list)) => list.push(issue),
+                None => groups.push((p, vec![issue])),
             }
-            let pages = summary_pages.clone();
+        }
+        groups.sort_by_key(|(p, _)| p.unwrap_or(usize::MAX));
+        Some(
             view! {
-                <div class="summary problems" role="alert">
+                <div class="summary problems" role="status">
                     <p>{t(Msg::Problems, &lang)}</p>
-                    <ul>
-                        {issues.into_iter().map(|issue| {
-                            let node = issue.node;
-                            let label = session.with(|s| s.label(node));
-                            let target = page_of(&session.form(), &pages, node);
-                            view! {
-                                <li>
-                                    <button type="button" class="summary-issue" on:click=move |_| {
-                                        if let Some(p) = target { go(p); }
-                                        focus(node);
-                                    }>
-                                        <strong>{label}</strong> ": " {issue.message}
-                                    </button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
+                    {groups.into_iter().map(|(p, issues)| {
+                        let heading = p
+                            .and_then(|p| pages.get(p))
+                            .map(|page| page_title(session, page))
+                            .unwrap_or_default();
+                        view! {
+                            <section class="summary-section" data-page=p>
+                                <h4>{heading}</h4>
+                                <ul>
+                                    {issues.into_iter().map(|issue| {
+                                        let node = issue.node;
+                                        let label = session.with(|s| s.label(node));
+                                        view! {
+                                            <li>
+                                                <button type="button" class="summary-issue" on:click=move |_| {
+                                                    if let Some(p) = p { go(p); }
+                                                    focus(node);
+                                                }>
+                                                    <strong>{label}</strong> ": " {issue.message}
+                                                </button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    }).collect_view()}
                 </div>
             }
-            .into_any()
-        })
+            .into_any(),
+        )
     };
 
     view! {
@@ -236,7 +350,7 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
                 }>{move || t(Msg::Forms, &session.lang())}</a>
                 <h2 class="form-title">{title}</h2>
                 <label class="language">
-                    <span>{move || t(Msg::Language, &session.lang())}</span>
+                    <span class="language-word">{move || t(Msg::Language, &session.lang())}</span>
                     <select class="language-picker"
                         prop:value=move || session.lang()
                         on:change={
@@ -263,7 +377,18 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
             </header>
             <nav class="sections" aria-label=move || t(Msg::Sections, &session.lang())>
                 <ol>{sections}</ol>
+                <label class="section-picker">
+                    <span class="visually-hidden">{move || t(Msg::Sections, &session.lang())}</span>
+                    <select class="section-select" on:change=move |ev| {
+                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                            go(i);
+                        }
+                    }>
+                        {section_select}
+                    </select>
+                </label>
             </nav>
+            {progress}
             {page}
             <div class="pager">
                 <button type="button" class="back" disabled=is_first on:click=back>
@@ -345,6 +470,20 @@ pub(crate) fn scroll_to_top() {
     }
 }
 
+/// Moves focus to the new page's heading, once drawn, so a screen reader
+/// announces the page and the keyboard starts at its top.
+fn focus_heading() {
+    request_animation_frame(|| {
+        let heading = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(".page .page-title").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(heading) = heading {
+            let _unfocusable = heading.focus();
+        }
+    });
+}
+
 /// Brings a question into view and puts the cursor in it, once it is drawn.
 fn focus(node: NodeRef) {
     let id = dom_id(node);
@@ -353,7 +492,12 @@ fn focus(node: NodeRef) {
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(&id));
         if let Some(element) = element {
-            element.scroll_into_view();
+            // The whole question, label first, at the top (not the input,
+            // which would hide the label above the edge).
+            match element.closest(".question").ok().flatten() {
+                Some(question) => question.scroll_into_view_with_bool(true),
+                None => element.scroll_into_view(),
+            }
             if let Ok(input) = element.dyn_into::<web_sys::HtmlElement>() {
                 let _unfocusable = input.focus();
             }

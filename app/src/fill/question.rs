@@ -2,6 +2,7 @@
 
 use fieldform_engine::model::QuestionType;
 use fieldform_engine::state::NodeRef;
+use fieldform_engine::validate::validate_node;
 use leptos::prelude::*;
 
 use super::pages::dom_id;
@@ -31,6 +32,8 @@ pub fn QuestionView(session: Session, node: NodeRef) -> impl IntoView {
     let is_note = kind == QuestionType::Note;
     // Choice groups are labelled by id; single inputs by `for`.
     let grouped = kind.has_choices() && !is_minimal(question.appearance.as_deref());
+    // Set on the first focus, never unset (see the issue slot).
+    let visited = RwSignal::new(false);
     let body = move || {
         let id = id.clone();
         let label_id = format!("{id}-label");
@@ -65,17 +68,37 @@ pub fn QuestionView(session: Session, node: NodeRef) -> impl IntoView {
                 (!g.is_empty()).then(|| view! { <p class="guidance">{markup::render(&g)}</p> })
             }}
             {widgets::widget(session, node, kind, &question, &id)}
-            {move || {
-                session.issue(node).map(|issue| {
-                    view! { <p class="issue" role="alert" id=format!("{}-issue", dom_id(node))>{issue.message}</p> }
-                })
-            }}
+            // Once the question has had focus, a problem it has but does not
+            // show yet (shown when it is left) takes its place invisibly,
+            // so showing it does not push the next question down under a
+            // finger already on its way there (a lost tap).
+            <div class="issue-slot">
+                {move || {
+                    session.issue(node).map(|issue| {
+                        view! { <p class="issue" role="alert" id=format!("{}-issue", dom_id(node))>{issue.message}</p> }
+                    })
+                }}
+                {move || {
+                    if !visited.get() || session.issue(node).is_some() {
+                        return None;
+                    }
+                    let lang = session.lang();
+                    session.with(|s| validate_node(s, node, &lang)).map(|issue| {
+                        view! { <p class="issue-pending" aria-hidden="true">{issue.message}</p> }
+                    })
+                }}
+            </div>
         }
     };
     view! {
         <Show when=move || session.relevant(node)>
             <div
                 class="question"
+                on:focusin=move |_| {
+                    if !visited.get_untracked() {
+                        visited.set(true);
+                    }
+                }
                 class:invalid=move || session.issue(node).is_some()
                 data-name=name.clone()
                 data-node=node.key()

@@ -1,6 +1,7 @@
 //! Groups and repeats: the form's tree, rendered recursively.
 
 use fieldform_engine::compile::{FieldId, FieldKind};
+use fieldform_engine::model::QuestionType;
 use fieldform_engine::state::{InstanceId, NodeRef};
 use leptos::prelude::*;
 
@@ -103,6 +104,35 @@ fn instance_card(
         session.track(node);
         session.with(|s| s.position(id)).unwrap_or(0)
     };
+    // What tells this card apart: its first text and first number answers
+    // ("Ion, 1990"), read live.
+    let content_children = children.clone();
+    let content = move || {
+        let form = session.form();
+        let mut text = None;
+        let mut number = None;
+        for &f in &content_children {
+            let kind = form.field(f).question_type();
+            let child = NodeRef {
+                field: f,
+                instance: id,
+            };
+            let slot = match kind {
+                Some(QuestionType::Text) => &mut text,
+                Some(QuestionType::Integer | QuestionType::Decimal) => &mut number,
+                _ => continue,
+            };
+            if slot.is_some() || !session.relevant(child) {
+                continue;
+            }
+            let value = session.value(child);
+            if !value.is_empty() {
+                *slot = Some(value);
+            }
+        }
+        let parts: Vec<String> = text.into_iter().chain(number).collect();
+        (!parts.is_empty()).then(|| format!(": {}", parts.join(", ")))
+    };
     let remove = move |_| {
         let lang = session.lang();
         // Removing takes every answer of the instance with it: ask first.
@@ -116,10 +146,11 @@ fn instance_card(
     let body = move || {
         let children = children.clone();
         let can_remove = can_remove.clone();
+        let content = content.clone();
         untrack(move || {
             view! {
                 <header class="instance-header">
-                    <h4>{move || session.label(node)} " (" {position} ")"</h4>
+                    <h4>{move || session.label(node)} " (" {position} ")" {content}</h4>
                     <Show when=can_remove.clone()>
                         <button type="button" class="remove-instance" on:click=remove>
                             {move || t(Msg::Remove, &session.lang())}

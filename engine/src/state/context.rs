@@ -150,7 +150,12 @@ impl FormState {
             Seen::One(slot) => Some(slot),
             Seen::Many(slots) => slots.first().copied(),
         };
-        slot.map_or_else(String::new, |s| self.effective_text(g, s).to_owned())
+        // A calculation over an unanswered number is NaN (ODK semantics);
+        // a label shows it as not known yet, not as `NaN`.
+        slot.map_or_else(String::new, |s| match self.effective_text(g, s) {
+            "NaN" => String::new(),
+            text => text.to_owned(),
+        })
     }
 
     /// Where question `g`'s value lives as seen from instance `from`: in

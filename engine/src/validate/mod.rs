@@ -110,7 +110,23 @@ pub fn validate_node(state: &FormState, node: NodeRef, lang: &str) -> Option<Iss
         node,
         message: message
             .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| builtin_message(&problem, lang)),
+            .unwrap_or_else(|| match &problem {
+                // A choice a filter no longer offers is named by its label
+                // («Jordan»), not its code; the kind keeps the code.
+                ValidationKind::NotAChoice { value } => {
+                    let label = form
+                        .choices(node.field)
+                        .iter()
+                        .find(|c| c.name == *value)
+                        .and_then(|c| c.label.get(lang, &form.form.default_language))
+                        .unwrap_or(value);
+                    let named = ValidationKind::NotAChoice {
+                        value: label.to_owned(),
+                    };
+                    builtin_message(&named, lang)
+                }
+                _ => builtin_message(&problem, lang),
+            }),
         kind: problem,
     })
 }
@@ -292,7 +308,11 @@ mod tests {
                     "regions": [{ "name": "north" }, { "name": "south" }],
                     "districts": [
                         { "name": "balti", "properties": { "region": "north" } },
-                        { "name": "cahul", "properties": { "region": "south" } },
+                        {
+                            "name": "cahul",
+                            "label": { "en": "Cahul district", "ro": "raionul Cahul" },
+                            "properties": { "region": "south" }
+                        },
                     ],
                 }),
             ),
@@ -374,6 +394,19 @@ mod tests {
             Some("This answer is not allowed.")
         );
         assert_eq!(problem(&mut s, "weight", "", "en"), None);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_choice_no_longer_offered_is_named_by_its_label() {
+        let mut s = state();
+        let env = FixedEnvironment::default();
+        let region = s.node("region").unwrap();
+        s.set_value(region, "north", &env).unwrap();
+        let message = problem(&mut s, "district", "cahul", "ro").unwrap();
+        assert!(message.contains("raionul Cahul"), "{message}");
+        assert!(!message.contains("cahul"), "{message}");
+        let message = problem(&mut s, "district", "cahul", "en").unwrap();
+        assert!(message.contains("Cahul district"), "{message}");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

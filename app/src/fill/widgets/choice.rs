@@ -3,8 +3,13 @@
 //! and for long lists (a country list cannot be scrolled through on a
 //! phone). `or_other` adds "Other" with the value `other`.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use fieldform_engine::state::NodeRef;
 use leptos::prelude::*;
+
+use super::search;
 
 use crate::fill::session::Session;
 use crate::i18n::{Msg, t};
@@ -64,14 +69,41 @@ pub fn choices(
             value == name
         }
     };
-    let visible = move || {
-        let q = query.get().to_lowercase();
-        options()
-            .into_iter()
-            .filter(|(name, label)| {
-                q.is_empty() || label.to_lowercase().contains(&q) || selected(name)
+    // What a search looks in: the choice's name and its labels in every
+    // language of the form (an Arabic interview may know a country by its
+    // English name), normalised once.
+    let keys: Arc<HashMap<String, String>> = Arc::new(if searchable {
+        let form = session.form();
+        form.choices(node.field)
+            .iter()
+            .map(|c| {
+                let mut text = c.name.clone();
+                for label in c.label.0.values() {
+                    text.push('\n');
+                    text.push_str(label);
+                }
+                (c.name.clone(), search::normalise(&text))
             })
-            .collect::<Vec<_>>()
+            .collect()
+    } else {
+        HashMap::new()
+    });
+    let visible = move || {
+        if !searchable {
+            // A short list keeps its order: nothing moves under a finger.
+            return options();
+        }
+        let q = search::normalise(&query.get());
+        let (mut chosen, mut rest): (Vec<_>, Vec<_>) =
+            options().into_iter().partition(|(name, _)| selected(name));
+        // The chosen first, always shown: not scattered in a long list.
+        rest.retain(|(name, label)| match keys.get(name) {
+            Some(key) => search::matches(key, &q),
+            // `other`, whose label is the app's.
+            None => search::matches(&search::normalise(&format!("{name}\n{label}")), &q),
+        });
+        chosen.append(&mut rest);
+        chosen
     };
     let group = id.to_owned();
     let label_id = format!("{id}-label");

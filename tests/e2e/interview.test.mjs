@@ -1,0 +1,259 @@
+// The interview as an enumerator lives it (issue 10): what Finish checks
+// and lists, where leaving a draft puts it, taps that a problem message
+// must not steal, and the small things (the document's language, NaN in
+// notes, focus after Next, readable disabled sections).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openPage, present, until, useServerAndBrowser, within } from './harness.mjs';
+
+const env = useServerAndBrowser();
+
+const GGS = 'ggs_household/2026.1';
+const SSC = 'ssc_annual_report/2026.1';
+/** Playwright's own waits (clicks, fills) give up after this. */
+const ACTION_TIMEOUT = 10_000;
+
+async function fresh(options = {}) {
+  const opened = await openPage(env.browser, options);
+  opened.context.setDefaultTimeout(ACTION_TIMEOUT);
+  opened.page.on('dialog', (dialog) => dialog.accept());
+  return opened;
+}
+
+async function openForm(page, path, lang) {
+  await within(30_000, `${path} to load`, page.goto(`${env.server.url}/#/forms/${path}`));
+  await present(page.locator('article.form'), `the form ${path}`, { timeout: 30_000 });
+  if (lang) await page.selectOption('.language-picker', lang);
+}
+
+const question = (page, name) => page.locator(`.question[data-name="${name}"]`);
+const problems = (page) => page.locator('.summary.problems .summary-issue');
+
+/** The first page of GGS, answered, with consent given. */
+async function introduction(page) {
+  await page.fill('[data-name=interviewer_id] input', '17');
+  await page.fill('[data-name=hh_id] input', '104233');
+  await page.check('[data-name=region] input[value=centre]');
+  await page.check('[data-name=settlement] input[value=rural]');
+  await page.check('[data-name=consent] input[value=yes]');
+}
+
+test('item 7: Finish before consent checks only what is relevant; the list is live, translated and grouped by section', async () => {
+  const { page, errors } = await fresh();
+  await openForm(page, GGS, 'en');
+  assert.equal(await page.locator('.pager .next').textContent(), 'Finish', 'before consent Finish is the only way on');
+  await page.click('.pager .next');
+  await present(problems(page), 'the problems Finish lists');
+  assert.ok(await page.locator('.page .issue').count() >= 4, 'this page shows its problems');
+  const sections = page.locator('.summary.problems .summary-section');
+  assert.equal(await sections.count(), 1, 'only the relevant section is listed, under its title');
+  assert.equal(await sections.first().locator('h4').textContent(), 'Interview information');
+
+  // Live: fixing a problem takes it off the list.
+  const before = await problems(page).count();
+  await page.fill('[data-name=interviewer_id] input', '17');
+  await until('the fixed question to leave the list', async () => (await problems(page).count()) === before - 1);
+  // ... and a language switch translates the list.
+  await page.selectOption('.language-picker', 'ro');
+  await until('the list in Romanian', async () => /Aceste răspunsuri/.test(await page.locator('.summary.problems').textContent()));
+  assert.equal(await sections.first().locator('h4').textContent(), await page.locator('.page-title').textContent());
+  await page.selectOption('.language-picker', 'en');
+
+  // Consent opens the rest of the form, which was not checked: no red.
+  await introduction(page);
+  await page.click('.pager .next');
+  await present(page.locator('.page[data-page="1"]'), 'the respondent page');
+  assert.equal(await page.locator('.page .issue').count(), 0, 'a later section does not open red');
+  assert.equal(await page.locator('.page .question.invalid').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('item 10: the document\'s lang and dir follow the language, on home too', async () => {
+  // Home in Arabic is right to left.
+  const home = await fresh({ locale: 'ar' });
+  await within(30_000, 'home', home.page.goto(`${env.server.url}/#/`));
+  await present(home.page.locator('.home'), 'the home screen', { timeout: 30_000 });
+  await until('<html dir=rtl lang=ar> on home', async () => {
+    const [lang, dir] = await home.page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+    return lang === 'ar' && dir === 'rtl';
+  });
+  await home.context.close();
+
+  const { page, errors } = await fresh();
+  await openForm(page, SSC, 'ar');
+  await until('<html dir=rtl lang=ar> in the form', async () => page.evaluate(
+    () => document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl',
+  ));
+  await page.selectOption('.language-picker', 'fr');
+  await until('<html dir=ltr lang=fr>', async () => page.evaluate(
+    () => document.documentElement.lang === 'fr' && document.documentElement.dir === 'ltr',
+  ));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('item 10: disabled section pills are readable (4.5:1)', async () => {
+  const { page: p, context, errors } = await fresh();
+  await openForm(p, GGS, 'en');
+  // Disabled section pills: at least 4.5:1, as the page paints them.
+  const ratio = await p.locator('.section-link[data-page="1"]').evaluate((el) => {
+    const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const style = getComputedStyle(el);
+    const alpha = Number(style.opacity);
+    const page = rgb(getComputedStyle(document.body).backgroundColor);
+    const mix = (c) => c.map((v, i) => alpha * v + (1 - alpha) * page[i]);
+    const bgRaw = style.backgroundColor.startsWith('rgba(0, 0, 0, 0)') ? page : rgb(style.backgroundColor);
+    const lum = (c) => {
+      const [r, g, b] = c.map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [a, b] = [lum(mix(rgb(style.color))), lum(mix(bgRaw))];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+  assert.equal(await p.locator('.section-link[data-page="1"]').isDisabled(), true);
+  assert.ok(ratio >= 4.5, `disabled section contrast ${ratio.toFixed(2)}:1`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('item 10: Next moves focus to the new page\'s heading', async () => {
+  const { page: p, context, errors } = await fresh();
+  await openForm(p, GGS, 'en');
+
+  await introduction(p);
+  await p.click('.pager .next');
+  await present(p.locator('.page[data-page="1"]'), 'the respondent page');
+  await until('focus on the new page heading', async () => p.evaluate(
+    () => document.activeElement?.matches('.page .page-title') ?? false,
+  ));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('item 10: a note shows nothing, not NaN, for an unanswered number', async () => {
+  const { page: p, context, errors } = await fresh();
+  await openForm(p, GGS, 'en');
+  await introduction(p);
+  await p.click('.pager .next');
+  await present(p.locator('.page[data-page="1"]'), 'the respondent page');
+  await p.fill('[data-name=resp_name] input', 'Ana');
+  await p.check('[data-name=resp_sex] input[value=female]');
+  await p.fill('[data-name=resp_birth_year] input', '1990');
+  await p.fill('[data-name=resp_birth_month] input', '4');
+  // Fertility: children intended, with the number of children ever had
+  // (an earlier section) left unanswered: `${n_children_ever} + ...`.
+  const pills = await p.locator('.section-link').count();
+  for (let i = 0; i < pills; i += 1) {
+    await p.click(`.section-link[data-page="${i}"]`);
+    await present(p.locator(`.page[data-page="${i}"]`), `page ${i}`);
+    if (await question(p, 'pregnant').count()) break;
+  }
+  await p.check('[data-name=pregnant] input[value=yes]');
+  await p.fill('[data-name=n_more_children] input', '1');
+  const note = question(p, 'fert_note');
+  await present(note, 'the note adding up the children');
+  const nan = (await p.locator('.page .question[data-type=note]').allTextContents()).filter((t) => t.includes('NaN'));
+  assert.deepEqual(nan, [], 'no note shows NaN');
+  assert.equal(await note.locator('.label').textContent(), 'Children ever had plus children intended: ');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('item 3: leaving a draft says where it went; Forward after Back reopens the same response', async () => {
+  const { page, errors } = await fresh();
+  await within(30_000, 'home', page.goto(`${env.server.url}/#/`));
+  await present(page.locator('.home'), 'the home screen', { timeout: 30_000 });
+  // Opened from home, as an enumerator would (a history entry to go back to).
+  await page.evaluate((path) => { location.hash = `#/forms/${path}`; }, GGS);
+  await present(page.locator('article.form'), 'the form', { timeout: 30_000 });
+  await page.selectOption('.language-picker', 'en');
+  await page.fill('[data-name=interviewer_id] input', '17');
+  await page.locator('[data-name=interviewer_id] input').blur();
+  await present(page.locator('.save-status[data-state="saved"]'), 'the first save');
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /^#\/responses\/[0-9a-f-]+$/, 'the new response is reopened as itself');
+
+  // The system Back button.
+  await page.goBack();
+  const notice = page.locator('.home .draft-left[role=status]');
+  await present(notice, 'the notice saying where the draft went');
+  assert.match(await notice.textContent(), /Draft saved on this device: .*GGS|Draft saved on this device: \S/);
+  assert.equal(await notice.locator('a').getAttribute('href'), hash);
+
+  // Forward: the same response, with its answer.
+  await page.goForward();
+  await present(page.locator('article.form'), 'the form again');
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  await until('the answer back', async () => (await page.locator('[data-name=interviewer_id] input').inputValue()) === '17');
+
+  // The title link leaves too, and the notice's link comes back.
+  await page.click('.topbar h1 a');
+  await present(notice, 'the notice after the title link');
+  await notice.locator('a').click();
+  await until('the answer back again', async () => (await page.locator('[data-name=interviewer_id] input').count()) === 1
+    && (await page.locator('[data-name=interviewer_id] input').inputValue()) === '17');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('item 4: a touch tap right after a wrong value is not lost to the problem message', async () => {
+  for (const [width, height] of [[800, 1280], [360, 740]]) {
+    const { page, context, errors } = await fresh({ hasTouch: true, isMobile: true, viewport: { width, height } });
+    await openForm(page, GGS, 'en');
+    await page.fill('[data-name=interviewer_id] input', '17');
+    // A wrong household number, then a tap straight on the next choice.
+    await page.locator('[data-name=hh_id] input').tap();
+    await page.locator('[data-name=hh_id] input').fill('1234');
+    await page.tap('[data-name=region] input[value=centre]');
+    await until(`the tapped choice to be chosen at ${width} px`,
+      async () => page.locator('[data-name=region] input[value=centre]').isChecked(), { timeout: 3_000 });
+    assert.equal(await question(page, 'hh_id').locator('.issue').count(), 1, 'the wrong value says so');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('item 8: on a phone, a compact header, page x of y, a blocked Next shows the problem with its label, cards titled by their content', async () => {
+  const { page, context, errors } = await fresh({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 } });
+  await openForm(page, GGS, 'en');
+  assert.equal(await page.locator('.sections ol').isVisible(), false, 'no wall of section pills');
+  assert.equal(await page.locator('.section-select').isVisible(), true, 'one section picker');
+  assert.equal(await page.locator('.progress .page-of').textContent(), 'Page 1 of 1');
+  const first = await page.locator('.page .question').first().boundingBox();
+  assert.ok(first.y < 740 / 2, `the first question starts in the top half (${first.y} px)`);
+
+  await introduction(page);
+  await until('more pages once consent is given', async () => /^Page 1 of [2-9]$/.test(await page.locator('.progress .page-of').textContent()));
+  await page.selectOption('.section-select', '1');
+  await present(page.locator('.page[data-page="1"]'), 'the respondent page from the picker');
+  assert.match(await page.locator('.progress .page-of').textContent(), /^Page 2 of \d$/);
+
+  // Next with nothing answered: the first problem is scrolled to, label and all.
+  await page.locator('.pager .next').tap();
+  const label = question(page, 'resp_name').locator('.label');
+  await until('the first problem focused', async () => page.evaluate(
+    () => document.activeElement?.closest('.question')?.dataset.name === 'resp_name',
+  ), { timeout: 5_000 });
+  const box = await label.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 740, `the label is in view: ${JSON.stringify(box)}`);
+
+  // Roster cards say whom they are about.
+  await page.fill('[data-name=resp_name] input', 'Ana');
+  await page.check('[data-name=resp_sex] input[value=female]');
+  await page.fill('[data-name=resp_birth_year] input', '1990');
+  await page.fill('[data-name=resp_birth_month] input', '4');
+  await page.check('[data-name=resp_education] input >> nth=3');
+  await page.locator('.pager .next').tap();
+  await present(page.locator('.page[data-page="2"]'), 'the household page');
+  await page.fill('[data-name=hh_others] input', '1');
+  await page.locator('[data-name=hh_others] input').blur();
+  const card = page.locator('.repeat[data-name=hh_member] .instance').first();
+  await present(card, 'the first member card');
+  await card.locator('[data-name=hh_name] input').fill('Ion');
+  await card.locator('[data-name=hh_birth_year] input').fill('1990');
+  await until('the card titled by its content', async () => /\(1\): Ion, 1990$/.test(await card.locator('h4').textContent()));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
