@@ -34,6 +34,7 @@ pub enum Msg {
     NoLongerOffered,
     KeepOrder,
     ConfirmLeave,
+    Acknowledged,
     Home,
     NoSuchResponse,
     Finalized,
@@ -264,6 +265,14 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "هل تريد مغادرة هذه الاستمارة؟ لم تُحفظ إجاباتها بعد وستُفقد.",
             "Părăsiți acest formular? Răspunsurile nu sunt încă salvate și se vor pierde.",
             "Покинуть эту форму? Ответы ещё не сохранены и будут потеряны.",
+        ],
+        Msg::Acknowledged => [
+            "OK",
+            "D'accord",
+            "De acuerdo",
+            "موافق",
+            "De acord",
+            "Подтверждаю",
         ],
         Msg::Home => ["Home", "Accueil", "Inicio", "الرئيسية", "Acasă", "Главная"],
         Msg::NoSuchResponse => [

@@ -66,9 +66,9 @@ async function shownQuestions(page) {
         name: q.dataset.name,
         label: copy?.textContent ?? '',
         hint: q.querySelector('.hint')?.textContent ?? '',
-        choices: [...q.querySelectorAll('.choice span, select option')]
-          .map((c) => c.textContent)
-          .filter((c) => c !== 'OK'),
+        // An acknowledge box's word is the app's, not the form's.
+        choices: [...q.querySelectorAll('.choice:not(.acknowledge) span, select option')]
+          .map((c) => c.textContent),
       };
     }),
   );

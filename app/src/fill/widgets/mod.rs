@@ -267,7 +267,8 @@ fn acknowledge(session: Session, node: NodeRef, id: &str) -> AnyView {
                     session.touch(node);
                 }
             />
-            <span>"OK"</span>
+            // The stored value stays ODK's `OK`; the word shown is translated.
+            <span>{move || t(Msg::Acknowledged, &session.lang())}</span>
         </label>
     }
     .into_any()
