@@ -11,13 +11,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openPage, present, storedResponses, until, useServerAndBrowser } from './harness.mjs';
+import { ACTION_TIMEOUT, GGS, SSC, members, next, question } from './interview-helpers.mjs';
 
 const env = useServerAndBrowser();
-/** Playwright's own waits (clicks, fills) give up after this. */
-const ACTION_TIMEOUT = 10_000;
-
-const GGS = 'ggs_household/2026.1';
-const SSC = 'ssc_annual_report/2026.1';
 
 async function open(path, lang, options = {}) {
   const { page, context, errors } = await openPage(env.browser, options);
@@ -28,20 +24,7 @@ async function open(path, lang, options = {}) {
   return { page, context, errors };
 }
 
-const question = (page, name) => page.locator(`.question[data-name="${name}"]`);
-const members = (page) => page.locator('.repeat[data-name=hh_member] .instance');
 const input = (scope, name) => scope.locator(`[data-name=${name}] input`);
-
-/** Presses Next and waits for page `to`, listing the problems if it does not come. */
-async function next(page, to) {
-  await page.click('.pager .next');
-  try {
-    await present(page.locator(`.page[data-page="${to}"]`), `page ${to} after Next`, { timeout: 5_000 });
-  } catch (error) {
-    const issues = await page.locator('.issue').allTextContents();
-    throw new Error(`${error.message}; problems shown: ${JSON.stringify(issues)}`);
-  }
-}
 
 /** Clicks into `locator` and types `keys` at the end of what it holds, key by key. */
 async function typeAtEnd(page, locator, keys) {

@@ -6,20 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openPage, present, until, useServerAndBrowser, within } from './harness.mjs';
+import { ACTION_TIMEOUT, GGS, SSC, freshPage, question } from './interview-helpers.mjs';
 
 const env = useServerAndBrowser();
-
-const GGS = 'ggs_household/2026.1';
-const SSC = 'ssc_annual_report/2026.1';
-/** Playwright's own waits (clicks, fills) give up after this. */
-const ACTION_TIMEOUT = 10_000;
-
-async function fresh(options = {}) {
-  const opened = await openPage(env.browser, options);
-  opened.context.setDefaultTimeout(ACTION_TIMEOUT);
-  opened.page.on('dialog', (dialog) => dialog.accept());
-  return opened;
-}
+const fresh = (options) => freshPage(env.browser, options);
 
 async function openForm(page, path, lang) {
   await within(30_000, `${path} to load`, page.goto(`${env.server.url}/#/forms/${path}`));
@@ -27,7 +17,6 @@ async function openForm(page, path, lang) {
   if (lang) await page.selectOption('.language-picker', lang);
 }
 
-const question = (page, name) => page.locator(`.question[data-name="${name}"]`);
 const problems = (page) => page.locator('.summary.problems .summary-issue');
 
 /** The first page of GGS, answered, with consent given. */

@@ -17,8 +17,10 @@ import {
   absent, axe, describeViolations, launchBrowser, launchOwnedChromium, openPage, present,
   screenshots, startServer, storedResponses, until, within,
 } from './harness.mjs';
+import { ACTION_TIMEOUT, GGS, SSC, freshPage, members, next, question } from './interview-helpers.mjs';
 
 const env = { server: undefined, browser: undefined, serverStopped: false };
+const fresh = (options) => freshPage(env.browser, options);
 
 before(async () => {
   env.server = await startServer();
@@ -29,37 +31,9 @@ after(async () => {
   if (!env.serverStopped) await within(30_000, 'the server to stop', env.server?.stop());
 });
 
-const GGS = 'ggs_household/2026.1';
-const SSC = 'ssc_annual_report/2026.1';
-/** Playwright's own waits (clicks, fills) give up after this. */
-const ACTION_TIMEOUT = 10_000;
-
-/** A fresh context and page as `openPage` makes them, with bounded actions. */
-async function fresh(options = {}) {
-  const opened = await openPage(env.browser, options);
-  opened.context.setDefaultTimeout(ACTION_TIMEOUT);
-  // `beforeunload` (a reload right after typing) and `confirm()`: yes.
-  opened.page.on('dialog', (dialog) => dialog.accept());
-  return opened;
-}
-
-const question = (page, name) => page.locator(`.question[data-name="${name}"]`);
-const members = (page) => page.locator('.repeat[data-name=hh_member] .instance');
-
 async function openForm(page, base, path) {
   await within(30_000, `${path} to load`, page.goto(`${base}/#/forms/${path}`));
   await present(page.locator('article.form'), `the form ${path} to be shown`, { timeout: 30_000 });
-}
-
-/** Presses Next (or Finish) and waits for page `to`; fails listing the problems shown. */
-async function next(page, to) {
-  await page.click('.pager .next');
-  try {
-    await present(page.locator(`.page[data-page="${to}"]`), `page ${to} after Next`, { timeout: 5_000 });
-  } catch (error) {
-    const issues = await page.locator('.issue').allTextContents();
-    throw new Error(`${error.message}; problems shown: ${JSON.stringify(issues)}`);
-  }
 }
 
 /** Presses Finish and waits for the end-of-interview screen. */
