@@ -129,13 +129,15 @@ test('GGS: correcting the household size or the birth year key by key keeps the 
   await rosterKept(page, 'after refusing to lower the count');
   assert.equal(dialogs.length, 1, 'asked once');
 
-  // An extra 0 does not render 40 cards while typing; leaving shows the limit.
+  // An extra 0 does not render 40 cards, while typing or after; leaving shows the limit.
   await typeAtEnd(page, count, '0');
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(await members(page).count(), 4, '40 is not applied on a keystroke');
   await page.keyboard.press('Tab');
   await present(question(page, 'hh_others').locator('.issue'), 'the 0–30 limit');
   assert.match(await question(page, 'hh_others').locator('.issue').textContent(), /0 to 30/);
+  // Nor on leaving: a count that breaks its limit leaves the roster as it is.
+  assert.equal(await members(page).count(), 4, '40 builds no cards once left either');
   await retype(page, count, '4');
   await page.keyboard.press('Tab');
   await until('four cards again', async () => (await members(page).count()) === 4, { timeout: 5_000 });

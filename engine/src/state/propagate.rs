@@ -272,6 +272,9 @@ impl FormState {
             .map_or((None, None), |r| (r.min_instances, r.max_instances));
         let max = max.map_or(MAX_INSTANCES, |m| (m as usize).min(MAX_INSTANCES));
         let target = match &f.props.repeat_count {
+            // `40` typed where 0 to 30 is allowed: the problem is shown and
+            // the roster stays as it is until the answer is fixed.
+            Some(c) if self.count_breaks_its_constraint(form, c, parent, run.env) => len,
             Some(c) => {
                 let n = self
                     .eval(c, parent, Value::empty(), None, run.env)
@@ -315,6 +318,42 @@ impl FormState {
             ChangeKind::Instances,
         );
         true
+    }
+
+    /// Whether an answer the count reads breaks its own constraint. Only
+    /// constraints on the answer alone (`. <= 30`) count: they change only
+    /// when the answer does, which already re-evaluates the count.
+    fn count_breaks_its_constraint(
+        &self,
+        form: &CompiledForm,
+        count: &Compiled,
+        parent: InstanceId,
+        env: &dyn Environment,
+    ) -> bool {
+        let parent_scope = self.tree.inst(parent).scope;
+        count.refs.iter().any(|&(_, fid)| {
+            let f = form.field(fid);
+            let Some(constraint) = f.props.constraint.as_ref().filter(|c| c.refs.is_empty()) else {
+                return false;
+            };
+            let at = if f.scope == parent_scope {
+                parent
+            } else if f.scope == ScopeId::ROOT {
+                InstanceId::ROOT
+            } else {
+                return false;
+            };
+            let slot = self.tree.inst(at).slot as usize;
+            let Some(text) = self.data[fid.index()]
+                .stored
+                .get(slot)
+                .filter(|t| !t.is_empty())
+            else {
+                return false;
+            };
+            let current = typed_text(f.question_type(), text, env.utc_offset_minutes());
+            !self.eval(constraint, at, current, None, env).as_bool()
+        })
     }
 
     /// A new instance of a repeat scope with its initial values; every node

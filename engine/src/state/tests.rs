@@ -271,6 +271,32 @@ fn repeat_count_grows_and_shrinks() {
 }
 
 #[wasm_bindgen_test(unsupported = test)]
+fn a_count_breaking_its_constraint_leaves_the_roster_as_it_is() {
+    let mut s = state(
+        json!([
+            q("hh_size", "integer", json!({ "constraint": ". >= 0 and . <= 30" })),
+            { "kind": "repeat", "name": "member", "repeat_count": "${hh_size}", "items": [
+                q("name", "text", json!({})),
+            ]},
+        ]),
+        json!({}),
+    );
+    let member = s.form().lookup("member").unwrap();
+    s.set("hh_size", "4", &env()).unwrap();
+    s.set("member[2]/name", "Ion", &env()).unwrap();
+    // An extra 0: 40 breaks the limit, so no 36 empty cards appear.
+    s.set("hh_size", "40", &env()).unwrap();
+    assert_eq!(s.instances(member, InstanceId::ROOT).len(), 4);
+    assert!(!s.constraint_ok(s.node("hh_size").unwrap()));
+    let mut fresh = s.clone();
+    fresh.recompute_all(&env());
+    assert_eq!(fresh.snapshot(), s.snapshot());
+    s.set("hh_size", "5", &env()).unwrap();
+    assert_eq!(s.instances(member, InstanceId::ROOT).len(), 5);
+    assert_eq!(v(&s, "member[2]/name"), "Ion");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
 fn cascading_selects_filter_choices() {
     let mut s = state(
         json!([
