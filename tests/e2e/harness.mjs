@@ -282,7 +282,7 @@ let axeSource;
  * critical as `{ id, impact, help, targets }`. axe is injected with
  * `page.evaluate` (the app's CSP refuses script tags it does not know).
  */
-export async function axe(page, { impacts = ['serious', 'critical'] } = {}) {
+export async function axe(page, { impacts = ['serious', 'critical'], needsReview = false } = {}) {
   if (axeSource === undefined) {
     const path = join(repoRoot, 'tests/e2e/node_modules/axe-core/axe.min.js');
     axeSource = await readFile(path, 'utf8').catch((error) => {
@@ -290,18 +290,24 @@ export async function axe(page, { impacts = ['serious', 'critical'] } = {}) {
     });
   }
   await within(15_000, 'axe-core to be injected', page.evaluate(`${axeSource}\n;typeof axe`));
-  return within(60_000, 'axe-core to check the page', page.evaluate(async (wanted) => {
+  return within(60_000, 'axe-core to check the page', page.evaluate(async ({ wanted, review }) => {
     // eslint-disable-next-line no-undef
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
+    const result = await axe.run(document, { resultTypes: review ? ['violations', 'incomplete'] : ['violations'] });
+    // `incomplete`: what axe could not decide and asks a person to review.
+    const found = [...result.violations, ...(review ? result.incomplete.map((r) => ({ ...r, id: `${r.id} (needs review)` })) : [])];
+    return found
       .filter((v) => wanted.includes(v.impact))
       .map((v) => ({
         id: v.id,
         impact: v.impact,
         help: v.help,
-        targets: v.nodes.map((n) => n.target.join(' ')),
+        targets: v.nodes.map((n) => {
+          // For a needs-review item, why axe could not decide.
+          const why = n.any?.[0]?.message;
+          return review && why ? `${n.target.join(' ')}: ${why}` : n.target.join(' ');
+        }),
       }));
-  }, impacts));
+  }, { wanted: impacts, review: needsReview }));
 }
 
 /** Violations from `axe()` as lines, one per violation. */
