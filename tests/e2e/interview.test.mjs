@@ -246,3 +246,19 @@ test('item 8: on a phone, a compact header, page x of y, a blocked Next shows th
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('item 10: a cleared answer can be brought back with one tap', async () => {
+  const { page, errors } = await fresh();
+  await openForm(page, GGS, 'ro');
+  const region = question(page, 'region');
+  await page.check('[data-name=region] input[value=centre]');
+  await region.locator('button.clear').click();
+  assert.equal(await region.locator('input:checked').count(), 0, 'Clear empties the answer');
+  const undo = region.locator('.cleared button.undo');
+  await present(undo, 'the Undo button after Clear');
+  assert.match(await region.locator('.cleared').textContent(), /Răspuns șters/);
+  await undo.click();
+  await present(region.locator('input[value=centre]:checked'), 'the answer back after Undo');
+  assert.equal(await region.locator('.cleared').count(), 0, 'Undo goes once the answer is back');
+  assert.deepEqual(errors, []);
+});

@@ -119,17 +119,41 @@ pub fn choices(
             />
         }
     });
+    // The answer *Clear* took away, while the question stays unanswered: a
+    // slip of the finger is undone with one tap.
+    let cleared: RwSignal<Option<String>> = RwSignal::new(None);
     let clear = (!multiple).then_some(move || {
-        let show = !session.value(node).is_empty() && !session.read_only(node);
-        show.then(|| {
+        if session.read_only(node) {
+            return None;
+        }
+        let value = session.value(node);
+        if !value.is_empty() {
+            return Some(
+                view! {
+                    <button type="button" class="clear" on:click=move |_| {
+                        cleared.set(Some(session.value(node)));
+                        session.set(node, "");
+                        session.touch(node);
+                    }>
+                        {t(Msg::Clear, &session.lang())}
+                    </button>
+                }
+                .into_any(),
+            );
+        }
+        cleared.get().map(|previous| {
             view! {
-                <button type="button" class="clear" on:click=move |_| {
-                    session.set(node, "");
-                    session.touch(node);
-                }>
-                    {t(Msg::Clear, &session.lang())}
-                </button>
+                <p class="cleared" role="status">
+                    {t(Msg::AnswerCleared, &session.lang())} " "
+                    <button type="button" class="clear undo" on:click=move |_| {
+                        session.set(node, &previous);
+                        cleared.set(None);
+                    }>
+                        {t(Msg::Undo, &session.lang())}
+                    </button>
+                </p>
             }
+            .into_any()
         })
     });
     view! {
