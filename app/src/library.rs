@@ -22,7 +22,7 @@ pub async fn open_form(id: &str, version: &str) -> Result<Arc<CompiledForm>, Str
                 .await
                 .map_err(|e| e.to_string())?;
             // Not kept (a full disk): it still opens now.
-            let _not_kept = db.put_form(&form, now()).await;
+            let _not_kept = db.put_form(&form, js_sys::Date::now()).await;
             form
         }
     };
@@ -60,7 +60,7 @@ async fn download_missing(db: &Db, entries: &[CatalogEntry]) {
             continue;
         }
         if let Ok(form) = api::fetch_definition(entry.id.clone(), entry.version.clone()).await {
-            let _not_kept = db.put_form(&form, now()).await;
+            let _not_kept = db.put_form(&form, js_sys::Date::now()).await;
         }
     }
 }
@@ -77,8 +77,4 @@ pub async fn on_device() -> Vec<(String, String)> {
             .collect(),
         Err(_) => Vec::new(),
     }
-}
-
-pub fn now() -> f64 {
-    js_sys::Date::now()
 }

@@ -24,8 +24,7 @@ use serde_json::{Map, Value as Json};
 use crate::compile::{CompiledForm, FieldId, FieldKind};
 use crate::env::Environment;
 use crate::model::QuestionType;
-use crate::response::{ResponseError, is_uuid_v7};
-use crate::state::propagate::Run;
+use crate::response::{ResponseError, Saved};
 use crate::state::{FormState, InstanceId, NodeRef};
 
 /// The draft format this engine writes.
@@ -124,45 +123,15 @@ impl FormState {
                 found: draft.format,
             });
         }
-        if draft.form_id != form.form.id || draft.form_version != form.form.version {
-            return Err(ResponseError::WrongForm {
-                id: form.form.id.clone(),
-                version: form.form.version.clone(),
-                found_id: draft.form_id.clone(),
-                found_version: draft.form_version.clone(),
-            }
-            .into());
-        }
-        if !is_uuid_v7(&draft.instance_id) {
-            return Err(ResponseError::InstanceId {
-                id: draft.instance_id.clone(),
-            }
-            .into());
-        }
-        let Json::Object(answers) = &draft.answers else {
-            return Err(ResponseError::Shape {
-                path: String::new(),
-                expected: "an object",
-            }
-            .into());
+        let saved = Saved {
+            form_id: &draft.form_id,
+            form_version: &draft.form_version,
+            instance_id: &draft.instance_id,
+            started: Some(&draft.started),
+            language: Some(&draft.language),
+            answers: &draft.answers,
         };
-        let mut state = FormState::with_instance_id(form, draft.instance_id.clone(), env);
-        state.started = draft.started.clone();
-        state.clear_values(InstanceId::ROOT);
-        let mut run = Run::new(env);
-        state.load(InstanceId::ROOT, None, answers, "", &mut run)?;
-        // A language the form no longer has falls back to the default.
-        if state
-            .form
-            .form
-            .languages
-            .iter()
-            .any(|l| l.code == draft.language)
-        {
-            state.lang = draft.language.clone();
-        }
-        state.recompute_all(env);
-        Ok(state)
+        Ok(Self::restore(form, saved, env)?)
     }
 
     /// The response's name in lists: the form's `instance_name` expression

@@ -64,6 +64,16 @@ pub struct Response {
     pub answers: Json,
 }
 
+/// Saved answers and what identifies them ([`FormState::restore`]).
+pub(crate) struct Saved<'a> {
+    pub form_id: &'a str,
+    pub form_version: &'a str,
+    pub instance_id: &'a str,
+    pub started: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub answers: &'a Json,
+}
+
 /// Why a response cannot be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResponseError {
@@ -220,34 +230,63 @@ impl FormState {
         response: &Response,
         env: &dyn Environment,
     ) -> Result<FormState, ResponseError> {
-        if response.form_id != form.form.id || response.form_version != form.form.version {
+        Self::restore(
+            form,
+            Saved {
+                form_id: &response.form_id,
+                form_version: &response.form_version,
+                instance_id: &response.instance_id,
+                started: response.meta.start.as_deref(),
+                language: None,
+                answers: &response.answers,
+            },
+            env,
+        )
+    }
+
+    /// Rebuilds a state from saved answers (a response or a draft): checks
+    /// that they belong to `form`, loads every answer in its place, then
+    /// recomputes everything.
+    pub(crate) fn restore(
+        form: Arc<CompiledForm>,
+        saved: Saved<'_>,
+        env: &dyn Environment,
+    ) -> Result<FormState, ResponseError> {
+        if saved.form_id != form.form.id || saved.form_version != form.form.version {
             return Err(ResponseError::WrongForm {
                 id: form.form.id.clone(),
                 version: form.form.version.clone(),
-                found_id: response.form_id.clone(),
-                found_version: response.form_version.clone(),
+                found_id: saved.form_id.to_owned(),
+                found_version: saved.form_version.to_owned(),
             });
         }
-        if !is_uuid_v7(&response.instance_id) {
+        if !is_uuid_v7(saved.instance_id) {
             return Err(ResponseError::InstanceId {
-                id: response.instance_id.clone(),
+                id: saved.instance_id.to_owned(),
             });
         }
-        let Json::Object(answers) = &response.answers else {
+        let Json::Object(answers) = saved.answers else {
             return Err(ResponseError::Shape {
                 path: String::new(),
                 expected: "an object",
             });
         };
-        let mut state = FormState::with_instance_id(form, response.instance_id.clone(), env);
-        if let Some(start) = &response.meta.start {
-            state.started = start.clone();
+        let mut state = FormState::with_instance_id(form, saved.instance_id.to_owned(), env);
+        if let Some(start) = saved.started {
+            state.started = start.to_owned();
         }
         state.clear_values(InstanceId::ROOT);
-        // Instances created while loading are filled from the response, so
-        // their own evaluations are dropped; `recompute_all` does them.
+        // Instances created while loading are filled from the saved answers,
+        // so their own evaluations are dropped; `recompute_all` does them.
         let mut run = Run::new(env);
         state.load(InstanceId::ROOT, None, answers, "", &mut run)?;
+        // Before recomputing: labels in expressions follow the language. A
+        // language the form no longer has falls back to the default.
+        if let Some(lang) = saved.language
+            && state.form.form.languages.iter().any(|l| l.code == lang)
+        {
+            state.lang = lang.to_owned();
+        }
         state.recompute_all(env);
         Ok(state)
     }

@@ -375,10 +375,3 @@ fn describe(error: &JsValue) -> String {
         |e| format!("{}: {}", e.name(), e.message()),
     )
 }
-
-/// Whether a JS exception is a `QuotaExceededError`.
-pub fn is_quota_error(value: &JsValue) -> bool {
-    value
-        .dyn_ref::<web_sys::DomException>()
-        .is_some_and(|e| e.name() == "QuotaExceededError")
-}
