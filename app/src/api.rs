@@ -12,6 +12,10 @@ pub struct CatalogEntry {
     pub languages: Vec<Language>,
     pub default_language: String,
     pub open: bool,
+    /// Unix milliseconds; the newest open version is the one new
+    /// responses use.
+    #[serde(default)]
+    pub published_at: f64,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -25,9 +29,10 @@ pub enum ApiError {
     Decode(String),
 }
 
-/// The forms this device may fill in.
+/// The forms this device may fill in (those of its credential, if it
+/// has one).
 pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, ApiError> {
-    let response = gloo_net::http::Request::get("/api/forms")
+    let response = authorized(gloo_net::http::Request::get("/api/forms"))
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -59,7 +64,7 @@ pub async fn fetch_definition(
         js_sys::encode_uri_component(&id),
         js_sys::encode_uri_component(&version)
     );
-    let response = gloo_net::http::Request::get(&url)
+    let response = authorized(gloo_net::http::Request::get(&url))
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -71,6 +76,72 @@ pub async fn fetch_definition(
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     fieldform_engine::model::Form::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// `request` with the device's credential, if it has one.
+fn authorized(request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    match crate::sync::credential::token() {
+        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+        None => request,
+    }
+}
+
+/// A raw reply: status, content type, `Retry-After` and body.
+#[derive(Debug, Clone)]
+pub struct RawReply {
+    pub status: u16,
+    pub content_type: String,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// Longest wait for any one request: a connection that hangs (a portal
+/// that never answers, a server killed mid-request) must not stall sync.
+const REQUEST_TIMEOUT_MS: u32 = 60_000;
+
+/// Sends `method path` with `token` and an optional JSON body, and reads
+/// the whole reply whatever its status; only a failure to get any reply
+/// (offline, cut, timed out) is an error.
+pub async fn exchange(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> Result<RawReply, String> {
+    use gloo_net::http::{Method, RequestBuilder};
+    let method = match method {
+        "POST" => Method::POST,
+        "DELETE" => Method::DELETE,
+        _ => Method::GET,
+    };
+    let controller =
+        web_sys::AbortController::new().map_err(|_| "no AbortController".to_owned())?;
+    let signal = controller.signal();
+    let mut builder = RequestBuilder::new(path)
+        .method(method)
+        .abort_signal(Some(&signal));
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let timeout =
+        gloo_timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, move || controller.abort());
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body)
+            .map_err(|e| e.to_string())?,
+        None => builder.build().map_err(|e| e.to_string())?,
+    };
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let headers = response.headers();
+    let reply = RawReply {
+        status: response.status(),
+        content_type: headers.get("content-type").unwrap_or_default(),
+        retry_after: headers.get("retry-after"),
+        body: response.text().await.map_err(|e| e.to_string())?,
+    };
+    drop(timeout);
+    Ok(reply)
 }
 
 /// A refusal, with the message of the server's JSON error body

@@ -96,7 +96,13 @@ pub enum Msg {
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
 pub fn t(msg: Msg, lang: &str) -> &'static str {
-    let [en, fr, es, ar, ro, ru] = words(msg);
+    pick(words(msg), lang)
+}
+
+/// The word for `lang` among English, French, Spanish, Arabic, Romanian
+/// and Russian (in that order), else English.
+pub fn pick(words: [&'static str; 6], lang: &str) -> &'static str {
+    let [en, fr, es, ar, ro, ru] = words;
     match primary_subtag(lang).as_str() {
         "fr" => fr,
         "es" => es,

@@ -14,6 +14,7 @@ pub mod preferences;
 pub mod route;
 pub mod screens;
 pub mod store;
+pub mod sync;
 
 use leptos::prelude::*;
 
@@ -73,6 +74,9 @@ pub fn App() -> impl IntoView {
                 }
                 Route::Response { instance_id } => {
                     view! { <fill::OpenResponse instance_id /> }.into_any()
+                }
+                Route::Provision { token } => {
+                    view! { <screens::provision::Provision token /> }.into_any()
                 }
             }}
         </main>

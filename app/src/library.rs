@@ -35,6 +35,37 @@ pub async fn open_form(id: &str, version: &str) -> Result<Arc<CompiledForm>, Str
     })
 }
 
+/// The version new responses to `id` use: the newest open one the
+/// device knows of (a form updated since the link was made, or since the
+/// last interview), else `requested`. Drafts keep their own version.
+pub async fn version_for_new(id: &str, requested: &str) -> String {
+    let catalog = stored_catalog().await.unwrap_or_default();
+    newest_open(&catalog, id).map_or_else(|| requested.to_owned(), |e| e.version.clone())
+}
+
+/// The newest open version of `id` in `catalog` (by publication time).
+pub fn newest_open<'a>(catalog: &'a [CatalogEntry], id: &str) -> Option<&'a CatalogEntry> {
+    catalog
+        .iter()
+        .filter(|e| e.id == id && e.open)
+        .max_by(|a, b| a.published_at.total_cmp(&b.published_at))
+}
+
+/// Only the newest open version of each form, in catalog order.
+pub fn newest_versions(catalog: &[CatalogEntry]) -> Vec<CatalogEntry> {
+    let mut seen = Vec::new();
+    catalog
+        .iter()
+        .filter_map(|e| {
+            if seen.contains(&e.id) {
+                return None;
+            }
+            seen.push(e.id.clone());
+            newest_open(catalog, &e.id).cloned()
+        })
+        .collect()
+}
+
 /// The catalog as last stored on the device.
 pub async fn stored_catalog() -> Result<Vec<CatalogEntry>, String> {
     let db = store::db().await.map_err(|e| e.to_string())?;

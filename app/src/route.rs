@@ -14,12 +14,24 @@ pub enum Route {
     /// A response on this device: a draft to continue, or a finalized one
     /// to look at.
     Response { instance_id: String },
+    /// Enrolling this device with a coordinator's provisioning link
+    /// (`#/provision?token=ffd_…`).
+    Provision { token: String },
 }
 
 impl Route {
     /// Reads a fragment (`#/forms/id/version`); anything else is home.
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
+        if let Some(query) = path.strip_prefix("provision?") {
+            let token = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("token="))
+                .unwrap_or_default();
+            return Route::Provision {
+                token: decode(token),
+            };
+        }
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
             ["forms", form, version] if !form.is_empty() && !version.is_empty() => {
@@ -43,6 +55,7 @@ impl Route {
                 format!("#/forms/{}/{}", encode(form), encode(version))
             }
             Route::Response { instance_id } => format!("#/responses/{}", encode(instance_id)),
+            Route::Provision { token } => format!("#/provision?token={}", encode(token)),
         }
     }
 }
@@ -69,9 +82,14 @@ fn current_hash() -> String {
 /// Shows `route` in the address bar without a new history entry or a
 /// `hashchange` (a new response, once saved, is reloaded as itself).
 pub fn replace_url(route: &Route) {
+    replace_href(&route.href());
+}
+
+/// Shows `href` in the address bar in place of the current entry.
+pub fn replace_href(href: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _unsupported =
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.href()));
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
     }
 }
 
@@ -114,5 +132,17 @@ mod tests {
             }
         );
         assert_eq!(Route::parse("#/elsewhere/x"), Route::Home);
+        assert_eq!(
+            Route::parse("#/provision?token=ffd_12ab"),
+            Route::Provision {
+                token: "ffd_12ab".into()
+            }
+        );
+        assert_eq!(
+            Route::parse("#/provision?x=1"),
+            Route::Provision {
+                token: String::new()
+            }
+        );
     }
 }

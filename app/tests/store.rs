@@ -78,6 +78,7 @@ fn record(state: ResponseState, updated: f64) -> (ResponseRecord, FormState) {
         created: 1_000.0,
         updated,
         finalized: None,
+        sync: Default::default(),
     };
     (r, s)
 }

@@ -22,6 +22,8 @@ pub struct CatalogEntry {
     pub open: bool,
     /// The definition's ETag: a device re-downloads a version only when it changes.
     pub etag: String,
+    /// Unix milliseconds; a device starts new responses on the newest open version.
+    pub published_at: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,5 +176,6 @@ fn entry(row: FormRow) -> Result<CatalogEntry, StoreError> {
         default_language: row.default_language,
         open: row.open,
         etag: row.etag,
+        published_at: row.published_at,
     })
 }

@@ -294,6 +294,17 @@ async fn authorization_matrix(backend: Backend) {
             .await;
         revocable.push(body["device"]["id"].as_i64().unwrap());
     }
+    // A stored submission for coordinators to review.
+    let reviewed = uuid();
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            Some(&app.device),
+            Some(submission(&reviewed, "Reviewed")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     for (i, (who, token)) in callers.iter().enumerate() {
         let token = token.as_deref();
         let cases: Vec<(Method, String, Option<Value>, u16)> = vec![
@@ -345,6 +356,24 @@ async fn authorization_matrix(backend: Backend) {
                 Method::POST,
                 "/api/submissions/batch".into(),
                 Some(json!({ "submissions": [submission(&uuid(), who)] })),
+                [UNAUTH, OK, OK, OK, OK][i],
+            ),
+            (
+                Method::POST,
+                format!("/api/submissions/{reviewed}/reviews"),
+                Some(json!({ "status": "received" })),
+                [UNAUTH, FORBID, FORBID, NEW, NEW][i],
+            ),
+            (
+                Method::GET,
+                format!("/api/submissions/{reviewed}/reviews"),
+                None,
+                [UNAUTH, FORBID, FORBID, OK, OK][i],
+            ),
+            (
+                Method::GET,
+                "/api/corrections".into(),
+                None,
                 [UNAUTH, OK, OK, OK, OK][i],
             ),
             (
@@ -1318,6 +1347,298 @@ async fn xlsform_upload(backend: Backend) {
     );
 }
 
+async fn sync_limits_and_receipt_time(backend: Backend) {
+    let app = app(backend).await;
+    // Every principal learns the limits its batches must fit.
+    for token in [&app.device, &app.enumerator, &app.coordinator, &app.admin] {
+        let (status, _, body) = app.call(Method::GET, "/api/me", Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["limits"],
+            json!({ "max_batch": 50, "max_body_bytes": 256 * 1024 }),
+            "{body}"
+        );
+        assert!(body["kind"].is_string(), "{body}");
+    }
+    let before = fieldform_server::store::now_ms();
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions/batch",
+            Some(&app.device),
+            Some(json!({ "submissions": [submission(&uuid(), "Timed")] })),
+        )
+        .await;
+    let after = fieldform_server::store::now_ms();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["results"][0]["status"], "created", "{body}");
+    let received_at = body["received_at"].as_i64().unwrap();
+    assert!(
+        (before..=after).contains(&received_at),
+        "{before} <= {received_at} <= {after}"
+    );
+}
+
+/// POSTs a review as the coordinator; returns (status, body).
+async fn review(app: &TestApp, instance_id: &str, body: Value) -> (StatusCode, Value) {
+    let (status, _, answer) = app
+        .call(
+            Method::POST,
+            &format!("/api/submissions/{instance_id}/reviews"),
+            Some(&app.coordinator),
+            Some(body),
+        )
+        .await;
+    (status, answer)
+}
+
+/// The instance ids `token` is asked to correct, in order.
+async fn corrections(app: &TestApp, token: &str) -> Vec<Value> {
+    let (status, _, body) = app
+        .call(Method::GET, "/api/corrections", Some(token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["corrections"].as_array().unwrap().clone()
+}
+
+async fn reviews(backend: Backend) {
+    let app = app(backend).await;
+    let id = uuid();
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions",
+            Some(&app.device),
+            Some(submission(&id, "Ana")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Created against the current revision; the path's case does not matter.
+    let (status, body) = review(&app, &id.to_uppercase(), json!({ "status": "received" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let first_id = body["id"].as_i64().unwrap();
+    assert_eq!(body["instance_id"], id.as_str(), "{body}");
+    assert_eq!(body["revision"], 1);
+    assert_eq!(body["status"], "received");
+    assert_eq!(body["comment"], "");
+    assert_eq!(body["author"], "user:coord");
+    assert!(body["created_at"].as_i64().unwrap() > 0);
+    let (status, body) = review(
+        &app,
+        &id,
+        json!({ "status": "approved", "comment": "looks fine" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Listed oldest first, for coordinators.
+    let (status, _, body) = app
+        .call(
+            Method::GET,
+            &format!("/api/submissions/{id}/reviews"),
+            Some(&app.admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let statuses: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["received", "approved"], "{body}");
+    assert_eq!(body[0]["id"].as_i64(), Some(first_id));
+
+    // Unknown instances are 404 on both routes.
+    let unknown = uuid();
+    let (status, body) = review(&app, &unknown, json!({ "status": "received" })).await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&unknown),
+        "{body}"
+    );
+    let (status, _, body) = app
+        .call(
+            Method::GET,
+            &format!("/api/submissions/{unknown}/reviews"),
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+
+    // Enumerators and devices may not review.
+    for token in [&app.enumerator, &app.device] {
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                &format!("/api/submissions/{id}/reviews"),
+                Some(token),
+                Some(json!({ "status": "approved" })),
+            )
+            .await;
+        assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    }
+
+    // A request for correction or a rejection must say why.
+    for bad in [
+        json!({ "status": "has_issues" }),
+        json!({ "status": "has_issues", "comment": "  " }),
+        json!({ "status": "rejected", "comment": "" }),
+        json!({ "status": "approved", "comment": "é".repeat(2001) }),
+    ] {
+        let (status, body) = review(&app, &id, bad.clone()).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{bad}: {body}"
+        );
+        assert_eq!(body["error"]["fields"][0]["field"], "comment", "{body}");
+    }
+    // 2000 characters (not bytes) is the limit.
+    let (status, body) = review(
+        &app,
+        &id,
+        json!({ "status": "approved", "comment": "é".repeat(2000) }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = review(&app, &id, json!({ "status": "lost" })).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
+        "{body}"
+    );
+
+    // Nothing refused was stored; every review is audited.
+    let (_, _, body) = app
+        .call(
+            Method::GET,
+            &format!("/api/submissions/{id}/reviews"),
+            Some(&app.coordinator),
+            None,
+        )
+        .await;
+    assert_eq!(body.as_array().unwrap().len(), 3, "{body}");
+    let (_, _, body) = app
+        .call(Method::GET, "/api/audit", Some(&app.admin), None)
+        .await;
+    let reviews: Vec<&Value> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "submission.review")
+        .collect();
+    assert_eq!(reviews.len(), 3, "{body}");
+    assert_eq!(reviews[0]["actor"], "user:coord");
+    assert_eq!(reviews[0]["target"], format!("submission:{id}"));
+    assert_eq!(reviews[0]["details"]["status"], "approved");
+}
+
+async fn corrections_requested(backend: Backend) {
+    let app = app(backend).await;
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/device-tokens",
+            Some(&app.coordinator),
+            Some(json!({ "label": "tablet 2", "forms": ["household"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let other_device = body["token"].as_str().unwrap().to_owned();
+    let (mine, approved_later, theirs, by_enumerator) = (uuid(), uuid(), uuid(), uuid());
+    for (token, id) in [
+        (&app.device, &mine),
+        (&app.device, &approved_later),
+        (&other_device, &theirs),
+        (&app.enumerator, &by_enumerator),
+    ] {
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions",
+                Some(token),
+                Some(submission(id, "Ana")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert!(corrections(&app, &app.device).await.is_empty());
+    for id in [&mine, &approved_later, &theirs, &by_enumerator] {
+        let (status, body) = review(
+            &app,
+            id,
+            json!({ "status": "has_issues", "comment": format!("check the age of {id}") }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // Only the latest review counts.
+    let (status, body) = review(&app, &approved_later, json!({ "status": "approved" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // Each caller learns of its own submissions only.
+    let listed = corrections(&app, &app.device).await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let correction = &listed[0];
+    assert_eq!(correction["instance_id"], mine.as_str());
+    assert_eq!(correction["form_id"], "household");
+    assert_eq!(correction["form_version"], "1");
+    assert_eq!(correction["revision"], 1);
+    assert_eq!(correction["comment"], format!("check the age of {mine}"));
+    assert_eq!(correction["author"], "user:coord");
+    assert!(correction["requested_at"].as_i64().unwrap() > 0);
+    let ids = |list: Vec<Value>| -> Vec<String> {
+        list.iter()
+            .map(|c| c["instance_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        ids(corrections(&app, &other_device).await),
+        [theirs.as_str()]
+    );
+    assert_eq!(
+        ids(corrections(&app, &app.enumerator).await),
+        [by_enumerator.as_str()]
+    );
+    assert!(corrections(&app, &app.coordinator).await.is_empty());
+
+    // The device sends its correction: a new revision, no longer listed.
+    let mut corrected = submission(&mine, "Ana Maria");
+    corrected["corrects"] = json!(mine);
+    let (status, _, body) = app
+        .call(
+            Method::POST,
+            "/api/submissions/batch",
+            Some(&app.device),
+            Some(json!({ "submissions": [corrected] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["results"][0]["status"], "corrected", "{body}");
+    assert!(corrections(&app, &app.device).await.is_empty());
+
+    // Sent back again: the new revision is the one to correct.
+    let (status, body) = review(
+        &app,
+        &mine,
+        json!({ "status": "has_issues", "comment": "still wrong" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["revision"], 2);
+    let listed = corrections(&app, &app.device).await;
+    assert_eq!(ids(listed.clone()), [mine.as_str()]);
+    assert_eq!(listed[0]["revision"], 2);
+    assert_eq!(listed[0]["comment"], "still wrong");
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1351,4 +1672,7 @@ on_both_backends!(
     concurrent_duplicates,
     provisioning_link,
     xlsform_upload,
+    sync_limits_and_receipt_time,
+    reviews,
+    corrections_requested,
 );

@@ -78,3 +78,52 @@ pub(crate) fn navigator_has(key: &str) -> bool {
         js_sys::Reflect::has(&w.navigator(), &JsValue::from_str(key)).unwrap_or(false)
     })
 }
+
+/// Calls `handler` whenever the service worker posts `{type: kind}` to
+/// this page (it asks the page to sync when the browser's Background Sync
+/// fires while the app is open).
+pub fn on_service_worker_message(kind: &'static str, handler: fn()) {
+    if !navigator_has("serviceWorker") {
+        return;
+    }
+    let Some(container) = web_sys::window().map(|w| w.navigator().service_worker()) else {
+        return;
+    };
+    listen(&container, "message", move |event| {
+        let data = get(&event, "data");
+        if get(&data, "type").as_string().as_deref() == Some(kind) {
+            handler();
+        }
+    });
+}
+
+/// Asks the browser to wake the service worker when the network is back
+/// (Background Sync, where the browser has it), so the outbox drains even
+/// if the app is closed by then.
+pub fn request_background_sync() {
+    if !navigator_has("serviceWorker") {
+        return;
+    }
+    let Some(container) = web_sys::window().map(|w| w.navigator().service_worker()) else {
+        return;
+    };
+    let Ok(ready) = container.ready() else {
+        return;
+    };
+    on_settled(&ready, |registration| {
+        let Ok(registration) = registration else {
+            return;
+        };
+        let sync = get(&registration, "sync");
+        let register = get(&sync, "register");
+        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
+            // Refused without permission or support: the page's own
+            // timers and `online` events still send.
+            if let Ok(promise) = register.call1(&sync, &JsValue::from_str("fieldform-outbox"))
+                && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+            {
+                on_settled(&promise, |_| {});
+            }
+        }
+    });
+}

@@ -42,6 +42,7 @@ struct Meta {
     created: f64,
     finalized: Option<f64>,
     submission: Option<fieldform_engine::response::Response>,
+    sync: crate::store::SyncInfo,
     /// Whether the record exists in storage yet.
     stored: bool,
 }
@@ -79,6 +80,7 @@ impl Autosave {
                 created: r.created,
                 finalized: r.finalized,
                 submission: r.submission.clone(),
+                sync: r.sync.clone(),
                 stored: true,
             },
             None => Meta {
@@ -86,6 +88,7 @@ impl Autosave {
                 created: js_sys::Date::now(),
                 finalized: None,
                 submission: None,
+                sync: Default::default(),
                 stored: false,
             },
         };
@@ -258,6 +261,7 @@ impl Autosave {
             created: meta.created,
             updated: js_sys::Date::now(),
             finalized: meta.finalized,
+            sync: meta.sync,
         })
     }
 
@@ -272,6 +276,12 @@ impl Autosave {
         };
         {
             let mut meta = self.inner.meta.borrow_mut();
+            // A response sent back is delivered again as a correction:
+            // the server may hold the revision it replaces.
+            if meta.state == ResponseState::NeedsCorrection {
+                meta.sync.correction = true;
+            }
+            meta.sync.refusal = None;
             meta.state = ResponseState::Finalized;
             meta.finalized = Some(now);
             meta.submission = Some(submission);

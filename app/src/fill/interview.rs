@@ -20,6 +20,7 @@ pub fn interview(
     existing: Option<ResponseRecord>,
 ) -> impl IntoView {
     let autosave = Autosave::start(session, page, existing.as_ref());
+    let sent_back = existing.as_ref().and_then(sent_back);
     let finalized = RwSignal::new(false);
     let on_complete: Rc<dyn Fn()> = {
         let autosave = autosave.clone();
@@ -27,6 +28,7 @@ pub fn interview(
             let autosave = autosave.clone();
             leptos::task::spawn_local(async move {
                 if autosave.finalize().await.is_ok() {
+                    crate::sync::request();
                     finalized.set(true);
                     scroll_to_top();
                 }
@@ -111,10 +113,69 @@ pub fn interview(
         <div class="interview" class:hidden=move || finalized.get()
             lang=move || session.lang()
             dir=move || if session.language().is_some_and(|l| l.rtl) { "rtl" } else { "ltr" }>
+            {sent_back.map(|banner| banner(session, page))}
             {body}
             <SaveIndicator status lang=Signal::derive(move || session.lang()) />
         </div>
     }
+}
+
+/// For a response the server or a reviewer sent back: why, question by
+/// question, above the form (each reason links to its question).
+fn sent_back(
+    record: &ResponseRecord,
+) -> Option<impl FnOnce(Session, RwSignal<usize>) -> AnyView + use<>> {
+    use crate::sync::words::{W, w};
+    if record.state != crate::store::ResponseState::NeedsCorrection {
+        return None;
+    }
+    let refusal = record.sync.refusal.clone()?;
+    Some(move |session: Session, page: RwSignal<usize>| {
+        let lang = session.lang();
+        let form = session.form();
+        let all_pages = super::pages(&form);
+        let heading = if refusal.code == "review" {
+            w(W::ReviewerAsks, &lang)
+        } else {
+            w(W::ServerRefused, &lang)
+        };
+        let reasons = refusal
+            .fields
+            .iter()
+            .map(|reason| {
+                let path = reason.field.trim_start_matches("answers.").to_owned();
+                let node = session.with(|s| s.node(&path).ok());
+                let label = node.map_or_else(|| path.clone(), |n| session.with(|s| s.label(n)));
+                let target = node.map(|n| (n, super::page_of(&form, &all_pages, n)));
+                let jump = target.map(|(node, on_page)| {
+                    view! {
+                        <button type="button" class="link sent-back-jump" on:click=move |_| {
+                            if let Some(p) = on_page {
+                                page.set(p);
+                            }
+                            super::focus(node);
+                        }>{label.clone()}</button>
+                    }
+                });
+                let plain = target
+                    .is_none()
+                    .then(|| view! { <strong>{label.clone()}</strong> });
+                view! {
+                    <li data-field=path>
+                        {jump} {plain} ": " {reason.message.clone()}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="sent-back" role="alert">
+                <h2>{heading}</h2>
+                <p class="sent-back-message">{refusal.message.clone()}</p>
+                <ul>{reasons}</ul>
+            </section>
+        }
+        .into_any()
+    })
 }
 
 /// Says whether what is on screen is stored, and why not when it is not.

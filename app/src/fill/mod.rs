@@ -485,7 +485,7 @@ fn focus_heading() {
 }
 
 /// Brings a question into view and puts the cursor in it, once it is drawn.
-fn focus(node: NodeRef) {
+pub(crate) fn focus(node: NodeRef) {
     let id = dom_id(node);
     request_animation_frame(move || {
         let element = web_sys::window()

@@ -22,7 +22,10 @@ use crate::{library, preferences};
 pub fn NewResponse(form: String, version: String) -> impl IntoView {
     let loaded = LocalResource::new(move || {
         let (form, version) = (form.clone(), version.clone());
-        async move { library::open_form(&form, &version).await }
+        async move {
+            let version = library::version_for_new(&form, &version).await;
+            library::open_form(&form, &version).await
+        }
     });
     view! {
         <Suspense fallback=|| view! { <p class="status">"…"</p> }>

@@ -6,11 +6,12 @@ use leptos::prelude::*;
 
 use super::catalog::FormList;
 use crate::api::CatalogEntry;
-use crate::fill::interview::clock;
 use crate::i18n::{Msg, t};
 use crate::library;
 use crate::route::Route;
+use crate::screens::sync_panel::day_and_time as date_time;
 use crate::store::{self, ResponseRecord, ResponseState};
+use crate::sync::words::{W, w};
 
 /// See the module docs.
 #[component]
@@ -57,6 +58,8 @@ pub fn Home() -> impl IntoView {
 
     let responses = LocalResource::new(move || {
         refresh.track();
+        // A sync run sent, refused or took back responses.
+        crate::sync::status().with(|s| s.changed);
         async move {
             match store::db().await {
                 Ok(db) => db.responses().await.map_err(|e| e.to_string()),
@@ -75,7 +78,7 @@ pub fn Home() -> impl IntoView {
                     view! { <p class="status offline" role="status">{t(Msg::OfflineForms, &lang)}</p> }
                 });
                 let empty = entries.is_empty();
-                let titles = entries.clone();
+                let titles = library::newest_versions(&entries);
                 view! {
                     {notice}
                     {if empty {
@@ -135,6 +138,7 @@ pub fn Home() -> impl IntoView {
     view! {
         <div class="home">
             {left}
+            <crate::screens::sync_panel::SyncPanel lang=lang.clone() refresh=Signal::derive(move || refresh.get()) />
             <section class="device-forms">
                 <h2>{t(Msg::FormsOnDevice, &lang)}</h2>
                 {forms}
@@ -167,6 +171,29 @@ fn response_group(
         ResponseState::Sent => Msg::GroupSent,
     };
     let count = records.len();
+    let clear = (state == ResponseState::Sent).then(|| {
+        let ids: Vec<String> = records.iter().map(|r| r.instance_id.clone()).collect();
+        let confirm = w(W::ConfirmClearSent, lang);
+        view! {
+            <button type="button" class="clear-sent" on:click=move |_| {
+                let sure = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(confirm).ok())
+                    .unwrap_or(false);
+                if !sure {
+                    return;
+                }
+                let ids = ids.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(db) = store::db().await {
+                        for id in &ids {
+                            let _failed = db.delete_response(id).await;
+                        }
+                    }
+                    refresh.update(|n| *n += 1);
+                });
+            }>{w(W::ClearSent, lang)}</button>
+        }
+    });
     let items = records
         .into_iter()
         .map(|r| response_entry(r, catalog, lang, refresh))
@@ -175,6 +202,7 @@ fn response_group(
         <section class="response-group" data-state=state.key()>
             <h3>{t(heading, lang)} " " <span class="count">"(" {count} ")"</span></h3>
             <ul class="response-list">{items}</ul>
+            {clear}
         </section>
     }
 }
@@ -229,11 +257,13 @@ fn response_entry(
             }>{t(Msg::Delete, lang)}</button>
         }
     });
+    let delivery = delivery(&record, lang);
     view! {
         <li class="response-entry" data-instance-id=id data-state=record.state.key()>
             <a class=if editable { "instance-name resume" } else { "instance-name view" } href=href.clone()>{name}</a>
             <span class="response-form">{title}</span>
             <span class="updated">{t(Msg::Edited, lang)} " " {date_time(record.updated)}</span>
+            {delivery}
             <span class="response-actions">
                 <a class="open-response" href=href>{action}</a>
                 {delete}
@@ -242,13 +272,23 @@ fn response_entry(
     }
 }
 
-/// `30.11 14:05`, in the device's time zone.
-fn date_time(millis: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
-    format!(
-        "{:02}.{:02} {}",
-        d.get_date(),
-        d.get_month() + 1,
-        clock(millis)
-    )
+/// Where the response is on its way to the server.
+fn delivery(record: &ResponseRecord, lang: &str) -> Option<impl IntoView + use<>> {
+    let text = match record.state {
+        ResponseState::Finalized => w(W::WaitingToSend, lang).to_owned(),
+        ResponseState::Sent => {
+            let receipt = record.sync.receipt.as_ref()?;
+            format!(
+                "{} {}",
+                w(W::Received, lang),
+                date_time(receipt.received_at)
+            )
+        }
+        ResponseState::NeedsCorrection => {
+            let refusal = record.sync.refusal.as_ref()?;
+            format!("{} {}", w(W::SentBack, lang), refusal.message)
+        }
+        ResponseState::Draft => return None,
+    };
+    Some(view! { <span class="delivery">{text}</span> })
 }

@@ -3,3 +3,5 @@
 pub mod backup;
 pub mod catalog;
 pub mod home;
+pub mod provision;
+pub mod sync_panel;

@@ -235,6 +235,7 @@ mod tests {
             created: 1.0,
             updated,
             finalized: None,
+            sync: Default::default(),
         }
     }
 

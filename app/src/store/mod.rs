@@ -25,7 +25,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::CatalogEntry;
-pub use records::{FormRecord, ResponseRecord, ResponseState};
+pub use records::{
+    FieldReason, FormRecord, Receipt, Refusal, ResponseRecord, ResponseState, SyncInfo,
+};
 use schema::{BY_STATE, CATALOG, FORMS, RESPONSES, SETTINGS};
 
 /// The app's database.
@@ -266,6 +268,64 @@ impl Db {
             Ok(())
         })
         .await
+    }
+
+    pub async fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
+        let key = JsValue::from_str(key);
+        self.write(&[SETTINGS], |tx| {
+            tx.object_store(SETTINGS)?.delete(Query::from(key))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Reads each response among `ids`, lets `change` alter it, and writes
+    /// back the ones it changed, all in one transaction: a record edited
+    /// meanwhile (by an interview, a backup import) is seen as it is now,
+    /// never overwritten with an older copy. `change` returns whether it
+    /// changed the record. Returns the records written.
+    pub async fn update_responses(
+        &self,
+        ids: &[String],
+        mut change: impl FnMut(&mut ResponseRecord) -> bool,
+    ) -> Result<Vec<ResponseRecord>, StoreError> {
+        let tx = self.strict_transaction(&[RESPONSES])?;
+        let raw: web_sys::IdbTransaction = tx.object_store(RESPONSES)?.transaction().into();
+        let store = tx.object_store(RESPONSES)?;
+        let mut written = Vec::new();
+        let mut failure = None;
+        for id in ids {
+            // Awaiting a request keeps the transaction active: the next
+            // request is issued from its success callback.
+            let value = match store.get(Query::from(JsValue::from_str(id))) {
+                Ok(request) => request.await,
+                Err(e) => Err(e),
+            };
+            let step = value.map_err(StoreError::from).and_then(|value| {
+                let Some(value) = value else {
+                    return Ok(());
+                };
+                let mut record: ResponseRecord = from_js(&value)?;
+                if change(&mut record) {
+                    store.put(&to_js(&record)?, None)?;
+                    written.push(record);
+                }
+                Ok(())
+            });
+            if let Err(e) = step {
+                failure = Some(e);
+                break;
+            }
+        }
+        if let Some(e) = failure {
+            let _aborted = tx.abort();
+            return Err(e);
+        }
+        match tx.await {
+            Ok(TransactionResult::Committed) => Ok(written),
+            Ok(TransactionResult::Aborted) => Err(abort_reason(&raw)),
+            Err(e) => Err(e.into()),
+        }
     }
 
     // ----- reading -----

@@ -77,6 +77,61 @@ pub struct ResponseRecord {
     pub updated: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finalized: Option<f64>,
+    /// Its way to the server (receipt, refusal, correction).
+    #[serde(default, skip_serializing_if = "SyncInfo::is_empty")]
+    pub sync: SyncInfo,
+}
+
+/// What the device knows of a response's delivery.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncInfo {
+    /// The server's acknowledgement of the last delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Receipt>,
+    /// Why the server (or a reviewer) sent it back; shown on the questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
+    /// The next delivery replaces what the server has (`corrects`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub correction: bool,
+}
+
+impl SyncInfo {
+    pub fn is_empty(&self) -> bool {
+        *self == SyncInfo::default()
+    }
+}
+
+/// The server's word that it stored a response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The revision the server stored (or already had).
+    pub revision: i64,
+    /// `created`, `duplicate` or `corrected`, as the server said.
+    pub status: String,
+    /// The server's clock, Unix milliseconds.
+    pub received_at: f64,
+}
+
+/// A response sent back: by the server's checks, or by a reviewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// The server's error code (`invalid_submission`, `form_closed`, ...)
+    /// or `review` for a reviewer's request.
+    pub code: String,
+    pub message: String,
+    /// Per question: the answer's path in the response (`members[1].age`)
+    /// and what is wrong with it.
+    #[serde(default)]
+    pub fields: Vec<FieldReason>,
+    /// Unix milliseconds.
+    pub at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldReason {
+    pub field: String,
+    pub message: String,
 }
 
 /// A form version kept on the device, so it opens with no network.

@@ -11,6 +11,7 @@ pub mod device_tokens;
 pub mod extract;
 mod forms;
 mod health;
+mod reviews;
 pub mod security;
 mod sessions;
 mod submissions;
@@ -90,6 +91,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(users::routes())
         .merge(device_tokens::routes())
         .merge(submissions::routes())
+        .merge(reviews::routes())
         .merge(audit::routes())
         .fallback(|| async {
             crate::error::ApiError::NotFound {

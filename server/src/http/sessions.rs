@@ -97,9 +97,16 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(Auth(principal): Auth) -> Json<Value> {
-    Json(match principal {
+/// Who the token belongs to, and the limits a sync client sizes its
+/// batches by.
+async fn me(State(state): State<AppState>, Auth(principal): Auth) -> Json<Value> {
+    let mut me = match principal {
         Principal::User(user) => json!({ "kind": "user", "user": user }),
         Principal::Device(device) => json!({ "kind": "device", "device": device }),
-    })
+    };
+    me["limits"] = json!({
+        "max_batch": state.options.max_batch,
+        "max_body_bytes": state.options.max_body_bytes,
+    });
+    Json(me)
 }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::extract::{ApiJson, Auth};
 use crate::error::{ApiError, FieldError};
+use crate::store::now_ms;
 use crate::submissions::{self, ItemResult};
 
 pub fn routes() -> Router<AppState> {
@@ -45,7 +46,9 @@ struct Batch {
 }
 
 /// Up to `max_batch` submissions, stored in one transaction; the answer is
-/// 200 with one result per item, in order (each with its own status).
+/// 200 with one result per item, in order (each with its own status), and
+/// the server's time of the commit (`received_at`, Unix ms) for the
+/// device's "last sync" display, whatever the tablet's clock says.
 async fn batch(
     State(state): State<AppState>,
     Auth(who): Auth,
@@ -69,5 +72,5 @@ async fn batch(
     }
     let results =
         submissions::ingest(state.store.as_ref(), &state.forms, &who, batch.submissions).await?;
-    Ok(Json(json!({ "results": results })))
+    Ok(Json(json!({ "results": results, "received_at": now_ms() })))
 }

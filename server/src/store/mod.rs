@@ -194,6 +194,72 @@ pub struct StoredSubmission {
     pub received_at: i64,
 }
 
+/// A coordinator's verdict on a submission; an instance's status is its
+/// latest review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    Received,
+    Approved,
+    /// The device is asked to correct it (see [`Store::corrections_for`]).
+    HasIssues,
+    Rejected,
+}
+
+impl ReviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Received => "received",
+            ReviewStatus::Approved => "approved",
+            ReviewStatus::HasIssues => "has_issues",
+            ReviewStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ReviewStatus> {
+        match text {
+            "received" => Some(ReviewStatus::Received),
+            "approved" => Some(ReviewStatus::Approved),
+            "has_issues" => Some(ReviewStatus::HasIssues),
+            "rejected" => Some(ReviewStatus::Rejected),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReview<'a> {
+    /// Lowercase, as stored in `submissions`.
+    pub instance_id: &'a str,
+    pub status: ReviewStatus,
+    pub comment: &'a str,
+    pub author: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub id: i64,
+    pub instance_id: String,
+    /// The revision that was current when it was reviewed.
+    pub revision: i64,
+    pub status: ReviewStatus,
+    pub comment: String,
+    pub author: String,
+    pub created_at: i64,
+}
+
+/// A current submission whose latest review asks for a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub instance_id: String,
+    pub form_id: String,
+    pub form_version: String,
+    pub revision: i64,
+    pub comment: String,
+    pub author: String,
+    pub requested_at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
     pub at: i64,
@@ -289,6 +355,29 @@ pub trait Store: Send + Sync {
         form_id: &'a str,
     ) -> BoxFuture<'a, StoreResult<Vec<StoredSubmission>>>;
 
+    // Reviews.
+    /// Reviews the instance's current revision; `None` if no submission
+    /// has this instance id.
+    fn create_review<'a>(
+        &'a self,
+        review: &'a NewReview<'a>,
+    ) -> BoxFuture<'a, StoreResult<Option<Review>>>;
+    /// The current revision of an instance, `None` if it is unknown.
+    fn current_revision<'a>(
+        &'a self,
+        instance_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<i64>>>;
+    /// Every review of the instance, oldest first.
+    fn list_reviews<'a>(&'a self, instance_id: &'a str) -> BoxFuture<'a, StoreResult<Vec<Review>>>;
+    /// The current submissions of `submitted_by` whose latest review is
+    /// `has_issues` on that same revision (a correction, which stores a new
+    /// revision, drops out), oldest request first, at most `limit`.
+    fn corrections_for<'a>(
+        &'a self,
+        submitted_by: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, StoreResult<Vec<Correction>>>;
+
     // Audit log.
     fn audit<'a>(&'a self, entry: &'a AuditEntry) -> BoxFuture<'a, StoreResult<()>>;
     /// The latest `limit` entries, newest first.
@@ -336,7 +425,26 @@ pub fn now_ms() -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{ReviewStatus, redact};
+
+    /// The JSON names, the stored names (the migrations' CHECK) and
+    /// `parse` must agree.
+    #[test]
+    fn review_statuses_round_trip() {
+        for status in [
+            ReviewStatus::Received,
+            ReviewStatus::Approved,
+            ReviewStatus::HasIssues,
+            ReviewStatus::Rejected,
+        ] {
+            assert_eq!(
+                serde_json::to_value(status).ok(),
+                Some(serde_json::Value::from(status.as_str()))
+            );
+            assert_eq!(ReviewStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ReviewStatus::parse("has-issues"), None);
+    }
 
     #[test]
     fn redacts_passwords_only() {

@@ -11,9 +11,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Row, SqlitePool};
 
 use super::{
-    AuditEntry, BoxFuture, DeviceToken, FormDefinition, FormRecord, FormRow, IngestOutcome,
-    NewDeviceToken, NewSubmission, Published, Role, Store, StoreError, StoreResult,
-    StoredSubmission, User, UserWithPassword, now_ms,
+    AuditEntry, BoxFuture, Correction, DeviceToken, FormDefinition, FormRecord, FormRow,
+    IngestOutcome, NewDeviceToken, NewReview, NewSubmission, Published, Review, ReviewStatus, Role,
+    Store, StoreError, StoreResult, StoredSubmission, User, UserWithPassword, now_ms,
 };
 
 /// SQLite in WAL mode with `synchronous = FULL`: a commit is on disk
@@ -66,6 +66,11 @@ fn forms_of(text: &str) -> StoreResult<Vec<String>> {
         .map_err(|e| StoreError::Corrupt(format!("device token forms `{text}`: {e}")))
 }
 
+fn review_status_of(text: &str) -> StoreResult<ReviewStatus> {
+    ReviewStatus::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown review status `{text}`")))
+}
+
 fn json_of(text: &str) -> StoreResult<serde_json::Value> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("stored JSON: {e}")))
 }
@@ -94,6 +99,18 @@ macro_rules! sql_store {
                     created_by: row.try_get("created_by")?,
                     created_at: row.try_get("created_at")?,
                     revoked_at: row.try_get("revoked_at")?,
+                })
+            }
+
+            fn review(row: &$row) -> StoreResult<Review> {
+                Ok(Review {
+                    id: row.try_get("id")?,
+                    instance_id: row.try_get("instance_id")?,
+                    revision: row.try_get("revision")?,
+                    status: review_status_of(row.try_get::<&str, _>("status")?)?,
+                    comment: row.try_get("comment")?,
+                    author: row.try_get("author")?,
+                    created_at: row.try_get("created_at")?,
                 })
             }
 
@@ -590,6 +607,99 @@ macro_rules! sql_store {
                                 superseded: row.try_get("superseded")?,
                                 submitted_by: row.try_get("submitted_by")?,
                                 received_at: row.try_get("received_at")?,
+                            })
+                        })
+                        .collect()
+                })
+            }
+
+            fn create_review<'a>(
+                &'a self,
+                review: &'a NewReview<'a>,
+            ) -> BoxFuture<'a, StoreResult<Option<Review>>> {
+                Box::pin(async move {
+                    // One statement: the revision is read and the review
+                    // written atomically, and no row means no such instance.
+                    let row = sqlx::query(
+                        "INSERT INTO reviews (instance_id, revision, status, comment, author, \
+                         created_at) \
+                         SELECT instance_id, revision, $1, $2, $3, $4 FROM submissions \
+                         WHERE instance_id = $5 AND NOT superseded \
+                         RETURNING id, instance_id, revision, status, comment, author, created_at",
+                    )
+                    .bind(review.status.as_str())
+                    .bind(review.comment)
+                    .bind(review.author)
+                    .bind(now_ms())
+                    .bind(review.instance_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(Self::review).transpose()
+                })
+            }
+
+            fn current_revision<'a>(
+                &'a self,
+                instance_id: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<i64>>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_scalar(
+                        "SELECT revision FROM submissions WHERE instance_id = $1 AND NOT superseded",
+                    )
+                    .bind(instance_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+                })
+            }
+
+            fn list_reviews<'a>(
+                &'a self,
+                instance_id: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Vec<Review>>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(
+                        "SELECT id, instance_id, revision, status, comment, author, created_at \
+                         FROM reviews WHERE instance_id = $1 ORDER BY id",
+                    )
+                    .bind(instance_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(Self::review).collect()
+                })
+            }
+
+            fn corrections_for<'a>(
+                &'a self,
+                submitted_by: &'a str,
+                limit: i64,
+            ) -> BoxFuture<'a, StoreResult<Vec<Correction>>> {
+                Box::pin(async move {
+                    // "Latest" is the highest id rather than the latest
+                    // time: ids follow commit order even if the clock steps back.
+                    let rows = sqlx::query(
+                        "SELECT s.instance_id, s.form_id, s.form_version, s.revision, \
+                         r.comment, r.author, r.created_at \
+                         FROM submissions s JOIN reviews r ON r.instance_id = s.instance_id \
+                         WHERE s.submitted_by = $1 AND NOT s.superseded \
+                         AND r.id = (SELECT MAX(l.id) FROM reviews l \
+                                     WHERE l.instance_id = s.instance_id) \
+                         AND r.status = 'has_issues' AND r.revision = s.revision \
+                         ORDER BY r.created_at, r.id LIMIT $2",
+                    )
+                    .bind(submitted_by)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Correction {
+                                instance_id: row.try_get("instance_id")?,
+                                form_id: row.try_get("form_id")?,
+                                form_version: row.try_get("form_version")?,
+                                revision: row.try_get("revision")?,
+                                comment: row.try_get("comment")?,
+                                author: row.try_get("author")?,
+                                requested_at: row.try_get("created_at")?,
                             })
                         })
                         .collect()

@@ -1,0 +1,82 @@
+//! Sync: every finalized response reaches the server exactly once,
+//! whatever the network does.
+//!
+//! - `credential`: the device token or sign-in the device sends with.
+//! - `protocol`: batches, reading the server's receipts (a captive
+//!   portal's page is never one), backoff; pure and natively tested.
+//! - `run`: one run: check the credential, take back responses a reviewer
+//!   sent back, refresh the forms, then send the outbox batch by batch.
+//! - `schedule`: when runs happen: at start, when the network comes back,
+//!   after a finalize, on *Send now*, and on a timer (backoff after a
+//!   failure, longer and longer while idle); never two at once (`lock`).
+//!
+//! A response leaves the outbox only when the server's receipt names it;
+//! it stays on the device, marked sent, until the enumerator clears it.
+
+pub mod credential;
+pub mod lock;
+pub mod protocol;
+pub mod run;
+pub mod schedule;
+pub mod words;
+
+use leptos::prelude::*;
+
+pub use schedule::{request, start};
+
+/// What sync is doing, for the screens.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncStatus {
+    pub activity: Activity,
+    /// When a run last reached the server and finished (Unix ms).
+    pub last_success: Option<f64>,
+    /// Why the last run stopped short, in words for the enumerator.
+    pub problem: Option<Problem>,
+    /// When the next automatic attempt is due (Unix ms).
+    pub next_try: Option<f64>,
+    /// Finalized responses waiting for the server.
+    pub queued: usize,
+    /// Bumped whenever a run changed stored responses (screens reread).
+    pub changed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Activity {
+    #[default]
+    Idle,
+    /// Talking to the server before sending (credential, forms).
+    Checking,
+    Sending {
+        done: usize,
+        total: usize,
+    },
+}
+
+/// Why sync is not getting through.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// The device says it has no network.
+    Offline,
+    /// No answer from the server.
+    Network(String),
+    /// Something else answered (a Wi-Fi login page).
+    NotTheServer(String),
+    /// The server failed or is overloaded.
+    Server(String),
+    /// The device has no credential yet.
+    NotEnrolled,
+    /// The server refused the credential (its words).
+    CredentialRefused(String),
+    /// The device's storage failed.
+    Storage(String),
+}
+
+thread_local! {
+    // Created outside any owner: lives as long as the page.
+    static STATUS: RwSignal<SyncStatus> = RwSignal::new(SyncStatus::default());
+}
+
+/// The app-wide sync status.
+pub fn status() -> RwSignal<SyncStatus> {
+    STATUS.with(|s| *s)
+}
