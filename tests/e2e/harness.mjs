@@ -22,10 +22,11 @@ function required(name) {
 /**
  * Starts the server, publishing the shipped forms (or those in `formsDir`)
  * and serving the app build (or the one in `appDir`); resolves once it
- * prints the address it listens on.
+ * prints the address it listens on. With `dataDir`, it starts on that
+ * data directory (a restart after `kill()`), which `stop()` then leaves.
  */
-export async function startServer({ formsDir, appDir } = {}) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'fieldform-e2e-'));
+export async function startServer({ formsDir, appDir, dataDir: reuse } = {}) {
+  const dataDir = reuse ?? await mkdtemp(join(tmpdir(), 'fieldform-e2e-'));
   const child = spawn(
     required('FIELDFORM_BIN'),
     [
@@ -59,13 +60,21 @@ export async function startServer({ formsDir, appDir } = {}) {
     dataDir,
     /** The one-time credentials the first start printed. */
     admin,
+    /** SIGKILL, as a crash or a power cut would; the data stays. */
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (!reuse) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

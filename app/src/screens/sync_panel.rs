@@ -79,7 +79,8 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
                 .unwrap_or_default();
             view! {
                 <p class="sync-problem" role="alert" data-problem=problem_key(p)>
-                    {words} {next} <span class="detail">{detail}</span>
+                    {words} {next}
+                    {(!detail.is_empty()).then(|| view! { <span class="detail">{detail.clone()}</span> })}
                 </p>
             }
         });
@@ -94,8 +95,8 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
     view! {
         <section class="sync">
             <h2>{w(W::Heading, &lang)}</h2>
-            {who}
             {state}
+            {who}
             <button type="button" class="send-now" on:click=move |_| sync::request()>
                 {w(W::SendNow, &send_lang)}
             </button>

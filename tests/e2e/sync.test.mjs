@@ -1,0 +1,399 @@
+// Sync, end to end: a tablet enrolled with a coordinator's link sends its
+// finalized responses to the real server, exactly once, whatever the
+// network does in between: cut off, a captive portal answering 200 with
+// an HTML page, the server SIGKILLed mid-batch and restarted. Refusals and
+// reviewers' requests come back to the tablet as corrections; new form
+// versions reach it; a revoked token stops sync without losing anything.
+//
+// The browser talks to a proxy (./proxy.mjs), so the page's origin (and
+// its IndexedDB) stays the same while the server behind it is killed and
+// restarted on the same data directory.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  launchBrowser, openPage, present, screenshots, startServer, storedResponses, until, within,
+} from './harness.mjs';
+import { startProxy } from './proxy.mjs';
+
+const env = { server: undefined, proxy: undefined, browser: undefined, coordinator: undefined };
+
+const visit = (version, extra = []) => ({
+  format: 1, id: 'visit', version, title: { en: `Visit v${version}` },
+  languages: [{ code: 'en', name: 'English' }], default_language: 'en',
+  items: [
+    { kind: 'question', name: 'village', type: 'text', required: true, label: { en: 'Village' } },
+    {
+      kind: 'question', name: 'hh_size', type: 'integer', label: { en: 'Household size' },
+      constraint: '. >= 1 and . <= 30', constraint_message: { en: 'Between 1 and 30.' },
+    },
+    ...extra,
+  ],
+});
+
+async function api(method, path, { token = env.coordinator, body } = {}) {
+  const headers = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await within(30_000, `${method} ${path}`, fetch(`${env.server.url}${path}`, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  }));
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+before(async () => {
+  env.server = await startServer();
+  env.proxy = await startProxy(env.server.url);
+  env.browser = await launchBrowser();
+  const login = await within(30_000, 'signing in', fetch(`${env.server.url}/api/sessions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.server.admin),
+  }));
+  env.coordinator = (await login.json()).token;
+  const published = await api('POST', '/api/forms', { body: visit('1') });
+  assert.equal(published.status, 201, JSON.stringify(published.body));
+});
+
+after(async () => {
+  await env.browser?.close();
+  await env.proxy?.stop();
+  await env.server?.stop();
+});
+
+/** A device token for the `visit` form. */
+async function deviceToken(label) {
+  const created = await api('POST', '/api/device-tokens', { body: { label, forms: ['visit'] } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created.body;
+}
+
+/** A fresh tablet (its own storage), enrolled through the provisioning link. */
+async function enrolledTablet(label) {
+  const device = await deviceToken(label);
+  const tablet = await openPage(env.browser, { locale: 'en-GB' });
+  const { page } = tablet;
+  await page.goto(`${env.proxy.url}/#/provision?token=${device.token}`);
+  await present(page.locator('.provision .enrolled'), 'the enrolment to be confirmed', { timeout: 30_000 });
+  assert.equal(await page.locator('.provision .device-name').textContent(), label);
+  assert.ok(!page.url().includes(device.token), 'the token leaves the address bar');
+  await page.click('.provision .continue');
+  await present(page.locator('.form-entry[data-form-id=visit] .form-offline'), 'the form kept for offline use', { timeout: 30_000 });
+  await page.evaluate(() => { window.__sameDocument = true; });
+  return { ...tablet, device };
+}
+
+/** Fills and finishes one `visit` response from the home screen. */
+async function fillVisit(page, village, size = '4') {
+  await page.click('.form-entry[data-form-id=visit] a.form-title');
+  await page.locator('[data-name=village] input').waitFor({ timeout: 30_000 });
+  await page.fill('[data-name=village] input', village);
+  await page.fill('[data-name=hh_size] input', size);
+  await page.click('.pager .next');
+  await page.locator('.finalized').waitFor({ timeout: 15_000 });
+  await page.click('.finalized a.home');
+  await page.locator('.sync').waitFor({ timeout: 15_000 });
+}
+
+/** The tablet's responses whose village starts with `prefix`, by state. */
+async function statesOf(page, prefix) {
+  const records = await storedResponses(page);
+  const counts = {};
+  for (const r of records) {
+    if (!String(r.submission?.answers?.village ?? r.draft?.answers?.village ?? '').startsWith(prefix)) continue;
+    counts[r.state] = (counts[r.state] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The server's submissions whose village starts with `prefix`. */
+async function onServer(prefix) {
+  const all = await api('GET', '/api/forms/visit/submissions');
+  assert.equal(all.status, 200);
+  return all.body.filter((s) => String(s.answers.village ?? '').startsWith(prefix));
+}
+
+/** Page errors, less the browser's own log of requests the network failed. */
+function realErrors(errors) {
+  return errors.filter((e) => !/^console: Failed to load resource: net::ERR_/.test(e));
+}
+
+function assertOncePerInstance(rows, what) {
+  const current = rows.filter((r) => !r.superseded);
+  assert.equal(new Set(current.map((r) => r.instance_id)).size, current.length, `${what}: each instance once`);
+}
+
+/**
+ * `count` more finalized responses on the tablet, cloned from one it
+ * finalized through the form (fresh UUID v7 instance ids, villages
+ * `${prefix} 0..`), written straight to IndexedDB: what a day of
+ * interviews leaves in the outbox, without typing it all.
+ */
+async function cloneFinalized(page, count, prefix) {
+  return within(60_000, `writing ${count} responses`, page.evaluate(async ({ count, prefix }) => {
+    const request = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const db = await request(indexedDB.open('fieldform'));
+    const all = await request(db.transaction('responses').objectStore('responses').getAll());
+    const template = all.find((r) => r.submission);
+    if (!template) throw new Error('no finalized response to clone');
+    const uuid = (i) => {
+      const b = crypto.getRandomValues(new Uint8Array(16));
+      const ms = Date.now() + i;
+      for (let k = 0; k < 6; k++) b[k] = Math.floor(ms / 2 ** (8 * (5 - k))) & 0xff;
+      b[6] = 0x70 | (b[6] & 0x0f);
+      b[8] = 0x80 | (b[8] & 0x3f);
+      const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    };
+    const tx = db.transaction('responses', 'readwrite');
+    const now = Date.now();
+    for (let i = 0; i < count; i++) {
+      const r = structuredClone(template);
+      const id = uuid(i);
+      r.instance_id = id;
+      r.draft.instance_id = id;
+      r.submission.instance_id = id;
+      r.submission.answers.village = `${prefix} ${i}`;
+      r.draft.answers.village = `${prefix} ${i}`;
+      r.state = 'finalized';
+      delete r.sync;
+      r.updated = now + i;
+      r.finalized = now + i;
+      tx.objectStore('responses').put(r);
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, { count, prefix }));
+}
+
+test('three responses filled with the network cut arrive exactly once when it is back, without a reload', async () => {
+  const { page, context, errors } = await enrolledTablet('tablet A (Ion)');
+  await context.setOffline(true);
+  for (const village of ['Offline Orhei', 'Offline Soroca', 'Offline Cahul']) {
+    await fillVisit(page, village);
+  }
+  await present(page.locator('.sync-problem[data-problem=offline]'), 'the tablet to say it is offline');
+  assert.equal(await page.locator('.sync-activity').getAttribute('data-queued'), '3');
+  assert.deepEqual(await statesOf(page, 'Offline'), { finalized: 3 });
+  await screenshots(page, 'sync-offline-queued');
+
+  await context.setOffline(false);
+  await until('the three responses to be marked sent', async () => (await statesOf(page, 'Offline')).sent === 3, { timeout: 60_000 });
+  await present(page.locator('.response-group[data-state=sent] .response-entry'), 'the sent group', { count: 3 });
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload happened');
+  const rows = await onServer('Offline');
+  assert.equal(rows.length, 3, 'three submissions, each once');
+  assertOncePerInstance(rows, 'offline');
+  const records = await storedResponses(page);
+  for (const r of records.filter((x) => x.state === 'sent')) {
+    assert.equal(r.sync.receipt.revision, 1, 'the receipt is kept');
+    assert.ok(r.sync.receipt.received_at > 0);
+  }
+  await present(page.locator('.sync-last'), 'the last sync time');
+  assert.match(await page.locator('.sync-last').textContent(), /Last successful sync: \d\d\.\d\d \d\d:\d\d/);
+  assert.equal(await page.locator('.sync-activity').getAttribute('data-queued'), '0');
+  await screenshots(page, 'sync-sent');
+  assert.deepEqual(realErrors(errors), []);
+  await context.close();
+});
+
+test('a captive portal answering 200 with a page is never taken for the server', async () => {
+  const { page, context } = await enrolledTablet('tablet B');
+  env.proxy.mode = 'portal';
+  try {
+    await fillVisit(page, 'Portal Balti');
+    await fillVisit(page, 'Portal Ungheni');
+    await present(page.locator('.sync-problem[data-problem=not-the-server]'), 'the portal to be recognised', { timeout: 30_000 });
+    await page.click('.send-now');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.deepEqual(await statesOf(page, 'Portal'), { finalized: 2 }, 'nothing is marked sent');
+    assert.equal((await onServer('Portal')).length, 0);
+    await screenshots(page, 'sync-captive-portal');
+  } finally {
+    env.proxy.mode = 'pass';
+  }
+  // No tap needed: the retries go on by themselves.
+  await until('the two responses to be sent after the portal', async () => (await statesOf(page, 'Portal')).sent === 2, { timeout: 90_000 });
+  assert.equal((await onServer('Portal')).length, 2);
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload happened');
+  await context.close();
+});
+
+test('the server SIGKILLed in the middle of sending 200 responses: each arrives exactly once', async () => {
+  const { page, context, errors } = await enrolledTablet('tablet C');
+  await context.setOffline(true);
+  await fillVisit(page, 'Kill first');
+  await cloneFinalized(page, 199, 'Kill clone');
+  assert.equal((await statesOf(page, 'Kill')).finalized, 200);
+
+  // The second batch reaches the server whole; the server dies with it in flight.
+  let batches = 0;
+  let killed = null;
+  env.proxy.state.afterForward = (req) => {
+    if (req.url === '/api/submissions/batch' && ++batches === 2) {
+      env.proxy.state.afterForward = null;
+      killed = env.server.kill();
+    }
+  };
+  await context.setOffline(false);
+  await page.click('.send-now');
+  await until('the server to be killed mid-batch', async () => killed !== null, { timeout: 60_000 })
+    .catch(async (e) => {
+      throw new Error(`${e.message}; requests: ${env.proxy.state.requests.slice(-20).join(', ')}; states ${JSON.stringify(await statesOf(page, 'Kill'))}; panel: ${await page.locator('.sync').textContent()}`);
+    });
+  await killed;
+  const before = await statesOf(page, 'Kill');
+  assert.ok((before.finalized ?? 0) > 0, `some are still queued after the kill: ${JSON.stringify(before)}`);
+  await present(page.locator('.sync-problem'), 'the tablet to notice the server is gone', { timeout: 30_000 });
+
+  env.server = await startServer({ dataDir: env.server.dataDir });
+  env.proxy.retarget(env.server.url);
+  await until('all 200 to be marked sent after the restart', async () => (await statesOf(page, 'Kill')).sent === 200, { timeout: 120_000 });
+  const rows = await onServer('Kill');
+  assertOncePerInstance(rows, 'after the kill');
+  assert.equal(rows.length, 200, 'every response stored exactly once');
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload happened');
+  assert.deepEqual(realErrors(errors), []);
+  await context.close();
+});
+
+test('one refused in a batch comes back with its reasons, is corrected and accepted; a reviewer\'s request too', async () => {
+  const { page, context, errors } = await enrolledTablet('tablet D');
+  await context.setOffline(true);
+  await fillVisit(page, 'Mixed good');
+  await cloneFinalized(page, 2, 'Mixed clone');
+  // A response the server's checks refuse (as if changed after finishing).
+  await page.evaluate(async () => {
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const db = await request(indexedDB.open('fieldform'));
+    const all = await request(db.transaction('responses').objectStore('responses').getAll());
+    const bad = all.find((r) => r.submission?.answers?.village === 'Mixed clone 1');
+    bad.submission.answers.hh_size = '99';
+    bad.draft.answers.hh_size = '99';
+    const tx = db.transaction('responses', 'readwrite');
+    tx.objectStore('responses').put(bad);
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    db.close();
+  });
+  await context.setOffline(false);
+  await page.click('.send-now');
+  await until('two sent, one sent back', async () => {
+    const s = await statesOf(page, 'Mixed');
+    return s.sent === 2 && s.needs_correction === 1;
+  }, { timeout: 60_000 });
+  assert.equal((await onServer('Mixed')).length, 2, 'the others are stored');
+
+  // The reasons, on the tablet, lead to the question.
+  const entry = page.locator('.response-group[data-state=needs_correction] .response-entry');
+  await present(entry, 'the response sent back');
+  await entry.locator('a.resume').click();
+  const banner = page.locator('.sent-back');
+  await present(banner.locator('li[data-field=hh_size]'), 'the reason on hh_size');
+  assert.match(await banner.locator('li[data-field=hh_size]').textContent(), /Household size/);
+  await screenshots(page, 'sync-sent-back');
+  await banner.locator('.sent-back-jump').click();
+  await page.fill('[data-name=hh_size] input', '6');
+  await page.click('.pager .next');
+  await page.locator('.finalized').waitFor({ timeout: 15_000 });
+  await page.click('.finalized a.home');
+  await until('the correction to be accepted', async () => (await statesOf(page, 'Mixed')).sent === 3, { timeout: 60_000 });
+  const fixed = (await onServer('Mixed clone 1'));
+  assert.equal(fixed.length, 1);
+  assert.equal(fixed[0].answers.hh_size, '6');
+
+  // A reviewer asks for a correction of a stored one.
+  const target = (await onServer('Mixed good'))[0];
+  const review = await api('POST', `/api/submissions/${target.instance_id}/reviews`, {
+    body: { status: 'has_issues', comment: 'The village is misspelt' },
+  });
+  assert.equal(review.status, 201, JSON.stringify(review.body));
+  await page.click('.send-now');
+  await until('the request to reach the tablet', async () => (await statesOf(page, 'Mixed good')).needs_correction === 1, { timeout: 60_000 });
+  await present(page.locator('.response-group[data-state=needs_correction] .delivery'), 'the reviewer\'s words on the home screen');
+  assert.match(await page.locator('.response-group[data-state=needs_correction] .delivery').textContent(), /misspelt/);
+  await page.locator('.response-group[data-state=needs_correction] a.resume').click();
+  await present(page.locator('.sent-back'), 'the reviewer\'s request above the form');
+  assert.match(await page.locator('.sent-back').textContent(), /misspelt/);
+  await page.fill('[data-name=village] input', 'Mixed good (Orhei)');
+  await page.click('.pager .next');
+  await page.locator('.finalized').waitFor({ timeout: 15_000 });
+  await page.click('.finalized a.home');
+  await until('the correction to be sent', async () => (await statesOf(page, 'Mixed good')).sent === 1, { timeout: 60_000 });
+  const revisions = (await api('GET', '/api/forms/visit/submissions')).body.filter((s) => s.instance_id === target.instance_id);
+  assert.deepEqual(revisions.map((r) => [r.revision, r.superseded, r.answers.village]), [
+    [1, true, 'Mixed good'], [2, false, 'Mixed good (Orhei)'],
+  ]);
+  assert.deepEqual((await api('GET', '/api/corrections', { token: (await tabletToken(page)) })).body.corrections, []);
+  assert.deepEqual(realErrors(errors), []);
+  await context.close();
+});
+
+async function tabletToken(page) {
+  return page.evaluate(async () => {
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const db = await request(indexedDB.open('fieldform'));
+    const credential = await request(db.transaction('settings').objectStore('settings').get('credential'));
+    db.close();
+    return credential.token;
+  });
+}
+
+test('a new version published during a draft: the draft finishes on its version, the next uses the new one', async () => {
+  const { page, context, errors } = await enrolledTablet('tablet E');
+  await page.click('.form-entry[data-form-id=visit] a.form-title');
+  await page.locator('[data-name=village] input').waitFor({ timeout: 30_000 });
+  await page.fill('[data-name=village] input', 'Version draft');
+  const published = await api('POST', '/api/forms', {
+    body: visit('2', [{ kind: 'question', name: 'note2', type: 'text', label: { en: 'Remarks' } }]),
+  });
+  assert.equal(published.status, 201, JSON.stringify(published.body));
+  await page.fill('[data-name=hh_size] input', '2');
+  await page.click('.pager .next');
+  await page.locator('.finalized').waitFor({ timeout: 15_000 });
+  await until('the draft to be sent on version 1', async () => (await statesOf(page, 'Version draft')).sent === 1, { timeout: 60_000 });
+  assert.equal((await onServer('Version draft'))[0].form_version, '1');
+  // The sync that sent it also brought version 2 to the tablet.
+  await until('version 2 kept on the tablet', async () => page.evaluate(async () => {
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const db = await request(indexedDB.open('fieldform'));
+    const forms = await request(db.transaction('forms').objectStore('forms').getAll());
+    db.close();
+    return forms.some((f) => f.id === 'visit' && f.version === '2');
+  }), { timeout: 30_000 });
+  await page.click('.finalized a.next-response');
+  await present(page.locator('[data-name=note2]'), 'the new version\'s question', { timeout: 30_000 });
+  await page.fill('[data-name=village] input', 'Version next');
+  await until('the next response to be stored on version 2', async () => {
+    const r = (await storedResponses(page)).find((x) => x.draft.answers.village === 'Version next');
+    return r?.form_version === '2';
+  });
+  await page.click('.back-to-forms');
+  await present(page.locator('.form-entry[data-form-id=visit]'), 'the form list');
+  assert.equal(await page.locator('.form-entry[data-form-id=visit]').count(), 1, 'one entry per form');
+  assert.equal(await page.locator('.form-entry[data-form-id=visit] .form-version').textContent(), 'v2');
+  assert.deepEqual(realErrors(errors), []);
+  await context.close();
+});
+
+test('a revoked token stops sync with a clear message and loses nothing; enrolled again, it sends', async () => {
+  const { page, context, device } = await enrolledTablet('tablet F');
+  const revoked = await api('DELETE', `/api/device-tokens/${device.device.id}`);
+  assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+  await fillVisit(page, 'Revoked Hincesti');
+  await present(page.locator('.sync-problem[data-problem=credential-refused]'), 'the refusal to be explained', { timeout: 30_000 });
+  assert.match(await page.locator('.sync-problem').textContent(), /no longer accepts this tablet/);
+  assert.deepEqual(await statesOf(page, 'Revoked'), { finalized: 1 }, 'the response stays in the outbox');
+  await present(page.locator('form.sign-in'), 'a way to sign in again');
+  await screenshots(page, 'sync-revoked');
+
+  const again = await deviceToken('tablet F (again)');
+  await page.goto(`${env.proxy.url}/#/provision?token=${again.token}`);
+  await present(page.locator('.provision .enrolled'), 'the new enrolment', { timeout: 30_000 });
+  await until('the response to be sent after enrolling again', async () => (await statesOf(page, 'Revoked')).sent === 1, { timeout: 60_000 });
+  assert.equal((await onServer('Revoked')).length, 1);
+  await context.close();
+});
