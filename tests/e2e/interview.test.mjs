@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, present, until, useServerAndBrowser, within } from './harness.mjs';
-import { ACTION_TIMEOUT, GGS, SSC, freshPage, question } from './interview-helpers.mjs';
+import { axe, describeViolations, openPage, present, screenshots, until, useServerAndBrowser, within } from './harness.mjs';
+import { ACTION_TIMEOUT, GGS, SSC, freshPage, members, next, question } from './interview-helpers.mjs';
 
 const env = useServerAndBrowser();
 const fresh = (options) => freshPage(env.browser, options);
@@ -261,4 +261,109 @@ test('item 10: a cleared answer can be brought back with one tap', async () => {
   await present(region.locator('input[value=centre]:checked'), 'the answer back after Undo');
   assert.equal(await region.locator('.cleared').count(), 0, 'Undo goes once the answer is back');
   assert.deepEqual(errors, []);
+});
+
+test('item 8: a long roster folds its finished cards; a problem inside a folded card unfolds it and is focused', async () => {
+  const { page, context, errors } = await fresh({ viewport: { width: 360, height: 740 } });
+  await openForm(page, GGS, 'en');
+  await introduction(page);
+  await next(page, 1);
+  await page.fill('[data-name=resp_name] input', 'Ana');
+  await page.check('[data-name=resp_sex] input[value=female]');
+  await page.fill('[data-name=resp_birth_year] input', '1990');
+  await page.fill('[data-name=resp_birth_month] input', '4');
+  await page.check('[data-name=resp_education] input >> nth=3');
+  await next(page, 2);
+  const household = [
+    ['Ion', 'male', 'parent', '1960', '5', 'retired'],
+    ['Maria', 'female', 'parent', '1962', '3', 'retired'],
+    ['Petru', 'male', 'sibling', '1993', '7', 'employed'],
+    ['Elena', 'female', 'sibling', '1999', '11', 'student'],
+    ['Vasile', 'male', 'grandparent', '1936', '1', 'retired'],
+  ];
+  await page.fill('[data-name=hh_others] input', String(household.length));
+  await page.locator('[data-name=hh_others] input').blur();
+  await present(members(page), 'five member cards', { count: household.length });
+  for (const [i, [name, sex, relation, year, month, activity]] of household.entries()) {
+    const card = members(page).nth(i);
+    await card.locator('[data-name=hh_name] input').fill(name);
+    await card.locator(`[data-name=hh_sex] input[value=${sex}]`).check();
+    await card.locator(`[data-name=hh_relation] input[value=${relation}]`).check();
+    await card.locator('[data-name=hh_birth_year] input').fill(year);
+    await card.locator('[data-name=hh_birth_month] input').fill(month);
+    await card.locator(`[data-name=hh_activity] input[value=${activity}]`).check();
+  }
+  // Cards being filled stay open; folding happens when the page is opened.
+  assert.equal(await page.locator('.instance.folded').count(), 0, 'no card folds under the fingers');
+
+  // Away and back: the finished cards are folded, the last one is open.
+  await next(page, 3);
+  await page.click('.pager .back');
+  await present(page.locator('.page[data-page="2"]'), 'the household page again');
+  const toggle = (i) => members(page).nth(i).locator(':scope > header .instance-toggle');
+  await until('four folded cards', async () => (await page.locator('.instance.folded').count()) === 4);
+  for (let i = 0; i < household.length; i += 1) {
+    const open = i === household.length - 1;
+    assert.equal(await toggle(i).getAttribute('aria-expanded'), String(open), `member ${i + 1} aria-expanded`);
+    const body = await toggle(i).getAttribute('aria-controls');
+    assert.equal(await page.locator(`#${body}`).isVisible(), open, `member ${i + 1}'s questions shown: ${open}`);
+    // Folded is screen state: the inputs keep their answers.
+    assert.equal(await members(page).nth(i).locator('[data-name=hh_name] input').inputValue(), household[i][0]);
+  }
+  // Named by the card's title, a finger-sized target, one line when folded.
+  const second = page.getByRole('button', { name: /^Household member \(2\): Maria, 1962/ });
+  assert.equal(await second.count(), 1, 'the toggle is named by the card title');
+  const box = await toggle(1).boundingBox();
+  assert.ok(box.width >= 48 && box.height >= 48, `toggle target ${JSON.stringify(box)}`);
+  const folded = await members(page).nth(1).boundingBox();
+  assert.ok(folded.height < 80, `a folded card is one line (${folded.height} px)`);
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], describeViolations(violations));
+  await screenshots(page, 'roster-collapsed');
+
+  // The keyboard opens a card.
+  await toggle(1).focus();
+  await page.keyboard.press('Enter');
+  await until('member 2 open', async () => (await toggle(1).getAttribute('aria-expanded')) === 'true');
+  const name2 = members(page).nth(1).locator('[data-name=hh_name] input');
+  assert.equal(await name2.isVisible(), true, 'its questions are shown');
+  // Expand all, then Collapse all (which folds every filled card).
+  const foldAll = page.locator('.repeat[data-name=hh_member] > .fold-all');
+  assert.match(await foldAll.textContent(), /^Expand all/);
+  await foldAll.click();
+  await until('every card open', async () => (await page.locator('.instance.folded').count()) === 0);
+  assert.match(await foldAll.textContent(), /^Collapse all/);
+  await foldAll.click();
+  await until('every card folded', async () => (await page.locator('.instance.folded').count()) === household.length);
+
+  // A required answer emptied in an opened card, which is then folded again.
+  await toggle(1).focus();
+  await page.keyboard.press('Enter');
+  await until('member 2 open again', async () => (await toggle(1).getAttribute('aria-expanded')) === 'true');
+  await name2.fill('');
+  await name2.blur();
+  await toggle(1).focus();
+  await page.keyboard.press('Space');
+  await until('member 2 folded with Space', async () => (await toggle(1).getAttribute('aria-expanded')) === 'false');
+  const flag = members(page).nth(1).locator('.instance-flag');
+  await present(flag, 'the problem marker in the folded card\'s header');
+  assert.equal(await flag.isVisible(), true);
+  assert.match(await toggle(1).textContent(), /needs attention/, 'the marker is part of the toggle\'s name');
+  await screenshots(page, 'roster-collapsed-problem', [[360, 740]]);
+  const flagged = await axe(page);
+  assert.deepEqual(flagged, [], describeViolations(flagged));
+
+  // Next is blocked: the card opens and the question is focused, its label in view.
+  await page.click('.pager .next');
+  await until('member 2 unfolded by the blocked Next', async () => (await toggle(1).getAttribute('aria-expanded')) === 'true');
+  await until('the emptied name focused', async () => page.evaluate(() => {
+    const card = document.querySelectorAll('.repeat[data-name=hh_member] > .instance')[1];
+    return card?.contains(document.activeElement) && document.activeElement.closest('.question')?.dataset.name === 'hh_name';
+  }), { timeout: 5_000 });
+  const label = await members(page).nth(1).locator('[data-name=hh_name] .label').boundingBox();
+  assert.ok(label && label.y >= 0 && label.y + label.height <= 740, `the label is in view: ${JSON.stringify(label)}`);
+  assert.equal(await page.locator('.page[data-page="2"]').count(), 1, 'Next was blocked');
+  assert.equal(await toggle(0).getAttribute('aria-expanded'), 'false', 'cards without a problem stay folded');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

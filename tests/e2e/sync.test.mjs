@@ -397,3 +397,43 @@ test('a revoked token stops sync with a clear message and loses nothing; enrolle
   assert.equal((await onServer('Revoked')).length, 1);
   await context.close();
 });
+
+test('with the app closed, the service worker sends the outbox when Background Sync fires', async () => {
+  const { page, context } = await enrolledTablet('tablet G');
+  await until('the service worker to control the app', () => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 });
+  await context.setOffline(true);
+  await fillVisit(page, 'Closed app');
+  await until('the Background Sync registration', () => page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return (await registration.sync.getTags()).includes('fieldform-outbox');
+  }));
+  // Another tab (not the app) keeps the browser context, and so the
+  // service worker, alive; DevTools fires the sync event the browser
+  // would fire when the network is back.
+  const other = await context.newPage();
+  const cdp = await context.newCDPSession(other);
+  const versions = [];
+  const workerErrors = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (event) => versions.push(...event.versions));
+  cdp.on('ServiceWorker.workerErrorReported', (event) => workerErrors.push(event.errorMessage.errorMessage));
+  await cdp.send('ServiceWorker.enable');
+  const scriptUrl = `${env.proxy.url}/sw.js`;
+  const active = await until('the app\'s active service worker', async () => versions.findLast((v) => v.scriptURL === scriptUrl && v.status === 'activated'));
+  await page.close();
+  await context.setOffline(false);
+  const before = env.proxy.state.requests.length;
+  await cdp.send('ServiceWorker.dispatchSyncEvent', {
+    origin: env.proxy.url, registrationId: active.registrationId, tag: 'fieldform-outbox', lastChance: false,
+  });
+  await until('the response to reach the server with the app closed', async () => (await onServer('Closed app')).length === 1, { timeout: 30_000 })
+    .catch((e) => {
+      throw new Error(`${e.message}; requests since: ${env.proxy.state.requests.slice(before).join(', ')}; worker errors: ${workerErrors.join('; ')}`);
+    });
+  assert.ok(env.proxy.state.requests.slice(before).includes('POST /api/submissions/batch'), 'sent by the service worker');
+  const reopened = await context.newPage();
+  await reopened.goto(`${env.proxy.url}/#/`);
+  await until('the reopened app to show it sent', async () => (await statesOf(reopened, 'Closed app')).sent === 1);
+  await present(reopened.locator('.response-group[data-state=sent] .response-entry'), 'the sent response listed');
+  assert.equal((await onServer('Closed app')).length, 1, 'exactly once');
+  await context.close();
+});

@@ -484,23 +484,34 @@ fn focus_heading() {
     });
 }
 
-/// Brings a question into view and puts the cursor in it, once it is drawn.
+/// Brings a question into view and puts the cursor in it, once it is drawn;
+/// a folded roster card around it is unfolded first.
 pub(crate) fn focus(node: NodeRef) {
     let id = dom_id(node);
     request_animation_frame(move || {
         let element = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(&id));
-        if let Some(element) = element {
-            // The whole question, label first, at the top (not the input,
-            // which would hide the label above the edge).
-            match element.closest(".question").ok().flatten() {
-                Some(question) => question.scroll_into_view_with_bool(true),
-                None => element.scroll_into_view(),
-            }
-            if let Ok(input) = element.dyn_into::<web_sys::HtmlElement>() {
-                let _unfocusable = input.focus();
-            }
+        let Some(element) = element else {
+            return;
+        };
+        if tree::unfold_around(&element) {
+            // The card shows its inputs once the page has redrawn.
+            request_animation_frame(move || bring_into_view(element));
+        } else {
+            bring_into_view(element);
         }
     });
+}
+
+fn bring_into_view(element: web_sys::Element) {
+    // The whole question, label first, at the top (not the input, which
+    // would hide the label above the edge).
+    match element.closest(".question").ok().flatten() {
+        Some(question) => question.scroll_into_view_with_bool(true),
+        None => element.scroll_into_view(),
+    }
+    if let Ok(input) = element.dyn_into::<web_sys::HtmlElement>() {
+        let _unfocusable = input.focus();
+    }
 }

@@ -167,14 +167,7 @@ fn SignIn(lang: String, signed: RwSignal<u32>) -> impl IntoView {
             busy.try_set(false);
         });
     };
-    let hint_lang = lang.clone();
-    let hint = move || {
-        let refused = credential::current().is_some_and(|c| c.refused.is_some());
-        (!refused)
-            .then(|| view! { <p class="sync-not-enrolled">{w(W::NotEnrolled, &hint_lang)}</p> })
-    };
     view! {
-        {hint}
         <form class="sign-in" on:submit=submit>
             <label>
                 <span>{w(W::Username, &lang)}</span>

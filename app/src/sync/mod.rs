@@ -72,8 +72,14 @@ pub enum Problem {
 }
 
 thread_local! {
-    // Created outside any owner: lives as long as the page.
-    static STATUS: RwSignal<SyncStatus> = RwSignal::new(SyncStatus::default());
+    // Owned by a root of its own, never disposed: the signal lives as long
+    // as the page, whichever screen first asked for it.
+    static STATUS: RwSignal<SyncStatus> = {
+        let owner = Owner::new_root(None);
+        let signal = owner.with(|| RwSignal::new(SyncStatus::default()));
+        std::mem::forget(owner);
+        signal
+    };
 }
 
 /// The app-wide sync status.

@@ -115,6 +115,7 @@ async fn settle(outcome: Option<Result<Report, Stopped>>, again: bool) -> Option
                 return None;
             }
             if report.remaining > 0 {
+                crate::device::request_background_sync();
                 return Some(protocol_backoff(failures, random));
             }
             let busy = report.sent + report.refused + report.corrections > 0;
@@ -127,6 +128,11 @@ async fn settle(outcome: Option<Result<Report, Stopped>>, again: bool) -> Option
             Some(super::protocol::idle_ms(idle))
         }
         Err(Stopped { problem, report }) => {
+            // Responses wait: let the browser wake the service worker when
+            // the network is back, even if the app is closed by then.
+            if report.remaining > 0 {
+                crate::device::request_background_sync();
+            }
             status().try_update(|s| {
                 s.activity = Activity::Idle;
                 s.problem = Some(problem.clone());
