@@ -18,6 +18,9 @@ import {
   screenshots, startServer, storedResponses, until, within,
 } from './harness.mjs';
 import { ACTION_TIMEOUT, GGS, SSC, freshPage, members, next, question } from './interview-helpers.mjs';
+import {
+  answer, finish, fillMember, ggsFromRosterToEnd, ggsToRoster, household, intro, respondent, shows,
+} from './ggs.mjs';
 
 const env = { server: undefined, browser: undefined, serverStopped: false };
 const fresh = (options) => freshPage(env.browser, options);
@@ -34,17 +37,6 @@ after(async () => {
 async function openForm(page, base, path) {
   await within(30_000, `${path} to load`, page.goto(`${base}/#/forms/${path}`));
   await present(page.locator('article.form'), `the form ${path} to be shown`, { timeout: 30_000 });
-}
-
-/** Presses Finish and waits for the end-of-interview screen. */
-async function finish(page) {
-  await page.click('.pager .next');
-  try {
-    await present(page.locator('section.finalized'), 'the finalized screen after Finish', { timeout: 10_000 });
-  } catch (error) {
-    const left = await page.locator('.summary.problems li, .issue').allTextContents();
-    throw new Error(`${error.message}; problems listed: ${JSON.stringify(left)}`);
-  }
 }
 
 /** Waits until everything on screen is stored. */
@@ -64,72 +56,6 @@ function responseId(page) {
   const match = page.url().match(/#\/responses\/([^/?#]+)$/);
   assert.ok(match, `the URL names the stored response: ${page.url()}`);
   return decodeURIComponent(match[1]);
-}
-
-// GGS, as an enumerator in Chișinău would answer it.
-const intro = { interviewer_id: '17', hh_id: '104233', region: 'centre', settlement: 'rural' };
-const respondent = { resp_name: 'Ana', resp_sex: 'female', resp_birth_year: '1990', resp_birth_month: '4', resp_education: 'isced_3' };
-const household = [
-  { hh_name: 'Ion', hh_sex: 'male', hh_relation: 'parent', hh_birth_year: '1960', hh_birth_month: '5', hh_activity: 'retired' },
-  { hh_name: 'Maria', hh_sex: 'female', hh_relation: 'parent', hh_birth_year: '1962', hh_birth_month: '3', hh_activity: 'retired' },
-  { hh_name: 'Petru', hh_sex: 'male', hh_relation: 'sibling', hh_birth_year: '1993', hh_birth_month: '7', hh_activity: 'employed' },
-  { hh_name: 'Elena', hh_sex: 'female', hh_relation: 'sibling', hh_birth_year: '1999', hh_birth_month: '11', hh_activity: 'student' },
-  { hh_name: 'Vasile', hh_sex: 'male', hh_relation: 'grandparent', hh_birth_year: '1936', hh_birth_month: '1', hh_activity: 'retired' },
-];
-const TEXT = new Set(['interviewer_id', 'hh_id', 'resp_name', 'resp_birth_year', 'resp_birth_month',
-  'hh_name', 'hh_birth_year', 'hh_birth_month']);
-
-/** Answers `answers` (text inputs and radio buttons) inside `scope`. */
-async function answer(scope, answers) {
-  for (const [name, value] of Object.entries(answers)) {
-    if (TEXT.has(name)) await scope.locator(`[data-name=${name}] input`).fill(value);
-    else await scope.locator(`[data-name=${name}] input[value=${value}]`).check();
-  }
-}
-
-/** Checks that `scope` shows `answers`. */
-async function shows(scope, answers, where) {
-  for (const [name, value] of Object.entries(answers)) {
-    if (TEXT.has(name)) {
-      assert.equal(await scope.locator(`[data-name=${name}] input`).inputValue(), value, `${where}: ${name}`);
-    } else {
-      assert.equal(await scope.locator(`[data-name=${name}] input[value=${value}]`).isChecked(), true, `${where}: ${name} = ${value}`);
-    }
-  }
-}
-
-/** Fills in the first two GGS pages (consent given); ends on the roster page. */
-async function ggsToRoster(page) {
-  await answer(page, intro);
-  await page.check('[data-name=consent] input[value=yes]');
-  await next(page, 1);
-  await answer(page, respondent);
-  await next(page, 2);
-}
-
-/** Fills in the roster's member `i`. */
-async function fillMember(page, i, member) {
-  await answer(members(page).nth(i), member);
-}
-
-/** From the roster page (filled in) to Finish. */
-async function ggsFromRosterToEnd(page) {
-  await next(page, 3);
-  await page.check('[data-name=partner_status] input[value=none]');
-  await page.check('[data-name=marital_status] input[value=never_married]');
-  await page.fill('[data-name=prev_partners] input', '0');
-  await next(page, 4);
-  await page.fill('[data-name=n_children_ever] input', '0');
-  await next(page, 5);
-  await page.check('[data-name=pregnant] input[value=no]');
-  await page.check('[data-name=intend_3y] input[value=probably_yes]');
-  await page.fill('[data-name=n_more_children] input', '1');
-  await next(page, 6);
-  await page.check('[data-name=int_language] input[value=ro]');
-  await page.check('[data-name=others_present] input[value=none]');
-  await page.check('[data-name=cooperation] input[value=good]');
-  await page.check('[data-name=reliability] input[value=reliable]');
-  await finish(page);
 }
 
 /** The home screen's entry for a response, in the group of `state`. */

@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import {
   launchBrowser, openPage, present, screenshots, startServer, storedResponses, until, within,
 } from './harness.mjs';
+import { cloneFinalized } from './outbox.mjs';
 import { startProxy } from './proxy.mjs';
 
 const env = { server: undefined, proxy: undefined, browser: undefined, coordinator: undefined };
@@ -119,55 +120,6 @@ function realErrors(errors) {
 function assertOncePerInstance(rows, what) {
   const current = rows.filter((r) => !r.superseded);
   assert.equal(new Set(current.map((r) => r.instance_id)).size, current.length, `${what}: each instance once`);
-}
-
-/**
- * `count` more finalized responses on the tablet, cloned from one it
- * finalized through the form (fresh UUID v7 instance ids, villages
- * `${prefix} 0..`), written straight to IndexedDB: what a day of
- * interviews leaves in the outbox, without typing it all.
- */
-async function cloneFinalized(page, count, prefix) {
-  return within(60_000, `writing ${count} responses`, page.evaluate(async ({ count, prefix }) => {
-    const request = (r) => new Promise((resolve, reject) => {
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const db = await request(indexedDB.open('fieldform'));
-    const all = await request(db.transaction('responses').objectStore('responses').getAll());
-    const template = all.find((r) => r.submission);
-    if (!template) throw new Error('no finalized response to clone');
-    const uuid = (i) => {
-      const b = crypto.getRandomValues(new Uint8Array(16));
-      const ms = Date.now() + i;
-      for (let k = 0; k < 6; k++) b[k] = Math.floor(ms / 2 ** (8 * (5 - k))) & 0xff;
-      b[6] = 0x70 | (b[6] & 0x0f);
-      b[8] = 0x80 | (b[8] & 0x3f);
-      const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    };
-    const tx = db.transaction('responses', 'readwrite');
-    const now = Date.now();
-    for (let i = 0; i < count; i++) {
-      const r = structuredClone(template);
-      const id = uuid(i);
-      r.instance_id = id;
-      r.draft.instance_id = id;
-      r.submission.instance_id = id;
-      r.submission.answers.village = `${prefix} ${i}`;
-      r.draft.answers.village = `${prefix} ${i}`;
-      r.state = 'finalized';
-      delete r.sync;
-      r.updated = now + i;
-      r.finalized = now + i;
-      tx.objectStore('responses').put(r);
-    }
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, { count, prefix }));
 }
 
 test('three responses filled with the network cut arrive exactly once when it is back, without a reload', async () => {

@@ -282,7 +282,8 @@ fn instance_card(
         nodes
     };
     let toggle = move |_| {
-        folded.update(|f| {
+        // `try_`: a click can be dispatched by `unfold_around` as the page goes.
+        folded.try_update(|f| {
             if !f.remove(&id) {
                 f.insert(id);
             }
