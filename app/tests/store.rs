@@ -235,3 +235,45 @@ async fn a_backup_moves_every_response_once() {
     source.close();
     target.close();
 }
+
+/// Sync writes outcomes back through `update_responses`: each record is
+/// reread in the same transaction, so one changed meanwhile is seen as it
+/// is now; missing ids are skipped; counts come from the index.
+#[wasm_bindgen_test]
+async fn updates_read_and_write_in_one_transaction() {
+    let db = fresh("t-update").await;
+    let (mut a, _) = record(ResponseState::Finalized, 10.0);
+    a.instance_id = "0190a1b2-0000-7000-8000-00000000000a".into();
+    let (mut b, _) = record(ResponseState::Finalized, 20.0);
+    b.instance_id = "0190a1b2-0000-7000-8000-00000000000b".into();
+    db.put_response(&a).await.unwrap();
+    db.put_response(&b).await.unwrap();
+    assert_eq!(db.count_in(ResponseState::Finalized).await.unwrap(), 2);
+    // `b` was edited after sync read it (updated 20 -> 25): left alone.
+    let mut newer = b.clone();
+    newer.updated = 25.0;
+    db.put_response(&newer).await.unwrap();
+    let ids = vec![
+        a.instance_id.clone(),
+        b.instance_id.clone(),
+        "0190a1b2-0000-7000-8000-0000000000ff".to_owned(),
+    ];
+    let written = db
+        .update_responses(&ids, |r| {
+            if r.updated != 10.0 && r.updated != 20.0 {
+                return false;
+            }
+            r.state = ResponseState::Sent;
+            true
+        })
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].instance_id, a.instance_id);
+    let stored_a = db.response(&a.instance_id).await.unwrap().unwrap();
+    assert_eq!(stored_a.state, ResponseState::Sent);
+    assert_eq!(db.response(&b.instance_id).await.unwrap(), Some(newer));
+    assert_eq!(db.count_in(ResponseState::Finalized).await.unwrap(), 1);
+    assert_eq!(db.count_in(ResponseState::Sent).await.unwrap(), 1);
+    db.close();
+}

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  launchBrowser, openPage, present, screenshots, startServer, storedResponses, until, within,
+  axe, describeViolations, launchBrowser, openPage, present, screenshots, startServer, storedResponses, until, within,
 } from './harness.mjs';
 import { cloneFinalized } from './outbox.mjs';
 import { startProxy } from './proxy.mjs';
@@ -112,6 +112,12 @@ async function onServer(prefix) {
   return all.body.filter((s) => String(s.answers.village ?? '').startsWith(prefix));
 }
 
+/** No serious or critical axe-core finding, needs-review items included. */
+async function accessible(page, where) {
+  const found = await axe(page, { needsReview: true });
+  assert.deepEqual(found, [], `${where}: ${describeViolations(found)}`);
+}
+
 /** Page errors, less the browser's own log of requests the network failed. */
 function realErrors(errors) {
   return errors.filter((e) => !/^console: Failed to load resource: net::ERR_/.test(e));
@@ -149,6 +155,7 @@ test('three responses filled with the network cut arrive exactly once when it is
   assert.match(await page.locator('.sync-last').textContent(), /Last successful sync: \d\d\.\d\d \d\d:\d\d/);
   assert.equal(await page.locator('.sync-activity').getAttribute('data-queued'), '0');
   await screenshots(page, 'sync-sent');
+  await accessible(page, 'home with sent responses');
   assert.deepEqual(realErrors(errors), []);
   await context.close();
 });
@@ -165,6 +172,7 @@ test('a captive portal answering 200 with a page is never taken for the server',
     assert.deepEqual(await statesOf(page, 'Portal'), { finalized: 2 }, 'nothing is marked sent');
     assert.equal((await onServer('Portal')).length, 0);
     await screenshots(page, 'sync-captive-portal');
+    await accessible(page, 'home behind a captive portal');
   } finally {
     env.proxy.mode = 'pass';
   }
@@ -246,7 +254,10 @@ test('one refused in a batch comes back with its reasons, is corrected and accep
   const banner = page.locator('.sent-back');
   await present(banner.locator('li[data-field=hh_size]'), 'the reason on hh_size');
   assert.match(await banner.locator('li[data-field=hh_size]').textContent(), /Household size/);
+  await present(page.locator('[data-name=hh_size] .issue'), 'the problem on the question itself');
+  assert.match(await page.locator('[data-name=hh_size] .issue').textContent(), /Between 1 and 30/);
   await screenshots(page, 'sync-sent-back');
+  await accessible(page, 'a response sent back');
   await banner.locator('.sent-back-jump').click();
   await page.fill('[data-name=hh_size] input', '6');
   await page.click('.pager .next');
@@ -341,6 +352,7 @@ test('a revoked token stops sync with a clear message and loses nothing; enrolle
   assert.deepEqual(await statesOf(page, 'Revoked'), { finalized: 1 }, 'the response stays in the outbox');
   await present(page.locator('form.sign-in'), 'a way to sign in again');
   await screenshots(page, 'sync-revoked');
+  await accessible(page, 'home with a refused credential');
 
   const again = await deviceToken('tablet F (again)');
   await page.goto(`${env.proxy.url}/#/provision?token=${again.token}`);

@@ -1,7 +1,7 @@
 //! `cargo xtask bench-app`: the app in headless Chromium against the real
 //! server (`tests/e2e/bench-app.mjs`): opening forms, answering, moving
-//! between sections, and the bundle size; rewrites the "App in headless
-//! Chromium" section of BENCHMARKS.md.
+//! between sections, draining the outbox, and the bundle size; rewrites the
+//! "App in headless Chromium" section of BENCHMARKS.md.
 
 use anyhow::Context;
 
@@ -14,14 +14,18 @@ pub fn bench_app() -> anyhow::Result<()> {
     let tools = install::build_tools()?;
     let browser = install::browser()?;
     crate::app::build(&tools, true)?;
-    // Built as `cargo xtask test` builds it, so neither rebuilds it for the other.
-    crate::run::status(cmd("cargo", &["test", "--workspace", "--no-run"]))?;
+    // The server as deployed (release): the sync drain measures the
+    // tablet, so the server must not be the bottleneck.
+    crate::run::status(cmd(
+        "cargo",
+        &["build", "--release", "-p", "fieldform-server"],
+    ))?;
     install::npm_packages("tests/e2e", "tests/e2e/node_modules/playwright-core")?;
     let root = crate::root();
     let mut node = cmd("node", &["tests/e2e/bench-app.mjs"]);
     node.env(
         "FIELDFORM_BIN",
-        crate::run::target_dir().join("debug/fieldform"),
+        crate::run::target_dir().join("release/fieldform"),
     )
     .env("FIELDFORM_APP_DIR", root.join("dist"))
     .env("FIELDFORM_FORMS_DIR", root.join("forms"))

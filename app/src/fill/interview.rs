@@ -145,6 +145,11 @@ fn sent_back(
             .map(|reason| {
                 let path = reason.field.trim_start_matches("answers.").to_owned();
                 let node = session.with(|s| s.node(&path).ok());
+                // Its own problem shows on the question too, where the
+                // device's checks agree with the server's.
+                if let Some(node) = node {
+                    session.touch(node);
+                }
                 let label = node.map_or_else(|| path.clone(), |n| session.with(|s| s.label(n)));
                 let target = node.map(|n| (n, super::page_of(&form, &all_pages, n)));
                 let jump = target.map(|(node, on_page)| {

@@ -29,10 +29,9 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
         async move {
             match store::db().await {
                 Ok(db) => db
-                    .responses_in(ResponseState::Finalized)
+                    .count_in(ResponseState::Finalized)
                     .await
-                    .map(|r| r.len())
-                    .unwrap_or(0),
+                    .map_or(0, |n| n as usize),
                 Err(_) => 0,
             }
         }
@@ -58,7 +57,10 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
     let state = move || {
         let lang = state_lang.clone();
         let s = status.get();
-        let waiting = queued.get().unwrap_or(0);
+        let waiting = match s.activity {
+            Activity::Sending { .. } => s.queued,
+            _ => queued.get().unwrap_or(0),
+        };
         let activity = match s.activity {
             Activity::Idle if waiting == 0 => w(W::NothingQueued, &lang).to_owned(),
             Activity::Idle => w(W::Queued, &lang).replace("{n}", &waiting.to_string()),

@@ -385,6 +385,17 @@ impl Db {
         Ok(all)
     }
 
+    /// How many responses are in `state` (the index's count: no record is read).
+    pub async fn count_in(&self, state: ResponseState) -> Result<u32, StoreError> {
+        let tx = self
+            .inner
+            .transaction(&[RESPONSES], TransactionMode::ReadOnly)?;
+        let index = tx.object_store(RESPONSES)?.index(BY_STATE)?;
+        Ok(index
+            .count(Some(Query::from(JsValue::from_str(state.key()))))?
+            .await?)
+    }
+
     pub async fn form(&self, id: &str, version: &str) -> Result<Option<FormRecord>, StoreError> {
         let key: js_sys::Array = [JsValue::from_str(id), JsValue::from_str(version)]
             .into_iter()

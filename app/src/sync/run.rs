@@ -70,9 +70,13 @@ pub async fn run() -> Result<Report, Stopped> {
     report.corrections = take_back_corrections(&db, &token).await;
     // Forms for the next interviews: best effort, sending matters more.
     let _offline = crate::library::refresh_catalog().await;
-    send_outbox(&db, &token, &limits, &mut report)
-        .await
-        .map_err(|p| stop(p, &report))?;
+    let sent = send_outbox(&db, &token, &limits, &mut report).await;
+    // Screens reread the responses once per run, not after every batch (a
+    // drain of a thousand would reread them all twenty times).
+    if report.sent + report.refused > 0 {
+        changed();
+    }
+    sent.map_err(|p| stop(p, &report))?;
     Ok(report)
 }
 
@@ -308,9 +312,6 @@ async fn send_outbox(
         report.remaining = total - report.sent - report.refused;
         set_queued(report.remaining);
         status().try_update(|s| s.activity = Activity::Sending { done, total });
-        if !written.is_empty() {
-            changed();
-        }
     }
     Ok(())
 }
