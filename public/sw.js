@@ -73,8 +73,10 @@ async function syncOutbox() {
   const locks = self.navigator.locks;
   const run = () => drainOutbox();
   if (!locks) return run();
-  const ran = await locks.request('fieldform-sync', { ifAvailable: true }, (lock) => (lock ? run().then(() => true) : false));
-  if (!ran) throw new Error('another sync run holds the lock');
+  // Waits for a run under way (a page closing, another worker) to end,
+  // then drains what is left; gives up after a minute so the browser
+  // retries later.
+  await locks.request('fieldform-sync', { signal: AbortSignal.timeout(60_000) }, run);
 }
 
 function idbRequest(request) {

@@ -139,6 +139,11 @@ test('three responses filled with the network cut arrive exactly once when it is
   assert.deepEqual(await statesOf(page, 'Offline'), { finalized: 3 });
   await screenshots(page, 'sync-offline-queued');
 
+  await page.evaluate(() => {
+    window.__activity = [];
+    const seen = () => window.__activity.push(document.querySelector('.sync-activity')?.textContent);
+    new MutationObserver(seen).observe(document.querySelector('.sync'), { subtree: true, childList: true, characterData: true });
+  });
   await context.setOffline(false);
   await until('the three responses to be marked sent', async () => (await statesOf(page, 'Offline')).sent === 3, { timeout: 60_000 });
   await present(page.locator('.response-group[data-state=sent] .response-entry'), 'the sent group', { count: 3 });
@@ -156,6 +161,15 @@ test('three responses filled with the network cut arrive exactly once when it is
   assert.equal(await page.locator('.sync-activity').getAttribute('data-queued'), '0');
   await screenshots(page, 'sync-sent');
   await accessible(page, 'home with sent responses');
+  const activity = await page.evaluate(() => window.__activity);
+  assert.ok(activity.some((text) => /^Sending \d of 3…$/.test(text)), `progress was shown: ${JSON.stringify(activity)}`);
+
+  // Sent responses stay until the enumerator clears them; the server keeps them.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('.clear-sent');
+  await until('the sent responses to be cleared', async () => Object.keys(await statesOf(page, 'Offline')).length === 0);
+  assert.equal(await page.locator('.response-group[data-state=sent]').count(), 0);
+  assert.equal((await onServer('Offline')).length, 3);
   assert.deepEqual(realErrors(errors), []);
   await context.close();
 });
@@ -399,5 +413,33 @@ test('with the app closed, the service worker sends the outbox when Background S
   await until('the reopened app to show it sent', async () => (await statesOf(reopened, 'Closed app')).sent === 1);
   await present(reopened.locator('.response-group[data-state=sent] .response-entry'), 'the sent response listed');
   assert.equal((await onServer('Closed app')).length, 1, 'exactly once');
+  await context.close();
+});
+
+test('an enumerator signs in on a tablet with no enrolment link, and the outbox is sent', async () => {
+  const created = await api('POST', '/api/users', { body: { username: 'enum_ana', password: 'field-season-2026', role: 'enumerator' } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { page, context, errors } = await openPage(env.browser, { locale: 'ro-MD' });
+  await page.goto(`${env.proxy.url}/#/`);
+  await present(page.locator('.sync-problem[data-problem=not-enrolled]'), 'the tablet to say it is not connected', { timeout: 30_000 });
+  assert.match(await page.locator('.sync h2').textContent(), /Trimitere la server/, 'in Romanian');
+  await present(page.locator('.form-entry[data-form-id=visit] .form-offline'), 'the open form kept for offline use', { timeout: 30_000 });
+  await fillVisit(page, 'Signed Edinet');
+  assert.deepEqual(await statesOf(page, 'Signed'), { finalized: 1 }, 'kept while not connected');
+  await page.fill('.sign-in input[name=username]', 'enum_ana');
+  await page.fill('.sign-in input[name=password]', 'wrong password!');
+  await page.click('.sign-in-button');
+  await present(page.locator('.sign-in [role=alert]'), 'the refusal of a wrong password');
+  await page.fill('.sign-in input[name=password]', 'field-season-2026');
+  await page.click('.sign-in-button');
+  await present(page.locator('.sync-who'), 'the name it is connected as');
+  assert.match(await page.locator('.sync-who').textContent(), /enum_ana/);
+  await until('the response to be sent after signing in', async () => (await statesOf(page, 'Signed')).sent === 1, { timeout: 60_000 });
+  const rows = await onServer('Signed');
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].submitted_by, 'user:enum_ana');
+  await accessible(page, 'home signed in, in Romanian');
+  // The browser logs the wrong password's 401 itself.
+  assert.deepEqual(realErrors(errors).filter((e) => !/status of 401 \(Unauthorized\)$/.test(e)), []);
   await context.close();
 });
