@@ -56,10 +56,11 @@ pub fn Home() -> impl IntoView {
     let online = window_event_listener(leptos::ev::online, move |_| load_catalog());
     on_cleanup(move || online.remove());
 
+    // A sync run sent, refused or took back responses.
+    let synced = crate::sync::responses_changed();
     let responses = LocalResource::new(move || {
         refresh.track();
-        // A sync run sent, refused or took back responses.
-        crate::sync::status().with(|s| s.changed);
+        synced.track();
         async move {
             match store::db().await {
                 Ok(db) => db.responses().await.map_err(|e| e.to_string()),

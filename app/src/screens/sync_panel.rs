@@ -23,9 +23,10 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
         status.with(|s| s.problem.clone());
         credential::current()
     };
+    let synced = sync::responses_changed();
     let queued = LocalResource::new(move || {
         refresh.track();
-        status.with(|s| s.changed);
+        synced.track();
         async move {
             match store::db().await {
                 Ok(db) => db

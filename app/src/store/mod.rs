@@ -194,9 +194,19 @@ impl Db {
     /// disk (`durability: "strict"`): a flat battery right after a save
     /// must not lose it. Browsers without the option ignore it.
     fn strict_transaction(&self, stores: &[&str]) -> Result<idb::Transaction, StoreError> {
+        self.write_transaction(stores, "strict")
+    }
+
+    /// A read-write transaction with the given `durability` (`strict`,
+    /// `relaxed` or `default`).
+    fn write_transaction(
+        &self,
+        stores: &[&str],
+        durability: &str,
+    ) -> Result<idb::Transaction, StoreError> {
         let names: js_sys::Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
         let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into()).map_err(|_| {
+        js_sys::Reflect::set(&options, &"durability".into(), &durability.into()).map_err(|_| {
             StoreError::Failed("cannot set the transaction's durability".to_owned())
         })?;
         let open: js_sys::Function = js_sys::Reflect::get(&self.raw, &"transaction".into())
@@ -284,24 +294,30 @@ impl Db {
     /// meanwhile (by an interview, a backup import) is seen as it is now,
     /// never overwritten with an older copy. `change` returns whether it
     /// changed the record. Returns the records written.
+    ///
+    /// Relaxed durability: this is sync's bookkeeping, and a mark lost to a
+    /// power cut only means the response is sent again, which the server's
+    /// idempotency makes harmless.
     pub async fn update_responses(
         &self,
         ids: &[String],
         mut change: impl FnMut(&mut ResponseRecord) -> bool,
     ) -> Result<Vec<ResponseRecord>, StoreError> {
-        let tx = self.strict_transaction(&[RESPONSES])?;
+        let tx = self.write_transaction(&[RESPONSES], "relaxed")?;
         let raw: web_sys::IdbTransaction = tx.object_store(RESPONSES)?.transaction().into();
         let store = tx.object_store(RESPONSES)?;
+        // Every read is issued at once (the database pipelines them; one
+        // at a time would cost a round trip each), then handled in order;
+        // each write is issued from a read's success callback, while the
+        // transaction is active.
+        let mut reads = Vec::with_capacity(ids.len());
+        for id in ids {
+            reads.push(store.get(Query::from(JsValue::from_str(id)))?.into_future());
+        }
         let mut written = Vec::new();
         let mut failure = None;
-        for id in ids {
-            // Awaiting a request keeps the transaction active: the next
-            // request is issued from its success callback.
-            let value = match store.get(Query::from(JsValue::from_str(id))) {
-                Ok(request) => request.await,
-                Err(e) => Err(e),
-            };
-            let step = value.map_err(StoreError::from).and_then(|value| {
+        for read in reads {
+            let step = read.await.map_err(StoreError::from).and_then(|value| {
                 let Some(value) = value else {
                     return Ok(());
                 };

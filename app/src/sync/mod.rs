@@ -86,3 +86,10 @@ thread_local! {
 pub fn status() -> RwSignal<SyncStatus> {
     STATUS.with(|s| *s)
 }
+
+/// Changes when a run changed stored responses, and only then: what
+/// screens that reread responses track (tracking the whole status would
+/// reread them on every batch's progress).
+pub fn responses_changed() -> Memo<u32> {
+    Memo::new(move |_| status().with(|s| s.changed))
+}

@@ -57,7 +57,10 @@ pub async fn run() -> Result<Report, Stopped> {
     let db = store::db()
         .await
         .map_err(|e| stop(Problem::Storage(e.to_string()), &report))?;
-    report.remaining = queued(&db).await.len();
+    report.remaining = db
+        .count_in(ResponseState::Finalized)
+        .await
+        .map_or(0, |n| n as usize);
     set_queued(report.remaining);
     if !online() {
         return Err(stop(Problem::Offline, &report));
