@@ -439,6 +439,12 @@ test('an enumerator signs in on a tablet with no enrolment link, and the outbox 
   assert.equal(rows.length, 1);
   assert.equal(rows[0].submitted_by, 'user:enum_ana');
   await accessible(page, 'home signed in, in Romanian');
+  // Disconnecting (a tablet handed to someone else) keeps the responses.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('.disconnect');
+  await present(page.locator('form.sign-in'), 'the sign-in form again');
+  await present(page.locator('.sync-problem[data-problem=not-enrolled]'), 'the tablet to say it is not connected');
+  assert.deepEqual(await statesOf(page, 'Signed'), { sent: 1 }, 'the response stays on the tablet');
   // The browser logs the wrong password's 401 itself.
   assert.deepEqual(realErrors(errors).filter((e) => !/status of 401 \(Unauthorized\)$/.test(e)), []);
   await context.close();

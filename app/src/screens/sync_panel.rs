@@ -46,10 +46,29 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
                 name,
                 refused: None,
                 ..
-            }) => view! {
-                <p class="sync-who">{w(W::ConnectedAs, &lang)} " " <strong>{name}</strong></p>
+            }) => {
+                let confirm = w(W::ConfirmDisconnect, &lang);
+                let disconnect = move |_| {
+                    let sure = web_sys::window()
+                        .and_then(|w| w.confirm_with_message(confirm).ok())
+                        .unwrap_or(false);
+                    if !sure {
+                        return;
+                    }
+                    leptos::task::spawn_local(async move {
+                        let _kept = credential::forget().await;
+                        signed.try_update(|n| *n += 1);
+                        sync::request();
+                    });
+                };
+                view! {
+                    <p class="sync-who">{w(W::ConnectedAs, &lang)} " " <strong>{name}</strong></p>
+                    <button type="button" class="disconnect" on:click=disconnect>
+                        {w(W::Disconnect, &lang)}
+                    </button>
+                }
+                .into_any()
             }
-            .into_any(),
             _ => view! { <SignIn lang=lang.clone() signed /> }.into_any(),
         }
     };

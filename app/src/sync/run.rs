@@ -269,6 +269,17 @@ async fn send_outbox(
                 batches.push_front((start, middle));
                 continue;
             }
+            // One response larger than the server takes: sent back to the
+            // enumerator (it must not hold up the rest of the outbox).
+            Err(SendError::TooLarge) => vec![Outcome::Refused(Refusal {
+                code: "payload_too_large".to_owned(),
+                message: format!(
+                    "this response is larger than the server accepts ({} KB)",
+                    batch[0].2.len() / 1024
+                ),
+                fields: Vec::new(),
+                at: js_sys::Date::now(),
+            })],
             Err(error) => return Err(problem(error, report).await),
         };
         let by_id: HashMap<&str, (&Outcome, f64)> = batch
@@ -331,7 +342,7 @@ async fn problem(error: SendError, report: &mut Report) -> Problem {
             report.wait = retry_after_ms;
             Problem::Server("busy".to_owned())
         }
-        SendError::TooLarge => Problem::Server("a single response is too large".to_owned()),
+        SendError::TooLarge => Problem::Server("the batch is too large".to_owned()),
         SendError::Server { status, message } | SendError::Refused { status, message } => {
             Problem::Server(format!("{status}: {message}"))
         }

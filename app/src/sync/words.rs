@@ -28,6 +28,7 @@ pub enum W {
     Username,
     Password,
     Disconnect,
+    ConfirmDisconnect,
     Enrolling,
     Enrolled,
     EnrolFailed,
@@ -217,6 +218,14 @@ fn words(w: W) -> [&'static str; 6] {
             "فصل هذا الجهاز",
             "Deconectați această tabletă",
             "Отключить этот планшет",
+        ],
+        W::ConfirmDisconnect => [
+            "Disconnect this tablet from the server? Its responses stay on it and are sent once it is connected again.",
+            "Déconnecter cette tablette du serveur ? Ses réponses y restent et seront envoyées une fois la tablette reconnectée.",
+            "¿Desconectar esta tableta del servidor? Sus respuestas se quedan en ella y se enviarán cuando vuelva a conectarse.",
+            "هل تريد فصل هذا الجهاز عن الخادم؟ تبقى إجاباته عليه وتُرسل عند إعادة الاتصال.",
+            "Deconectați această tabletă de la server? Răspunsurile rămân pe ea și se trimit după reconectare.",
+            "Отключить этот планшет от сервера? Ответы останутся на нём и будут отправлены после повторного подключения.",
         ],
         W::Enrolling => [
             "Connecting this tablet to the server…",
