@@ -207,7 +207,7 @@ async fn choices_repeats_and_right_to_left_languages() {
     assert_eq!(count(&host, ".instance"), 2);
     let add: web_sys::HtmlButtonElement = find(&host, ".add-instance").unwrap().unchecked_into();
     assert!(add.disabled(), "max_instances reached");
-    assert!(text(&host, ".instance:nth-child(2) h4").contains("(2)"));
+    assert!(text(&host, "section.instance:nth-of-type(2) h4").contains("(2)"));
 
     let picker: web_sys::HtmlSelectElement =
         find(&host, ".language-picker").unwrap().unchecked_into();

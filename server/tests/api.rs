@@ -14,6 +14,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use fieldform_server::config::{Config, Options};
+use fieldform_server::http::security::ManualClock;
 use fieldform_server::http::{AppState, router};
 use fieldform_server::store::{Role, SharedStore};
 use http_body_util::BodyExt;
@@ -34,6 +35,9 @@ struct TestApp {
     enumerator: String,
     /// A device token scoped to `household`.
     device: String,
+    /// The rate limiters' time: it stands still unless a test advances it,
+    /// so limits do not depend on how fast this machine runs argon2.
+    clock: std::sync::Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
@@ -113,10 +117,15 @@ async fn app_with(backend: Backend, options: Options) -> TestApp {
         forms_dir: None,
         app_dir: dir.path().join("no-app"),
     };
-    let router = router(AppState::new(store.clone(), options), &config);
+    let clock = std::sync::Arc::new(ManualClock::new());
+    let router = router(
+        AppState::with_clock(store.clone(), options, clock.clone()),
+        &config,
+    );
     let mut app = TestApp {
         router,
         store: store.clone(),
+        clock,
         admin: String::new(),
         coordinator: String::new(),
         enumerator: String::new(),
@@ -1188,32 +1197,47 @@ async fn protection(backend: Backend) {
 
 async fn password_guessing(backend: Backend) {
     let app = app(backend).await;
-    // Setup logged `coord` in once; ten attempts per username are allowed at once.
-    for _ in 0..9 {
-        let (status, _, _) = app
-            .call(
-                Method::POST,
-                "/api/sessions",
-                None,
-                Some(json!({ "username": "coord", "password": "guess-guess" })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-    }
-    let (status, _, body) = app
-        .call(
+    let attempt = |username: &'static str, password: &'static str| {
+        app.call(
             Method::POST,
             "/api/sessions",
             None,
-            Some(json!({ "username": "Coord", "password": "password-123" })),
+            Some(json!({ "username": username, "password": password })),
         )
-        .await;
+    };
+    // Setup logged `coord` in once; ten attempts per username are allowed
+    // at once. The limiter's clock stands still, so however slow argon2 is
+    // here, no attempt is refilled behind the test's back.
+    for _ in 0..9 {
+        let (status, _, _) = attempt("coord", "guess-guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, for any spelling of the name.
+    let (status, headers, body) = attempt("Coord", "password-123").await;
     assert_eq!(
         (status, code(&body)),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
     );
+    assert_eq!(headers[header::RETRY_AFTER], "6");
     // Other accounts are unaffected.
     app.login("root", "password-123").await;
+
+    // Five seconds later: not yet one attempt back.
+    app.clock.advance(Duration::from_secs(5));
+    let (status, headers, body) = attempt("coord", "password-123").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert_eq!(headers[header::RETRY_AFTER], "1");
+    // Six seconds after the limit: exactly one attempt more.
+    app.clock.advance(Duration::from_secs(1));
+    app.login("coord", "password-123").await;
+    let (status, _, body) = attempt("coord", "password-123").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
 }
 
 async fn concurrent_duplicates(backend: Backend) {

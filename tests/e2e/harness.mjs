@@ -33,7 +33,8 @@ export async function startServer({ formsDir, appDir, dataDir: reuse } = {}) {
       'serve', '--addr', '127.0.0.1:0', '--data-dir', dataDir,
       '--forms-dir', formsDir ?? required('FIELDFORM_FORMS_DIR'), '--app-dir', appDir ?? required('FIELDFORM_APP_DIR'),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Never a database from the caller's environment: SQLite in dataDir.
+    { stdio: ['ignore', 'pipe', 'pipe'], env: withoutDatabaseUrl() },
   );
   const log = [];
   let admin;
@@ -77,6 +78,12 @@ export async function startServer({ formsDir, appDir, dataDir: reuse } = {}) {
       if (!reuse) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function withoutDatabaseUrl() {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return env;
 }
 
 /** Debian's Chromium, headless, with nothing that reaches for the network. */

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, useServerAndBrowser } from './harness.mjs';
+import { openPage, useServerAndBrowser, within } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -15,12 +15,13 @@ test('a reload while offline still starts the app', async () => {
   // Both forms kept on the device ("available offline").
   await page.locator('.form-offline').nth(1).waitFor({ timeout: 30_000 });
   // Wait until the service worker controls the page (the shell is cached).
-  await page.evaluate(async () => {
+  // Bounded: a service worker that never takes control fails here, saying so.
+  await within(30_000, 'the service worker to control the page', page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {
       await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     }
-  });
+  }));
   assert.deepEqual(errors, []);
 
   await context.setOffline(true);

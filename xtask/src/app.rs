@@ -15,6 +15,10 @@ const INPUTS: &[&str] = &[
     "tools/precache.mjs",
     "Trunk.toml",
     "Cargo.lock",
+    // The workspace's profiles (wasm-release), lints and shared versions,
+    // and the build configuration.
+    "Cargo.toml",
+    ".cargo/config.toml",
 ];
 const STAMP: &str = "dist/.fieldform-build";
 
@@ -51,4 +55,26 @@ fn newest(path: &Path) -> Option<SystemTime> {
         .filter_map(Result::ok)
         .filter_map(|entry| newest(&entry.path()))
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::INPUTS;
+
+    #[test]
+    fn every_input_of_the_bundle_exists_and_is_watched() {
+        let root = crate::root();
+        for input in INPUTS {
+            assert!(root.join(input).exists(), "{input} does not exist");
+        }
+        for needed in [
+            "Cargo.toml",
+            ".cargo/config.toml",
+            "Cargo.lock",
+            "app",
+            "public",
+        ] {
+            assert!(INPUTS.contains(&needed), "{needed} is not watched");
+        }
+    }
 }

@@ -4,10 +4,18 @@
 //! runner's summary are collected and printed again at the end, with one
 //! closing `N passed, N failed` line. Any failure, including a missing
 //! prerequisite, makes the whole run fail: nothing is silently skipped.
+//! Every step has a time limit: a step that hangs (a service worker that
+//! never takes control, a deadlock) is killed with everything it started
+//! and fails, naming itself, long before CI's own limit would end the run
+//! with nothing reported. Each step's duration is printed.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::install::{self, CHROMEDRIVER};
 use crate::run::{cmd, target_dir};
@@ -20,6 +28,15 @@ struct Step {
     passed: u64,
     failed: u64,
     error: Option<String>,
+    took: Duration,
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// `1m05s`.
+fn human(d: Duration) -> String {
+    let secs = d.as_secs();
+    format!("{}m{:02}s", secs / 60, secs % 60)
 }
 
 pub fn test_all() -> anyhow::Result<()> {
@@ -31,7 +48,10 @@ pub fn test_all() -> anyhow::Result<()> {
     steps.push(run_step(
         "format",
         cmd("cargo", &["fmt", "--all", "--check"]),
+        5 * MINUTE,
     ));
+    // Limits: several times what a cold build and run take on a fresh
+    // 2-core CI machine, well inside its 90 minutes.
     steps.push(run_step(
         "clippy (native)",
         cmd(
@@ -45,6 +65,7 @@ pub fn test_all() -> anyhow::Result<()> {
                 "warnings",
             ],
         ),
+        25 * MINUTE,
     ));
     // The server's tests run on SQLite and on a throwaway PostgreSQL; if
     // it cannot start, the PostgreSQL tests fail with a clear message.
@@ -59,7 +80,7 @@ pub fn test_all() -> anyhow::Result<()> {
             anyhow::anyhow!("{error:#}"),
         )),
     }
-    steps.push(run_step("native tests", native));
+    steps.push(run_step("native tests", native, 25 * MINUTE));
     // Stops and deletes the cluster.
     drop(postgres);
 
@@ -84,6 +105,7 @@ pub fn test_all() -> anyhow::Result<()> {
                         "warnings",
                     ],
                 ),
+                15 * MINUTE,
             ));
             let mut wasm = cmd(
                 "cargo",
@@ -99,7 +121,11 @@ pub fn test_all() -> anyhow::Result<()> {
             );
             wasm.env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-            steps.push(run_step("wasm tests (headless Chromium)", wasm));
+            steps.push(run_step(
+                "wasm tests (headless Chromium)",
+                wasm,
+                20 * MINUTE,
+            ));
             steps.push(end_to_end(&tools, &browser));
         }
     }
@@ -107,7 +133,12 @@ pub fn test_all() -> anyhow::Result<()> {
     eprintln!("\n===== summary =====");
     let (mut passed, mut failed) = (0, 0);
     for step in &steps {
-        eprintln!("{} {}", if step.ok { "ok  " } else { "FAIL" }, step.name);
+        eprintln!(
+            "{} {} ({})",
+            if step.ok { "ok  " } else { "FAIL" },
+            step.name,
+            human(step.took)
+        );
         for line in &step.summaries {
             eprintln!("       {line}");
         }
@@ -156,14 +187,15 @@ fn end_to_end(tools: &install::BuildTools, browser: &install::Browser) -> Step {
             anyhow::anyhow!("no tests/e2e/*.test.mjs found"),
         );
     }
-    let mut args = vec!["--test", "--test-concurrency=1"];
+    // A test that hangs fails with node's message after 5 minutes.
+    let mut args = vec!["--test", "--test-concurrency=1", "--test-timeout=300000"];
     args.extend(files.iter().map(String::as_str));
     let mut node = cmd("node", &args);
     node.env("FIELDFORM_BIN", target_dir().join("debug/fieldform"))
         .env("FIELDFORM_APP_DIR", root.join("dist"))
         .env("FIELDFORM_FORMS_DIR", root.join("forms"))
         .env("CHROMIUM", &browser.chromium);
-    run_step("end-to-end tests (Chromium)", node)
+    run_step("end-to-end tests (Chromium)", node, 25 * MINUTE)
 }
 
 fn failed_step(name: &'static str, error: anyhow::Error) -> Step {
@@ -175,16 +207,24 @@ fn failed_step(name: &'static str, error: anyhow::Error) -> Step {
         passed: 0,
         failed: 0,
         error: Some(format!("{error:#}")),
+        took: Duration::ZERO,
     }
 }
 
-/// Runs a command, echoing its output, and collects the runners' summary lines.
-fn run_step(name: &'static str, mut command: Command) -> Step {
+/// Runs a command, echoing its output, and collects the runners' summary
+/// lines; kills it and everything it started (its process group) once it
+/// has run for `limit`.
+fn run_step(name: &'static str, mut command: Command, limit: Duration) -> Step {
     eprintln!(
-        "\n===== {name} =====\nxtask: $ {}",
-        crate::run::describe(&command)
+        "\n===== {name} =====\nxtask: $ {} (time limit {})",
+        crate::run::describe(&command),
+        human(limit)
     );
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let started = Instant::now();
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(error) => {
@@ -193,6 +233,24 @@ fn run_step(name: &'static str, mut command: Command) -> Step {
                 anyhow::anyhow!("cannot start {}: {error}", crate::run::describe(&command)),
             );
         }
+    };
+    let finished = Arc::new(AtomicBool::new(false));
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let (finished, timed_out, group) = (finished.clone(), timed_out.clone(), child.id());
+        thread::spawn(move || {
+            while !finished.load(Ordering::SeqCst) {
+                if started.elapsed() >= limit {
+                    timed_out.store(true, Ordering::SeqCst);
+                    eprintln!("xtask: {name} exceeded {}: stopping it", human(limit));
+                    let _gone = Command::new("kill")
+                        .args(["-KILL", "--", &format!("-{group}")])
+                        .status();
+                    return;
+                }
+                thread::sleep(Duration::from_millis(500));
+            }
+        })
     };
     let stderr = child.stderr.take().map(|err| {
         thread::spawn(move || {
@@ -216,14 +274,20 @@ fn run_step(name: &'static str, mut command: Command) -> Step {
     if let Some(handle) = stderr {
         lines.extend(handle.join().unwrap_or_default());
     }
-    let ok = child.wait().is_ok_and(|s| s.success());
+    let exit_ok = child.wait().is_ok_and(|s| s.success());
+    finished.store(true, Ordering::SeqCst);
+    let _joined = watchdog.join();
+    let took = started.elapsed();
+    let over = timed_out.load(Ordering::SeqCst);
+    eprintln!("xtask: {name} took {}", human(took));
     let mut step = Step {
         name,
-        ok,
+        ok: exit_ok && !over,
         summaries: vec![],
         passed: 0,
         failed: 0,
-        error: None,
+        error: over.then(|| format!("timed out: stopped after {}", human(limit))),
+        took,
     };
     for line in &lines {
         summarize(line, &mut step);
@@ -273,7 +337,25 @@ mod tests {
             passed: 0,
             failed: 0,
             error: None,
+            took: Duration::ZERO,
         }
+    }
+
+    #[test]
+    fn a_step_that_hangs_is_stopped_with_everything_it_started() {
+        // The background `sleep` keeps the output pipe open: unless the
+        // whole process group is killed, reading it would wait 60 s.
+        let mut hang = Command::new("sh");
+        hang.args(["-c", "sleep 60 & sleep 60"]);
+        let step = run_step("hang", hang, Duration::from_secs(1));
+        assert!(!step.ok);
+        assert!(step.took < Duration::from_secs(20), "took {:?}", step.took);
+        assert_eq!(
+            step.error.as_deref(),
+            Some("timed out: stopped after 0m01s")
+        );
+        let quick = run_step("quick", Command::new("true"), MINUTE);
+        assert!(quick.ok && quick.error.is_none());
     }
 
     #[test]

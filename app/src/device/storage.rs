@@ -110,7 +110,8 @@ pub fn StorageStatus(
     // Only the latest reading is shown, whatever order the answers come in.
     let latest = StoredValue::new(0_u32);
     Effect::new(move |_| {
-        refresh.track();
+        // `try_`: a resource may run once more as its screen goes away.
+        let _ = refresh.try_get();
         let reading = latest.get_value().wrapping_add(1);
         latest.set_value(reading);
         read_status(move |read| {

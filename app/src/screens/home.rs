@@ -56,11 +56,9 @@ pub fn Home() -> impl IntoView {
     let online = window_event_listener(leptos::ev::online, move |_| load_catalog());
     on_cleanup(move || online.remove());
 
-    // A sync run sent, refused or took back responses.
-    let synced = crate::sync::responses_changed();
+    follow_sync(refresh);
     let responses = LocalResource::new(move || {
         refresh.track();
-        synced.track();
         async move {
             match store::db().await {
                 Ok(db) => db.responses().await.map_err(|e| e.to_string()),
@@ -139,7 +137,7 @@ pub fn Home() -> impl IntoView {
     view! {
         <div class="home">
             {left}
-            <crate::screens::sync_panel::SyncPanel lang=lang.clone() refresh=Signal::derive(move || refresh.get()) />
+            <crate::screens::sync_panel::SyncPanel lang=lang.clone() refresh=Signal::derive(move || refresh.try_get().unwrap_or(0)) />
             <section class="device-forms">
                 <h2>{t(Msg::FormsOnDevice, &lang)}</h2>
                 {forms}
@@ -150,12 +148,26 @@ pub fn Home() -> impl IntoView {
             </section>
             <section class="storage">
                 <h2>{t(Msg::ThisDevice, &storage_lang)}</h2>
-                <crate::device::storage::StorageStatus refresh=Signal::derive(move || refresh.get()) />
+                <crate::device::storage::StorageStatus refresh=Signal::derive(move || refresh.try_get().unwrap_or(0)) />
                 <super::backup::BackupControls refresh />
                 <crate::device::install::InstallButton />
             </section>
         </div>
     }
+}
+
+/// Bumps `refresh` whenever a sync run changed stored responses (sent,
+/// refused, taken back). Through an effect, which ends with the screen: a
+/// resource subscribed to the page-long sync signal would outlive the
+/// screen and keep rereading (and touching its disposed signals).
+pub(crate) fn follow_sync(refresh: RwSignal<u32>) {
+    let synced = crate::sync::responses_changed();
+    Effect::new(move |first: Option<()>| {
+        synced.track();
+        if first.is_some() {
+            refresh.try_update(|n| *n = n.wrapping_add(1));
+        }
+    });
 }
 
 fn response_group(

@@ -23,9 +23,10 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
         status.with(|s| s.problem.clone());
         credential::current()
     };
-    let synced = sync::responses_changed();
+    let synced = RwSignal::new(0u32);
+    super::home::follow_sync(synced);
     let queued = LocalResource::new(move || {
-        refresh.track();
+        let _ = refresh.try_get();
         synced.track();
         async move {
             match store::db().await {

@@ -36,8 +36,6 @@ pub struct SyncStatus {
     pub next_try: Option<f64>,
     /// Finalized responses waiting for the server.
     pub queued: usize,
-    /// Bumped whenever a run changed stored responses (screens reread).
-    pub changed: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -72,24 +70,31 @@ pub enum Problem {
 }
 
 thread_local! {
-    // Owned by a root of its own, never disposed: the signal lives as long
-    // as the page, whichever screen first asked for it.
-    static STATUS: RwSignal<SyncStatus> = {
+    // Owned by a root of their own, never disposed: the signals live as
+    // long as the page, whichever screen first asked for them.
+    static SIGNALS: (RwSignal<SyncStatus>, RwSignal<u32>) = {
         let owner = Owner::new_root(None);
-        let signal = owner.with(|| RwSignal::new(SyncStatus::default()));
+        let signals = owner.with(|| (RwSignal::new(SyncStatus::default()), RwSignal::new(0)));
         std::mem::forget(owner);
-        signal
+        signals
     };
 }
 
 /// The app-wide sync status.
 pub fn status() -> RwSignal<SyncStatus> {
-    STATUS.with(|s| *s)
+    SIGNALS.with(|s| s.0)
 }
 
-/// Changes when a run changed stored responses, and only then: what
+/// Bumped when a run changed stored responses, and only then: what
 /// screens that reread responses track (tracking the whole status would
-/// reread them on every batch's progress).
-pub fn responses_changed() -> Memo<u32> {
-    Memo::new(move |_| status().with(|s| s.changed))
+/// reread them on every batch's progress). A signal of its own, not a
+/// memo of the status: a screen's memo of a page-long signal outlived
+/// the screen and woke its disposed resources.
+pub fn responses_changed() -> ReadSignal<u32> {
+    SIGNALS.with(|s| s.1.read_only())
+}
+
+/// Says that a run changed stored responses.
+pub(crate) fn mark_responses_changed() {
+    SIGNALS.with(|s| s.1.try_update(|n| *n = n.wrapping_add(1)));
 }

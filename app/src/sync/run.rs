@@ -92,7 +92,7 @@ fn set_queued(n: usize) {
 }
 
 fn changed() {
-    status().try_update(|s| s.changed = s.changed.wrapping_add(1));
+    super::mark_responses_changed();
 }
 
 /// The outbox, oldest first.

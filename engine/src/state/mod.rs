@@ -241,7 +241,9 @@ impl FormState {
         let form = self.form.clone();
         let mut run = Run::new(env);
         for (i, node) in form.nodes.iter().enumerate() {
-            if node.uses_language {
+            // Defaults and triggered calculations are answers once set: a
+            // language switch must not redo them over the enumerator's.
+            if node.uses_language && !matches!(node.kind, NodeKind::Default | NodeKind::Trigger) {
                 for (slot, inst) in self.tree.slots[node.scope.index()].iter().enumerate() {
                     if inst.is_some() {
                         run.push(crate::compile::NodeId(i as u32), slot as u32);
@@ -653,6 +655,7 @@ impl FormState {
     pub fn recompute_all(&mut self, env: &dyn Environment) -> Changes {
         let form = self.form.clone();
         let mut run = Run::new(env);
+        run.fire_triggers = false;
         for (fid, d) in self.data.iter_mut().enumerate() {
             let f = form.field(FieldId(fid as u32));
             let computed = f.props.calculation.is_some() && f.props.trigger.is_none();

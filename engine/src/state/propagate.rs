@@ -30,6 +30,10 @@ pub(crate) struct Run<'e> {
     pub changes: Changes,
     env: &'e dyn Environment,
     scratch: Vec<InstanceId>,
+    /// Whether a changed trigger reruns its triggered calculation: not when
+    /// recomputing from stored answers, where values only look changed and
+    /// the calculation's result is an answer by now (maybe overridden).
+    pub fire_triggers: bool,
 }
 
 impl<'e> Run<'e> {
@@ -39,6 +43,7 @@ impl<'e> Run<'e> {
             changes: Changes::default(),
             env,
             scratch: Vec::new(),
+            fire_triggers: true,
         }
     }
 
@@ -56,6 +61,9 @@ impl FormState {
             let Some(inst) = self.tree.at(form.node(node).scope, slot) else {
                 continue; // removed meanwhile
             };
+            if !run.fire_triggers && form.node(node).kind == NodeKind::Trigger {
+                continue;
+            }
             if self.process(&form, node, inst, run) {
                 self.enqueue_dependents(&form, node, inst, run);
             }
@@ -298,6 +306,7 @@ impl FormState {
                 self.clear_values(id);
                 // They were this form's own answers: loading cannot fail.
                 let _same_form = self.load(id, Some(repeat), &answers, "", run);
+                self.drop_queued_defaults(form, id, run);
             }
         }
         for _ in target..len {
@@ -318,6 +327,29 @@ impl FormState {
             ChangeKind::Instances,
         );
         true
+    }
+
+    /// Unqueue the defaults of `id` and of the instances in it: they were
+    /// given back their answers, which a default must not overwrite.
+    fn drop_queued_defaults(&self, form: &CompiledForm, id: InstanceId, run: &mut Run) {
+        let own = self.tree.inst(id).scope;
+        let mut found = std::mem::take(&mut run.scratch);
+        for (k, scope) in form.scopes.iter().enumerate() {
+            if !scope.chain.contains(&own) {
+                continue;
+            }
+            found.clear();
+            self.tree
+                .descendants(form, id, ScopeId(k as u32), &mut found);
+            for &n in &scope.nodes {
+                if form.node(n).kind == NodeKind::Default {
+                    for &i in &found {
+                        run.queue.remove(&(n.0, self.tree.inst(i).slot));
+                    }
+                }
+            }
+        }
+        run.scratch = found;
     }
 
     /// Whether an answer the count reads breaks its own constraint. Only

@@ -28,6 +28,25 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "FIELDFORM_MAX_BODY_BYTES", default_value_t = Options::default().max_body_bytes)]
     pub max_body_bytes: usize,
+    /// Requests per second allowed per token (per address without one),
+    /// after the burst; raise it (e.g. for load tests) rather than expect
+    /// 429 `rate_limited` replies.
+    #[arg(long, env = "FIELDFORM_RATE_PER_SECOND", value_parser = positive,
+          default_value_t = Options::default().rate_per_second)]
+    pub rate_per_second: f64,
+    /// Requests per token (per address without one) allowed at once, above
+    /// that rate.
+    #[arg(long, env = "FIELDFORM_RATE_BURST", value_parser = positive,
+          default_value_t = Options::default().rate_burst)]
+    pub rate_burst: f64,
+}
+
+/// A finite number above zero (a rate of 0 or `inf` would make no sense).
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(format!("`{text}` is not a positive number")),
+    }
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -48,6 +67,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let options = Options {
         max_batch: args.max_batch,
         max_body_bytes: args.max_body_bytes,
+        rate_per_second: args.rate_per_second,
+        rate_burst: args.rate_burst,
         public_url: args.public_url,
         ..Options::default()
     };

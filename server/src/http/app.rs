@@ -1,11 +1,14 @@
 //! Serving the app's release build: hashed assets are immutable, while
 //! `index.html` and the service worker must never be cached, or devices
-//! would keep running an old app.
+//! would keep running an old app. A missing file is 404: only navigation
+//! paths (no file extension) fall back to `index.html`, so a stale page
+//! asking for an old hashed asset gets an error rather than HTML cached
+//! for a year under the asset's name.
 
 use std::path::Path;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, Response, header};
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use axum::response::Html;
 use axum::routing::{MethodRouter, get};
 use tower::ServiceExt as _;
@@ -20,16 +23,25 @@ pub fn service(app_dir: &Path) -> MethodRouter {
         );
         return get(move || async move { Html(msg) });
     }
-    let files = ServeDir::new(app_dir)
-        .precompressed_gzip()
+    let files = ServeDir::new(app_dir).precompressed_gzip();
+    let pages = files
+        .clone()
         .fallback(ServeFile::new(app_dir.join("index.html")));
     get(move |req: Request<Body>| async move {
         let path = req.uri().path().to_owned();
-        let mut response = match files.oneshot(req).await {
+        let served = if is_navigation(&path) {
+            pages.oneshot(req).await
+        } else {
+            files.oneshot(req).await
+        };
+        let mut response = match served {
             Ok(response) => response.map(Body::new),
             Err(never) => match never {},
         };
-        let cache = if is_hashed_asset(&path) {
+        let status = response.status();
+        let cache = if is_hashed_asset(&path)
+            && (status.is_success() || status == StatusCode::NOT_MODIFIED)
+        {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
@@ -39,6 +51,12 @@ pub fn service(app_dir: &Path) -> MethodRouter {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         Ok::<Response<Body>, std::convert::Infallible>(response)
     })
+}
+
+/// A path the app routes itself (its last segment has no extension), as
+/// opposed to a file that either exists or does not.
+fn is_navigation(path: &str) -> bool {
+    !path.rsplit('/').next().unwrap_or("").contains('.')
 }
 
 /// Trunk names build outputs `name-<hex hash>.ext` (and `name-<hash>_bg.wasm`).
@@ -53,7 +71,16 @@ fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{is_hashed_asset, is_navigation};
+
+    #[test]
+    fn only_paths_without_an_extension_are_navigation() {
+        assert!(is_navigation("/"));
+        assert!(is_navigation("/forms/household"));
+        assert!(is_navigation("/v1.2/forms"));
+        assert!(!is_navigation("/fieldform-app-deadbeef.js"));
+        assert!(!is_navigation("/icons/icon-192.png"));
+    }
 
     #[test]
     fn recognises_trunk_hashed_names() {

@@ -48,16 +48,27 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: SharedStore, options: Options) -> Self {
+        Self::with_clock(store, options, Arc::new(security::SystemClock))
+    }
+
+    /// With the rate limiters reading `clock` (tests drive time by hand).
+    pub fn with_clock(
+        store: SharedStore,
+        options: Options,
+        clock: Arc<dyn security::Clock>,
+    ) -> Self {
         AppState {
             store,
             forms: Arc::new(FormCache::default()),
-            rate: Arc::new(security::RateLimiter::new(
+            rate: Arc::new(security::RateLimiter::with_clock(
                 options.rate_per_second,
                 options.rate_burst,
+                clock.clone(),
             )),
-            login_rate: Arc::new(security::RateLimiter::new(
+            login_rate: Arc::new(security::RateLimiter::with_clock(
                 LOGIN_ATTEMPTS_PER_SECOND,
                 LOGIN_BURST,
+                clock,
             )),
             options: Arc::new(options),
         }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
@@ -103,16 +103,70 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     scripts
 }
 
-/// Token buckets keyed by the caller's token hash (or address).
-pub struct RateLimiter {
-    per_second: f64,
-    burst: f64,
-    buckets: Mutex<HashMap<String, Bucket>>,
+/// Where the rate limiter reads the time: the real monotonic clock in the
+/// server, a hand-driven one in tests (so a test of refills or of the
+/// password limit does not depend on how fast argon2 runs on the machine).
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Instant;
 }
 
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+/// The real monotonic clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// A clock that moves only when told to ([`ManualClock::advance`]).
+#[derive(Debug)]
+pub struct ManualClock {
+    start: Instant,
+    elapsed: Mutex<Duration>,
+}
+
+impl ManualClock {
+    pub fn new() -> Self {
+        ManualClock {
+            start: Instant::now(),
+            elapsed: Mutex::new(Duration::ZERO),
+        }
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let mut elapsed = self.elapsed.lock().unwrap_or_else(|e| e.into_inner());
+        *elapsed += by;
+    }
+}
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        self.start + *self.elapsed.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Token buckets keyed by the caller's token hash (or address).
+///
+/// Kept as each caller's "theoretical arrival time" (GCRA): the bucket is
+/// full when that time is not after now, and each request pushes it one
+/// interval later. Whole durations rather than fractional token counts, so
+/// that waiting exactly the `Retry-After` asked is always enough (adding
+/// up sixths of a token in floating point fell short of a whole one).
+pub struct RateLimiter {
+    /// The time one request's token takes to come back.
+    interval: Duration,
+    /// How far ahead of now a caller's schedule may run: the burst.
+    tolerance: Duration,
+    clock: Arc<dyn Clock>,
+    schedule: Mutex<HashMap<String, Instant>>,
 }
 
 /// Beyond this many tracked callers, full buckets are forgotten.
@@ -120,38 +174,45 @@ const MAX_TRACKED: usize = 10_000;
 
 impl RateLimiter {
     pub fn new(per_second: f64, burst: f64) -> Self {
+        Self::with_clock(per_second, burst, Arc::new(SystemClock))
+    }
+
+    pub fn with_clock(per_second: f64, burst: f64, clock: Arc<dyn Clock>) -> Self {
+        let interval = 1.0 / per_second.max(0.001);
+        let burst = burst.max(1.0);
         RateLimiter {
-            per_second: per_second.max(0.001),
-            burst: burst.max(1.0),
-            buckets: Mutex::new(HashMap::new()),
+            interval: Duration::try_from_secs_f64(interval).unwrap_or(Duration::MAX),
+            tolerance: Duration::try_from_secs_f64(interval * (burst - 1.0))
+                .unwrap_or(Duration::MAX),
+            clock,
+            schedule: Mutex::new(HashMap::new()),
         }
     }
 
-    /// `Ok` if `key` may make a request now, else seconds to wait.
+    /// `Ok` if `key` may make a request now, else whole seconds to wait.
     pub fn check(&self, key: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let Ok(mut buckets) = self.buckets.lock() else {
+        let now = self.clock.now();
+        let Ok(mut schedule) = self.schedule.lock() else {
             return Ok(());
         };
-        if buckets.len() > MAX_TRACKED {
-            let (rate, burst) = (self.per_second, self.burst);
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * rate < burst
-            });
+        if schedule.len() > MAX_TRACKED {
+            schedule.retain(|_, due| *due > now);
         }
-        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
-            tokens: self.burst,
-            updated: now,
-        });
-        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.burst);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+        let due = schedule.get(key).map_or(now, |due| (*due).max(now));
+        // `now + tolerance` overflows only for absurd limits: no limit then.
+        let Some(horizon) = now.checked_add(self.tolerance) else {
+            return Ok(());
+        };
+        if due <= horizon {
+            schedule.insert(
+                key.to_owned(),
+                due.checked_add(self.interval).unwrap_or(due),
+            );
             Ok(())
         } else {
-            let wait = ((1.0 - bucket.tokens) / self.per_second).ceil();
-            Err(wait.max(1.0) as u64)
+            let wait = due - horizon;
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            Err(seconds.max(1))
         }
     }
 }
@@ -305,10 +366,37 @@ mod tests {
 
     #[test]
     fn buckets_refill_and_limit() {
-        let limiter = RateLimiter::new(1.0, 2.0);
+        let clock = Arc::new(ManualClock::new());
+        let limiter = RateLimiter::with_clock(1.0, 2.0, clock.clone());
         assert!(limiter.check("a").is_ok());
         assert!(limiter.check("a").is_ok());
         assert_eq!(limiter.check("a"), Err(1));
-        assert!(limiter.check("b").is_ok());
+        assert!(limiter.check("b").is_ok(), "buckets are per key");
+        // Half a token back: still refused, and told to wait the rest.
+        clock.advance(Duration::from_millis(500));
+        assert_eq!(limiter.check("a"), Err(1));
+        // A whole token back: exactly one request more.
+        clock.advance(Duration::from_millis(500));
+        assert!(limiter.check("a").is_ok());
+        assert_eq!(limiter.check("a"), Err(1));
+        // A long pause refills only up to the burst.
+        clock.advance(Duration::from_secs(3600));
+        assert!(limiter.check("a").is_ok());
+        assert!(limiter.check("a").is_ok());
+        assert_eq!(limiter.check("a"), Err(1));
+    }
+
+    #[test]
+    fn slow_refills_say_how_long_to_wait() {
+        // One request every 4 s (exact in binary, so the waits are exact).
+        let clock = Arc::new(ManualClock::new());
+        let limiter = RateLimiter::with_clock(0.25, 1.0, clock.clone());
+        assert!(limiter.check("a").is_ok());
+        assert_eq!(limiter.check("a"), Err(4));
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(limiter.check("a"), Err(3));
+        clock.advance(Duration::from_secs(3));
+        assert!(limiter.check("a").is_ok());
+        assert_eq!(limiter.check("a"), Err(4));
     }
 }

@@ -1,0 +1,122 @@
+//! The app's release build over real HTTP: pages fall back to
+//! `index.html` (no-cache), existing hashed assets are immutable, and a
+//! missing file is 404, never `index.html` cached for a year under an
+//! asset's name.
+
+use std::path::Path;
+
+use fieldform_server::config::{Config, Options};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const INDEX: &str = "<!doctype html><title>Fieldform</title><p>the app</p>";
+const ASSET: &str = "console.log('the app');";
+
+/// Status, headers (names lowercased) and body of a plain HTTP/1.1 GET.
+async fn get(addr: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connect to the test server");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("send the request");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("read the response");
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .expect("a response head ending in a blank line");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn write_build(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create the app directory");
+    std::fs::write(dir.join("index.html"), INDEX).expect("write index.html");
+    std::fs::write(dir.join("fieldform-app-1a2b3c4d5e6f7a8b.js"), ASSET).expect("write an asset");
+    std::fs::write(
+        dir.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .expect("write sw.js");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_files_are_404_and_pages_fall_back_to_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app_dir = dir.path().join("dist");
+    write_build(&app_dir);
+    let config = Config {
+        addr: "127.0.0.1:0".parse().expect("address"),
+        data_dir: dir.path().join("data"),
+        // An explicit SQLite file: a DATABASE_URL in the environment is not read here.
+        database_url: Some(format!(
+            "sqlite://{}",
+            dir.path().join("fieldform.db").display()
+        )),
+        forms_dir: None,
+        app_dir,
+    };
+    let server = fieldform_server::start_with(config, Options::default())
+        .await
+        .expect("start the server");
+    let addr = server.addr.to_string();
+
+    // Navigation paths: the app's index, never cached.
+    for path in ["/", "/forms/household", "/responses/abc"] {
+        let (status, headers, body) = get(&addr, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(body, INDEX, "{path}");
+        assert_eq!(header(&headers, "cache-control"), "no-cache", "{path}");
+    }
+
+    // An existing hashed asset: itself, for a year.
+    let (status, headers, body) = get(&addr, "/fieldform-app-1a2b3c4d5e6f7a8b.js").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, ASSET);
+    assert_eq!(
+        header(&headers, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+
+    // The service worker: itself, never cached.
+    let (status, headers, _) = get(&addr, "/sw.js").await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "cache-control"), "no-cache");
+
+    // Missing files: 404, neither the index nor immutable.
+    for path in [
+        "/fieldform-app-deadbeef.js",
+        "/fieldform-app-deadbeefdeadbeef_bg.wasm",
+        "/missing.css",
+        "/icons/none.png",
+    ] {
+        let (status, headers, body) = get(&addr, path).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains(INDEX), "{path} answered with index.html");
+        assert_eq!(header(&headers, "cache-control"), "no-cache", "{path}");
+    }
+
+    server.shutdown().await.expect("stop the server");
+}
