@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod pg;
+
 use std::time::Duration;
 
 use axum::Router;
@@ -81,27 +83,7 @@ async fn database_url(backend: Backend, dir: &std::path::Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
         Backend::Postgres => {
-            use sqlx::{Connection, Executor};
-            let base = std::env::var("FIELDFORM_TEST_DATABASE_URL").unwrap_or_else(|_| {
-                panic!(
-                    "FIELDFORM_TEST_DATABASE_URL is not set: the PostgreSQL tests need a server \
-                     (e.g. postgres://postgres@127.0.0.1:5432/postgres). `cargo xtask test` \
-                     starts a throwaway one; or run the SQLite tests only with \
-                     `cargo test -p fieldform-server --test api sqlite::`"
-                )
-            });
-            let name = format!(
-                "fieldform_test_{}",
-                &fieldform_server::auth::new_token("")[..16]
-            );
-            let mut conn = sqlx::PgConnection::connect(&base)
-                .await
-                .unwrap_or_else(|e| panic!("cannot connect to FIELDFORM_TEST_DATABASE_URL: {e}"));
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
+            pg::fresh_database("cargo test -p fieldform-server --test api sqlite::").await
         }
     }
 }

@@ -34,6 +34,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod pg;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -323,28 +325,9 @@ async fn stored(addr: &str, token: &str) -> HashMap<String, usize> {
 async fn database_url(backend: Backend) -> Option<String> {
     match backend {
         Backend::Sqlite => None,
-        Backend::Postgres => {
-            use sqlx::{Connection, Executor};
-            let base = std::env::var("FIELDFORM_TEST_DATABASE_URL").unwrap_or_else(|_| {
-                panic!(
-                    "FIELDFORM_TEST_DATABASE_URL is not set: the PostgreSQL durability test \
-                     needs a server. `cargo xtask test` starts a throwaway one; or run \
-                     `cargo test -p fieldform-server --test durability sqlite::`"
-                )
-            });
-            let name = format!(
-                "fieldform_test_{}",
-                &fieldform_server::auth::new_token("")[..16]
-            );
-            let mut conn = sqlx::PgConnection::connect(&base)
-                .await
-                .unwrap_or_else(|e| panic!("cannot connect to FIELDFORM_TEST_DATABASE_URL: {e}"));
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            Some(format!("{prefix}/{name}"))
-        }
+        Backend::Postgres => Some(
+            pg::fresh_database("cargo test -p fieldform-server --test durability sqlite::").await,
+        ),
     }
 }
 

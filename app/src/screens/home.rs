@@ -189,21 +189,9 @@ fn response_group(
         let confirm = w(W::ConfirmClearSent, lang);
         view! {
             <button type="button" class="clear-sent" on:click=move |_| {
-                let sure = web_sys::window()
-                    .and_then(|w| w.confirm_with_message(confirm).ok())
-                    .unwrap_or(false);
-                if !sure {
-                    return;
+                if super::confirmed(confirm) {
+                    delete_responses(ids.clone(), refresh);
                 }
-                let ids = ids.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(db) = store::db().await {
-                        for id in &ids {
-                            let _failed = db.delete_response(id).await;
-                        }
-                    }
-                    refresh.update(|n| *n += 1);
-                });
             }>{w(W::ClearSent, lang)}</button>
         }
     });
@@ -254,19 +242,9 @@ fn response_entry(
         let id = id.clone();
         view! {
             <button type="button" class="delete" on:click=move |_| {
-                let sure = web_sys::window()
-                    .and_then(|w| w.confirm_with_message(confirm).ok())
-                    .unwrap_or(false);
-                if !sure {
-                    return;
+                if super::confirmed(confirm) {
+                    delete_responses(vec![id.clone()], refresh);
                 }
-                let id = id.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(db) = store::db().await {
-                        let _failed = db.delete_response(&id).await;
-                    }
-                    refresh.update(|n| *n += 1);
-                });
             }>{t(Msg::Delete, lang)}</button>
         }
     });
@@ -283,6 +261,18 @@ fn response_entry(
             </span>
         </li>
     }
+}
+
+/// Deletes `ids` from the device, then rereads the list.
+fn delete_responses(ids: Vec<String>, refresh: RwSignal<u32>) {
+    leptos::task::spawn_local(async move {
+        if let Ok(db) = store::db().await {
+            for id in &ids {
+                let _failed = db.delete_response(id).await;
+            }
+        }
+        refresh.try_update(|n| *n += 1);
+    });
 }
 
 /// Where the response is on its way to the server.

@@ -5,3 +5,10 @@ pub mod catalog;
 pub mod home;
 pub mod provision;
 pub mod sync_panel;
+
+/// Asks `question` in the browser's dialog; no window means no.
+pub(crate) fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}

@@ -50,10 +50,7 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
             }) => {
                 let confirm = w(W::ConfirmDisconnect, &lang);
                 let disconnect = move |_| {
-                    let sure = web_sys::window()
-                        .and_then(|w| w.confirm_with_message(confirm).ok())
-                        .unwrap_or(false);
-                    if !sure {
+                    if !super::confirmed(confirm) {
                         return;
                     }
                     leptos::task::spawn_local(async move {
