@@ -22,6 +22,7 @@ use crate::compile::{CompiledForm, FieldId, FieldKind};
 use crate::env::Environment;
 use crate::expr::date::format_datetime;
 use crate::model::QuestionType;
+use crate::state::limits::LoadGuard;
 use crate::state::propagate::Run;
 use crate::state::{FormState, InstanceId, NodeRef};
 
@@ -101,6 +102,16 @@ pub enum ResponseError {
         path: String,
         expected: &'static str,
     },
+
+    #[error(
+        "answers: repeat `{path}` would have more than {limit} instances, the most a response may have"
+    )]
+    TooManyInstances { path: String, limit: usize },
+
+    #[error(
+        "answers: the response would have more than {limit} answers in all (fields times repeat instances), reached at `{path}`"
+    )]
+    TooLarge { path: String, limit: usize },
 }
 
 impl Response {
@@ -225,12 +236,19 @@ impl FormState {
 
     /// Load a saved response. Every name must be a field in its place;
     /// nothing is silently dropped. Missing answers are empty.
+    ///
+    /// A response may come from anyone (the server loads submissions with
+    /// this), so the repeat instances it makes are bounded, by answers or by
+    /// `repeat_count`: per repeat, the form's `max_instances` or else
+    /// [`crate::state::MAX_RESPONSE_INSTANCES`]; in all,
+    /// [`crate::state::MAX_RESPONSE_NODES`]. Past a bound it is refused
+    /// before the instances are built.
     pub fn from_response(
         form: Arc<CompiledForm>,
         response: &Response,
         env: &dyn Environment,
     ) -> Result<FormState, ResponseError> {
-        Self::restore(
+        Self::restore_with(
             form,
             Saved {
                 form_id: &response.form_id,
@@ -241,6 +259,7 @@ impl FormState {
                 answers: &response.answers,
             },
             env,
+            true,
         )
     }
 
@@ -250,6 +269,37 @@ impl FormState {
     pub(crate) fn restore(
         form: Arc<CompiledForm>,
         saved: Saved<'_>,
+        env: &dyn Environment,
+    ) -> Result<FormState, ResponseError> {
+        Self::restore_with(form, saved, env, false)
+    }
+
+    /// [`FormState::restore`], with the instance bounds of `from_response`
+    /// when `bounded` (a draft is the device's own: it is not bounded).
+    fn restore_with(
+        form: Arc<CompiledForm>,
+        saved: Saved<'_>,
+        env: &dyn Environment,
+        bounded: bool,
+    ) -> Result<FormState, ResponseError> {
+        let mut state = Self::check_saved(form, &saved, env)?;
+        if bounded {
+            state.guard = Some(LoadGuard::new(&state));
+        }
+        let loaded = state.fill(&saved, env);
+        // The bounds are for loading only: later edits are the app's.
+        let refused = state.guard.take().and_then(|g| g.exceeded);
+        loaded?;
+        match refused {
+            Some(e) => Err(e),
+            None => Ok(state),
+        }
+    }
+
+    /// The checks before loading; a fresh state for the saved instance.
+    fn check_saved(
+        form: Arc<CompiledForm>,
+        saved: &Saved<'_>,
         env: &dyn Environment,
     ) -> Result<FormState, ResponseError> {
         if saved.form_id != form.form.id || saved.form_version != form.form.version {
@@ -265,30 +315,50 @@ impl FormState {
                 id: saved.instance_id.to_owned(),
             });
         }
+        if !saved.answers.is_object() {
+            return Err(ResponseError::Shape {
+                path: String::new(),
+                expected: "an object",
+            });
+        }
+        Ok(FormState::with_instance_id(
+            form,
+            saved.instance_id.to_owned(),
+            env,
+        ))
+    }
+
+    /// Loads the saved answers into a fresh state, then recomputes
+    /// everything (under a guard, `repeat_count`s past a bound build nothing
+    /// and the guard holds the refusal).
+    pub(crate) fn fill(
+        &mut self,
+        saved: &Saved<'_>,
+        env: &dyn Environment,
+    ) -> Result<(), ResponseError> {
         let Json::Object(answers) = saved.answers else {
             return Err(ResponseError::Shape {
                 path: String::new(),
                 expected: "an object",
             });
         };
-        let mut state = FormState::with_instance_id(form, saved.instance_id.to_owned(), env);
         if let Some(start) = saved.started {
-            state.started = start.to_owned();
+            self.started = start.to_owned();
         }
-        state.clear_values(InstanceId::ROOT);
+        self.clear_values(InstanceId::ROOT);
         // Instances created while loading are filled from the saved answers,
         // so their own evaluations are dropped; `recompute_all` does them.
         let mut run = Run::new(env);
-        state.load(InstanceId::ROOT, None, answers, "", &mut run)?;
+        self.load(InstanceId::ROOT, None, answers, "", &mut run)?;
         // Before recomputing: labels in expressions follow the language. A
         // language the form no longer has falls back to the default.
         if let Some(lang) = saved.language
-            && state.form.form.languages.iter().any(|l| l.code == lang)
+            && self.form.form.languages.iter().any(|l| l.code == lang)
         {
-            state.lang = lang.to_owned();
+            self.lang = lang.to_owned();
         }
-        state.recompute_all(env);
-        Ok(state)
+        self.recompute_all(env);
+        Ok(())
     }
 
     pub(crate) fn clear_values(&mut self, inst: InstanceId) {
@@ -348,6 +418,9 @@ impl FormState {
                     });
                 }
                 (FieldKind::Repeat, Json::Array(items)) => {
+                    if !self.admit_instances(&form, f, inst, items.len()) {
+                        return Err(self.refusal());
+                    }
                     let existing = self.instances(f, inst).to_vec();
                     for &extra in existing.iter().skip(items.len()) {
                         self.destroy(&form, extra);
@@ -523,6 +596,131 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "the response is for form `test` version `2`, not `test` version `1`"
+        );
+    }
+
+    /// Issue 12: a count answer of 99,999,999 made the server build 10,000
+    /// instances (and a 9 MB refusal). Loaded from outside, it is refused.
+    fn counted(max: Option<u32>, inner: bool) -> Arc<CompiledForm> {
+        let mut member = json!({ "kind": "repeat", "name": "member", "repeat_count": "${n}",
+            "items": [q("name", "text", json!({ "required": "true()" }))] });
+        if let Some(m) = max {
+            member["max_instances"] = json!(m);
+        }
+        if inner {
+            member["items"] = json!([{ "kind": "repeat", "name": "visit",
+                "repeat_count": "${n}", "items": [q("day", "date", json!({}))] }]);
+        }
+        compiled(json!([q("n", "integer", json!({})), member]), json!({}))
+    }
+
+    fn response(form: &CompiledForm, answers: Json) -> Response {
+        Response {
+            instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c".into(),
+            form_id: form.form.id.clone(),
+            form_version: form.form.version.clone(),
+            status: Status::Complete,
+            meta: Meta::default(),
+            answers,
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_huge_repeat_count_is_refused_before_building_instances() {
+        let env = FixedEnvironment::default();
+        let form = counted(None, false);
+        let r = response(&form, json!({ "n": "99999999" }));
+        assert_eq!(
+            FormState::from_response(form.clone(), &r, &env).unwrap_err(),
+            ResponseError::TooManyInstances {
+                path: "member".into(),
+                limit: crate::state::MAX_RESPONSE_INSTANCES
+            }
+        );
+        // The same steps as `from_response`, to look inside: nothing built.
+        let saved = Saved {
+            form_id: &r.form_id,
+            form_version: &r.form_version,
+            instance_id: &r.instance_id,
+            started: None,
+            language: None,
+            answers: &r.answers,
+        };
+        let mut state = FormState::check_saved(form, &saved, &env).unwrap();
+        state.guard = Some(LoadGuard::new(&state));
+        state.fill(&saved, &env).unwrap();
+        assert!(state.guard.unwrap().exceeded.is_some());
+        assert_eq!(state.tree.arena.len(), 1, "only the root instance exists");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn instance_bounds_of_a_loaded_response() {
+        let env = FixedEnvironment::default();
+        let load = |form: &Arc<CompiledForm>, answers: Json| {
+            FormState::from_response(form.clone(), &response(form, answers), &env)
+        };
+        // Up to the global bound, a response loads.
+        let form = counted(None, false);
+        let s = load(&form, json!({ "n": "1000" })).unwrap();
+        assert_eq!(
+            s.instances(form.lookup("member").unwrap(), InstanceId::ROOT)
+                .len(),
+            1000
+        );
+        // The form's own maximum is its author's word: the count is clamped to
+        // it as in the app, and never passes it.
+        let form = counted(Some(5), false);
+        let s = load(&form, json!({ "n": "99999999" })).unwrap();
+        assert_eq!(
+            s.instances(form.lookup("member").unwrap(), InstanceId::ROOT)
+                .len(),
+            5
+        );
+        let six = vec![json!({}); 6];
+        assert_eq!(
+            load(&form, json!({ "n": "5", "member": six }))
+                .unwrap_err()
+                .to_string(),
+            "answers: repeat `member` would have more than 5 instances, the most a response may have"
+        );
+        // A long array of empty instances, without any count.
+        let form = compiled(
+            json!([{ "kind": "repeat", "name": "member", "items": [q("name", "text", json!({}))] }]),
+            json!({}),
+        );
+        let many = vec![json!({}); 1_001];
+        assert!(matches!(
+            load(&form, json!({ "member": many })),
+            Err(ResponseError::TooManyInstances { .. })
+        ));
+        // Nested repeats each within bounds, together too many.
+        let form = counted(None, true);
+        let err = load(&form, json!({ "n": "1000" })).unwrap_err();
+        assert!(matches!(err, ResponseError::TooLarge { .. }), "{err}");
+        assert!(
+            err.to_string().contains("member[") && err.to_string().contains("/visit"),
+            "{err}"
+        );
+        // A draft is the device's own: not bounded by these.
+        let form = counted(None, false);
+        let draft = FormState::restore(
+            form.clone(),
+            Saved {
+                form_id: "test",
+                form_version: "1",
+                instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c",
+                started: None,
+                language: None,
+                answers: &json!({ "n": "1001" }),
+            },
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            draft
+                .instances(form.lookup("member").unwrap(), InstanceId::ROOT)
+                .len(),
+            1001
         );
     }
 

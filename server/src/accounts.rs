@@ -4,6 +4,8 @@ use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use rand::Rng;
 use rand::distributions::Alphanumeric;
+use std::sync::{Arc, LazyLock};
+use tokio::sync::Semaphore;
 
 use crate::store::{Role, Store, StoreError, User};
 
@@ -16,6 +18,39 @@ pub struct Credentials {
 
 /// Shortest accepted password (the `validator` checks on requests use it too).
 pub const MIN_PASSWORD_LEN: u64 = 10;
+
+/// How many argon2 hashes or checks may run at once: one per core. Each
+/// takes about 19 MiB and a core for a while, so without a bound parallel
+/// logins with made-up usernames drive memory without limit; beyond the
+/// bound they wait their turn, which costs nothing but time.
+pub fn hashing_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+static HASHING: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(hashing_permits())));
+
+/// Runs argon2 `work` off the async workers, at most [`hashing_permits`]
+/// at once. The permit moves into the blocking task, so a request that is
+/// dropped (timeout, client gone) still holds it until the hashing ends.
+pub async fn bounded_hashing<T, F>(work: F) -> anyhow::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let permit = HASHING
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| anyhow::anyhow!("password hashing is shut down: {e}"))?;
+    let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))?;
+    Ok(result)
+}
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
@@ -71,7 +106,7 @@ pub async fn create_user(
     password: &str,
 ) -> anyhow::Result<Result<User, StoreError>> {
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+    let hash = bounded_hashing(move || hash_password(&password)).await??;
     Ok(store.create_user(username, role, &hash).await)
 }
 
@@ -86,6 +121,34 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong horse", &hash));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    /// Issue 12, item 4: however many checks are asked for at once, no
+    /// more than one per core run together.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn hashing_runs_at_most_one_per_core() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..4 * hashing_permits() + 4)
+            .map(|_| {
+                let (running, peak) = (running.clone(), peak.clone());
+                tokio::spawn(bounded_hashing(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("joined").expect("hashed");
+        }
+        let peak = peak.load(Ordering::SeqCst);
+        assert!(
+            (1..=hashing_permits()).contains(&peak),
+            "{peak} ran at once"
+        );
     }
 
     #[tokio::test]

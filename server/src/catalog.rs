@@ -5,6 +5,7 @@ use std::path::Path;
 
 use fieldform_engine::model::{Form, Language, Text};
 use serde::Serialize;
+use validator::{Validate, ValidationError};
 
 use crate::auth::{Principal, sha256_hex};
 use crate::store::{FormRecord, FormRow, Store, StoreError};
@@ -48,8 +49,120 @@ pub enum PublishError {
     /// The XLSForm could not be imported: every error, with sheet, row and column.
     #[error("the XLSForm has {} error(s): {}", errors.len(), errors.join("; "))]
     XlsForm { errors: Vec<String> },
+    /// The form's id or version is not a safe name (see [`FormKey`]).
+    #[error("form {field} `{value}`: {message}")]
+    BadKey {
+        field: &'static str,
+        value: String,
+        message: String,
+    },
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+/// Longest form id or version accepted.
+pub const MAX_KEY_LEN: usize = 64;
+
+/// A form's id and version. They end up in URLs, file names (`<id>.form.json`)
+/// and XML, so they are restricted to XML-name-like text of bounded length:
+/// nothing that can climb out of a folder (`../`) or be markup (`<script>`).
+#[derive(Debug, Validate)]
+pub struct FormKey {
+    #[validate(custom(function = "validate_form_id"))]
+    pub id: String,
+    #[validate(custom(function = "validate_form_version"))]
+    pub version: String,
+}
+
+fn key_error(message: String) -> ValidationError {
+    ValidationError::new("invalid").with_message(message.into())
+}
+
+fn check_length(text: &str) -> Result<(), ValidationError> {
+    if text.is_empty() {
+        return Err(key_error("must not be empty".into()));
+    }
+    if text.chars().count() > MAX_KEY_LEN {
+        return Err(key_error(format!(
+            "is longer than {MAX_KEY_LEN} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// An XML-name-like id: an ASCII letter or `_` first, then letters, digits,
+/// `_`, `-`, `.` or single inner spaces (real workbooks that pyxform accepts
+/// say `form_id = Spec test`); at most [`MAX_KEY_LEN`] characters.
+pub fn validate_form_id(id: &str) -> Result<(), ValidationError> {
+    check_length(id)?;
+    let mut chars = id.chars();
+    if !chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    {
+        return Err(key_error("must start with a letter or `_`".into()));
+    }
+    if let Some(bad) =
+        chars.find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ')))
+    {
+        return Err(key_error(format!(
+            "may hold only letters, digits, `_`, `-`, `.` and spaces, not `{bad}`"
+        )));
+    }
+    if id.ends_with(' ') || id.contains("  ") {
+        return Err(key_error(
+            "may not end with a space or hold two in a row".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A version: letters, digits, `.`, `-`, `_`, `:`, `+` and `~`, starting
+/// with a letter or digit (so never `.` or `..`); at most [`MAX_KEY_LEN`]
+/// characters. `:` and `+` because real forms are versioned by timestamp
+/// (`2022-04-11T16:26:29`, as KoboToolbox writes them); versions name no
+/// file, and the app encodes them in URLs.
+pub fn validate_form_version(version: &str) -> Result<(), ValidationError> {
+    check_length(version)?;
+    if !version.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(key_error("must start with a letter or a digit".into()));
+    }
+    if let Some(bad) = version
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '+' | '~')))
+    {
+        return Err(key_error(format!(
+            "may hold only letters, digits, `_`, `-`, `.`, `:`, `+` and `~`, not `{bad}`"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a form whose id or version is not a safe name, naming the field.
+pub fn check_key(form: &Form) -> Result<(), PublishError> {
+    let key = FormKey {
+        id: form.id.clone(),
+        version: form.version.clone(),
+    };
+    let Err(errors) = key.validate() else {
+        return Ok(());
+    };
+    let field_errors = errors.field_errors();
+    // Report the id first: it is what names files.
+    for (field, value) in [("id", &key.id), ("version", &key.version)] {
+        if let Some(error) = field_errors.get(field).and_then(|list| list.first()) {
+            return Err(PublishError::BadKey {
+                field,
+                value: value.clone(),
+                message: error
+                    .message
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| error.code.to_string()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The formats a form can be uploaded in.
@@ -84,6 +197,7 @@ pub fn parse_upload(upload: Upload<'_>) -> Result<Form, PublishError> {
 
 /// Refuses forms the engine cannot run, with every compile error.
 pub fn check(form: &Form) -> Result<(), PublishError> {
+    check_key(form)?;
     fieldform_engine::compile::compile(form)
         .map(|_| ())
         .map_err(|errors| PublishError::Compile {

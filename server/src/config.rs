@@ -1,6 +1,6 @@
 //! Where the server listens and keeps its data, and its limits.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,13 +37,17 @@ pub struct Options {
     pub max_body_bytes: usize,
     /// A request taking longer is answered 408.
     pub request_timeout: Duration,
-    /// Requests per second allowed per token (or per address without one).
+    /// Requests per second allowed per verified token (else per client address).
     pub rate_per_second: f64,
     /// Requests allowed in a burst above that rate.
     pub rate_burst: f64,
     /// The address devices reach the server at (e.g. `https://survey.example.org`),
     /// used in provisioning links; `None`: taken from the request's `Host`.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client: requests
+    /// from these addresses are rate limited by the address they forward
+    /// for; the header is ignored from anyone else (it is trivial to forge).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Options {
@@ -59,6 +63,7 @@ impl Default for Options {
             rate_per_second: 20.0,
             rate_burst: 200.0,
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

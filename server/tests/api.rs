@@ -51,6 +51,7 @@ fn test_options() -> Options {
         rate_per_second: 10_000.0,
         rate_burst: 10_000.0,
         public_url: Some("https://survey.example.org".into()),
+        ..Options::default()
     }
 }
 
@@ -1682,3 +1683,508 @@ on_both_backends!(
     reviews,
     corrections_requested,
 );
+
+// ---------------------------------------------------------------------------
+// Issue 12, items 4, 5, 7 and 9: corrections stay in their lane, re-sends
+// after a form closes, form ids and versions, and rate-limit keys.
+
+mod issue12_access {
+    use super::*;
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    async fn post(app: &TestApp, token: &str, item: Value) -> (StatusCode, Value) {
+        let (status, _, body) = app
+            .call(Method::POST, "/api/submissions", Some(token), Some(item))
+            .await;
+        (status, body)
+    }
+
+    fn in_form(id: &str, form: &str, name: &str) -> Value {
+        let mut item = submission(id, name);
+        item["form_id"] = json!(form);
+        item
+    }
+
+    fn correcting(mut item: Value) -> Value {
+        item["corrects"] = item["instance_id"].clone();
+        item
+    }
+
+    /// Item 5: a correction must keep the original's form and come from its
+    /// submitter or a coordinator; others learn only that the id is taken.
+    pub(super) async fn corrections_stay_in_their_lane(backend: Backend) {
+        let app = app(backend).await;
+        let (device, enumerator) = (app.device.clone(), app.enumerator.clone());
+        // The enumerator's submissions, one per form.
+        let other_id = uuid();
+        let (status, body) = post(&app, &enumerator, in_form(&other_id, "other", "Eve")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let household_id = uuid();
+        let (status, body) = post(&app, &enumerator, submission(&household_id, "Eve")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+
+        // The device (scoped to `household`) cannot supersede the `other`
+        // form's submission by naming its id in a `household` correction.
+        let (status, body) = post(&app, &device, correcting(submission(&other_id, "Mal"))).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::CONFLICT, "instance_not_yours"),
+            "{body}"
+        );
+        // Nor correct another submitter's submission in its own form.
+        let (status, body) =
+            post(&app, &device, correcting(submission(&household_id, "Mal"))).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::CONFLICT, "instance_not_yours"),
+            "{body}"
+        );
+        // A plain conflicting re-use of the id says the same, without the
+        // revision; in a batch too.
+        let (status, body) = post(&app, &device, submission(&household_id, "Mal")).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::CONFLICT, "instance_not_yours"),
+            "{body}"
+        );
+        assert!(!body.to_string().contains("revision"), "{body}");
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions/batch",
+                Some(&device),
+                Some(json!({ "submissions": [submission(&household_id, "Mal")] })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let result = &body["results"][0];
+        assert_eq!(result["error"]["code"], "instance_not_yours", "{body}");
+        assert!(result.get("revision").is_none(), "{body}");
+        // Nothing changed.
+        let other = app.stored("other").await;
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].answers["name"], "Eve");
+        let household = app.stored("household").await;
+        assert_eq!(household.len(), 1);
+        assert_eq!(household[0].answers["name"], "Eve");
+
+        // The submitter cannot move its submission to another form.
+        let (status, body) = post(
+            &app,
+            &enumerator,
+            correcting(submission(&other_id, "Eve B")),
+        )
+        .await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "correction_form_mismatch"),
+            "{body}"
+        );
+        assert_eq!(app.stored("household").await.len(), 1);
+        assert_eq!(app.stored("other").await.len(), 1);
+
+        // A coordinator may correct anyone's; the submitter still may after.
+        let (status, body) = post(
+            &app,
+            &app.coordinator,
+            correcting(submission(&household_id, "Eve C")),
+        )
+        .await;
+        assert_eq!(
+            (status, body["revision"].as_i64()),
+            (StatusCode::CREATED, Some(2)),
+            "{body}"
+        );
+        let (status, body) = post(
+            &app,
+            &enumerator,
+            correcting(submission(&household_id, "Eve D")),
+        )
+        .await;
+        assert_eq!(
+            (status, body["revision"].as_i64()),
+            (StatusCode::CREATED, Some(3)),
+            "{body}"
+        );
+        // And the device still cannot.
+        let (status, body) =
+            post(&app, &device, correcting(submission(&household_id, "Mal"))).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::CONFLICT, "instance_not_yours"),
+            "{body}"
+        );
+    }
+
+    /// Item 7: an exact re-send is a duplicate even after the form closed.
+    pub(super) async fn resend_after_close_is_a_duplicate(backend: Backend) {
+        let app = app(backend).await;
+        let device = app.device.clone();
+        let id = uuid();
+        let (status, body) = post(&app, &device, submission(&id, "Ana")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/forms/household/close",
+                Some(&app.coordinator),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // The reply was lost; the device sends the same again.
+        let (status, body) = post(&app, &device, submission(&id, "Ana")).await;
+        assert_eq!(
+            (status, body["status"].as_str(), body["revision"].as_i64()),
+            (StatusCode::OK, Some("duplicate"), Some(1)),
+            "{body}"
+        );
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions/batch",
+                Some(&device),
+                Some(json!({ "submissions": [submission(&id, "Ana"), submission(&uuid(), "Bo")] })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["results"][0]["status"], "duplicate", "{body}");
+        assert_eq!(body["results"][1]["error"]["code"], "form_closed", "{body}");
+
+        // The same content from another credential (a tablet enrolled
+        // again) is a duplicate too: it already holds the whole content.
+        let (status, body) = post(&app, &app.enumerator, submission(&id, "Ana")).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("duplicate")),
+            "{body}"
+        );
+        // Anything else is still refused: other content, a correction, a
+        // new instance.
+        for (token, item) in [
+            (&device, submission(&id, "Ana B")),
+            (&device, correcting(submission(&id, "Ana B"))),
+            (&device, submission(&uuid(), "Bo")),
+        ] {
+            let (status, body) = post(&app, token, item).await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::CONFLICT, "form_closed"),
+                "{body}"
+            );
+        }
+        assert_eq!(app.stored("household").await.len(), 1);
+    }
+
+    /// Item 9: ids and versions are XML-name-like and at most 64 characters.
+    pub(super) async fn form_ids_and_versions_are_checked(backend: Backend) {
+        let app = app(backend).await;
+        let publish = |id: &str, version: &str| {
+            let mut form = household_form(version);
+            form["id"] = json!(id);
+            app.call(
+                Method::POST,
+                "/api/forms",
+                Some(&app.coordinator),
+                Some(form),
+            )
+        };
+        let long = format!("f{}", "x".repeat(64));
+        for (id, version, field) in [
+            ("../../etc", "1", "id"),
+            ("<script>", "1", "id"),
+            ("a/b", "1", "id"),
+            ("1abc", "1", "id"),
+            (long.as_str(), "1", "id"),
+            ("fine", "../1", "version"),
+            ("fine", "1 <b>", "version"),
+            ("fine", "..", "version"),
+        ] {
+            let (status, _, body) = publish(id, version).await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+                "`{id}` `{version}`: {body}"
+            );
+            assert_eq!(body["error"]["fields"][0]["field"], field, "{body}");
+        }
+        let catalog = app.call(Method::GET, "/api/forms", None, None).await.2;
+        assert!(!catalog.to_string().contains("fine"), "{catalog}");
+
+        // The longest allowed, and the usual shapes, publish.
+        let longest = format!("_{}", "x".repeat(63));
+        for (id, version) in [
+            (longest.as_str(), "1"),
+            ("ggs.household-v2", "2024-06-01"),
+            ("survey_b", "v1.2_rc"),
+        ] {
+            let (status, _, body) = publish(id, version).await;
+            assert_eq!(status, StatusCode::CREATED, "`{id}` `{version}`: {body}");
+        }
+        // The shipped forms pass.
+        for name in ["ggs_household.form.json", "ssc_annual_report.form.json"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../forms")
+                .join(name);
+            let form =
+                fieldform_engine::model::Form::from_json(&std::fs::read_to_string(&path).unwrap())
+                    .unwrap();
+            fieldform_server::catalog::check_key(&form).unwrap();
+        }
+    }
+
+    async fn from(
+        app: &TestApp,
+        peer: &str,
+        forwarded: Option<&str>,
+        token: Option<&str>,
+    ) -> StatusCode {
+        let peer: SocketAddr = peer.parse().unwrap();
+        let mut builder = Request::builder()
+            .method(Method::GET)
+            .uri("/api/forms")
+            .extension(ConnectInfo(peer));
+        if let Some(forwarded) = forwarded {
+            builder = builder.header("x-forwarded-for", forwarded);
+        }
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        app.request(builder.body(Body::empty()).unwrap()).await.0
+    }
+
+    /// Item 4: made-up tokens share their address's bucket; a verified token
+    /// has its own; `X-Forwarded-For` counts only from a trusted proxy.
+    pub(super) async fn rate_limit_keys(backend: Backend) {
+        let app = app_with(
+            backend,
+            Options {
+                rate_per_second: 0.01,
+                rate_burst: 3.0,
+                trusted_proxies: vec!["10.9.9.9".parse().unwrap()],
+                ..test_options()
+            },
+        )
+        .await;
+        let random = || format!("{}{}", fieldform_server::auth::SESSION_PREFIX, uuid());
+        for _ in 0..3 {
+            assert_eq!(
+                from(&app, "10.0.0.1:1000", None, Some(&random())).await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert_eq!(
+            from(&app, "10.0.0.1:1001", None, Some(&random())).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "a fresh made-up token must not get a fresh bucket"
+        );
+        assert_eq!(
+            from(&app, "10.0.0.1:1002", None, Some("not-even-a-token")).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            from(&app, "10.0.0.1:1003", None, None).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // A verified token from that address has its own bucket.
+        assert_eq!(
+            from(&app, "10.0.0.1:1004", None, Some(&app.device)).await,
+            StatusCode::OK
+        );
+        // Another address is unaffected.
+        assert_eq!(
+            from(&app, "10.0.0.2:1000", None, Some(&random())).await,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // From an untrusted peer, `X-Forwarded-For` changes nothing.
+        for (i, expected) in [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let forged = format!("192.0.2.{i}");
+            assert_eq!(
+                from(&app, "10.0.0.3:1000", Some(&forged), None).await,
+                expected
+            );
+        }
+        // Behind the trusted proxy, each client has its own bucket; what
+        // the client wrote left of the proxy's entry is not believed.
+        for _ in 0..3 {
+            assert_eq!(
+                from(&app, "10.9.9.9:1000", Some("203.0.113.7"), None).await,
+                StatusCode::OK
+            );
+        }
+        assert_eq!(
+            from(
+                &app,
+                "10.9.9.9:1000",
+                Some("198.51.100.1, 203.0.113.7"),
+                None
+            )
+            .await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            from(&app, "10.9.9.9:1000", Some("203.0.113.8"), None).await,
+            StatusCode::OK
+        );
+    }
+
+    on_both_backends!(
+        corrections_stay_in_their_lane,
+        resend_after_close_is_a_duplicate,
+        form_ids_and_versions_are_checked,
+        rate_limit_keys,
+    );
+}
+
+// ---------------------------------------------------------------------------
+/// Issue 12, items 1 and 3: input that used to crash the server or make it
+/// build (and answer) megabytes.
+mod issue12_limits {
+    use super::*;
+
+    /// Item 1: a constraint of 5,000 `-` signs aborted the whole process
+    /// (stack overflow in the parser). Now a located refusal, and the
+    /// server goes on serving.
+    pub(super) async fn deep_expression_is_refused_on_publish(backend: Backend) {
+        let app = app(backend).await;
+        let coord = app.coordinator.clone();
+        let mut form = household_form("1");
+        form["id"] = json!("deep");
+        form["items"][1]["constraint"] = json!(format!("{}1", "-".repeat(5_000)));
+        let (status, _, body) = app
+            .call(Method::POST, "/api/forms", Some(&coord), Some(form))
+            .await;
+        assert!(status.is_client_error(), "{status} {body:.500}");
+        let text = body.to_string();
+        assert!(
+            text.contains("too deeply nested (more than 256 levels) at position 256"),
+            "{text:.1000}"
+        );
+        assert!(text.contains("age"), "names the field: {text:.1000}");
+        let (status, _, _) = app.call(Method::GET, "/api/forms", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    fn roster_form() -> Value {
+        json!({
+            "format": 1,
+            "id": "roster",
+            "version": "1",
+            "title": { "en": "Roster" },
+            "languages": [{ "code": "en", "name": "English" }],
+            "default_language": "en",
+            "items": [
+                { "kind": "question", "name": "n", "type": "integer", "label": { "en": "How many?" } },
+                { "kind": "repeat", "name": "member", "label": { "en": "Member" },
+                  "repeat_count": "${n}", "items": [
+                    { "kind": "question", "name": "who", "type": "text",
+                      "label": { "en": "Name" }, "required": "true()" }
+                ]}
+            ]
+        })
+    }
+
+    fn counted(n: &str) -> Value {
+        json!({
+            "instance_id": uuid(),
+            "form_id": "roster",
+            "form_version": "1",
+            "answers": { "n": n }
+        })
+    }
+
+    /// Item 3: a 790-byte submission with a count of 99,999,999 built
+    /// 10,000 instances and a 9 MB refusal (457 MB for a batch of 50).
+    pub(super) async fn amplified_submissions_get_small_refusals(backend: Backend) {
+        let app = app(backend).await;
+        let (coord, enumerator) = (app.coordinator.clone(), app.enumerator.clone());
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/forms",
+                Some(&coord),
+                Some(roster_form()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+
+        let started = std::time::Instant::now();
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions",
+                Some(&enumerator),
+                Some(counted("99999999")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body:.500}");
+        let size = body.to_string().len();
+        assert!(size < 20_000, "one refusal is {size} bytes");
+        assert!(
+            body.to_string().contains("more than 1000 instances"),
+            "{body:.500}"
+        );
+
+        // Allowed instances, each failing a check: the list is capped.
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions",
+                Some(&enumerator),
+                Some(counted("900")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body:.500}");
+        let size = body.to_string().len();
+        assert!(size < 20_000, "one refusal is {size} bytes");
+        let fields = body["error"]["fields"].as_array().expect("fields");
+        assert_eq!(fields.len(), 51, "{body:.500}");
+
+        let batch: Vec<Value> = (0..50).map(|_| counted("99999999")).collect();
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions/batch",
+                Some(&enumerator),
+                Some(json!({ "submissions": batch })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body:.500}");
+        let size = body.to_string().len();
+        assert!(size < 1_000_000, "a batch reply is {size} bytes");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(app.stored("roster").await.is_empty());
+        // And the server still takes a good one.
+        let mut good = counted("1");
+        good["answers"]["member"] = json!([{ "who": "Ana" }]);
+        let (status, _, body) = app
+            .call(
+                Method::POST,
+                "/api/submissions",
+                Some(&enumerator),
+                Some(good),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body:.500}");
+    }
+
+    on_both_backends!(
+        deep_expression_is_refused_on_publish,
+        amplified_submissions_get_small_refusals,
+    );
+}

@@ -83,3 +83,42 @@ fn works_on_the_shipped_forms() {
     assert!(ok, "{err}");
     assert_eq!(out, "0 (number)\n");
 }
+
+/// Issue 12: 5,000 `-` signs overflowed the parser's stack and aborted the
+/// process. Each hostile nesting is now an ordinary, located error.
+#[test]
+fn hostile_nesting_is_a_clean_error() {
+    const N: usize = 5_000;
+    for expr in [
+        format!("{}1", "-".repeat(N)),
+        format!("{}1{}", "(".repeat(N), ")".repeat(N)),
+        format!("{}true(){}", "not(".repeat(N), ")".repeat(N)),
+        format!("{}1{}", "concat(1, ".repeat(N), ")".repeat(N)),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldform"))
+            .args(["expr", "--", &expr])
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run fieldform");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // An exit code (not a signal such as SIGABRT), and the reason.
+        assert!(
+            matches!(out.status.code(), Some(c) if c != 0),
+            "{:?} for {}",
+            out.status,
+            &expr[..20]
+        );
+        assert!(
+            stderr.starts_with(
+                "fieldform: expression too deeply nested (more than 256 levels) at position "
+            ),
+            "{stderr:.300}"
+        );
+    }
+    // Just below the limit, the deepest accepted tree also evaluates.
+    let ok = format!("{}true(){}", "not(".repeat(250), ")".repeat(250));
+    assert_eq!(fieldform(&["expr", &ok]).1, "true (boolean)\n");
+    let (ok, out, err) = fieldform(&["expr", "--", &format!("{}1", "-".repeat(255))]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "-1 (number)\n");
+}

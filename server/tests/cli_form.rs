@@ -63,3 +63,49 @@ fn check_passes_on_the_shipped_forms_and_fails_on_a_broken_one() {
     );
     assert!(stderr.contains("1 of 1 form files have errors"), "{stderr}");
 }
+
+/// A workbook's `form_id` names the file written; `../` in it must not
+/// take the file out of the chosen folder (issue 12, item 9).
+#[test]
+fn import_refuses_a_form_id_that_leaves_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("a").join("b");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    let workbook = out.join("evil.csv");
+    std::fs::write(
+        &workbook,
+        "survey,,,\n,type,name,label\n,text,q1,Q1\nsettings,,,\n,form_id,version,\n,../../escaped,1,\n",
+    )
+    .expect("write");
+    let (ok, _, stderr) = fieldform(&[
+        "form",
+        "import",
+        &workbook.display().to_string(),
+        "--output",
+        &out.display().to_string(),
+    ]);
+    assert!(!ok, "the import must fail");
+    assert!(stderr.contains("form id `../../escaped`"), "{stderr}");
+    assert!(!dir.path().join("escaped.form.json").exists());
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    assert_eq!(written, vec![std::ffi::OsString::from("evil.csv")]);
+}
+
+#[test]
+fn export_refuses_a_form_id_that_leaves_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inner = dir.path().join("inner");
+    std::fs::create_dir_all(&inner).expect("mkdir");
+    let text = std::fs::read_to_string(forms().join("ggs_household.form.json")).expect("shipped");
+    let mut form: serde_json::Value = serde_json::from_str(&text).expect("json");
+    form["id"] = serde_json::json!("../escaped");
+    let file = inner.join("evil.form.json");
+    std::fs::write(&file, form.to_string()).expect("write");
+    let (ok, _, stderr) = fieldform(&["form", "export-xlsform", &file.display().to_string()]);
+    assert!(!ok, "the export must fail");
+    assert!(stderr.contains("form id `../escaped`"), "{stderr}");
+    assert!(!dir.path().join("escaped.xlsx").exists());
+}

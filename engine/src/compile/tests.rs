@@ -304,3 +304,30 @@ fn or_other_selects_get_a_specify_question_unless_the_form_has_one() {
     assert_eq!(own.question_type(), Some(QuestionType::Integer));
     assert_eq!(form.fields.len(), 5);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn regex_patterns_are_compiled_at_load() {
+    let errs = errors(
+        json!([
+            q(
+                "name",
+                "text",
+                json!({ "constraint": "regex(., '^([A-Za-z]| )*$')" })
+            ),
+            q("code", "text", json!({ "constraint": "regex(., '[a-')" })),
+            q(
+                "pin",
+                "text",
+                json!({ "relevant": "regex(${code}, '(\\d{1000}){11}')" })
+            ),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errs,
+        vec![
+            "field `code`, constraint: function `regex`: invalid regular expression: unclosed character class at position 0 of the pattern (position 9)",
+            "field `pin`, relevant: function `regex`: invalid regular expression: pattern too large once its repetitions are expanded (more than 10000 steps) at position 10 of the pattern (position 15)",
+        ]
+    );
+}

@@ -95,7 +95,7 @@ fn reference(a: &mut Analysis, name: &str, kind: ReferenceKind, span: Span) {
 
 fn walk(e: &Expr, a: &mut Analysis) {
     match &e.kind {
-        ExprKind::String(_) | ExprKind::Number(_) | ExprKind::Parent => {}
+        ExprKind::String(_) | ExprKind::Pattern(_) | ExprKind::Number(_) | ExprKind::Parent => {}
         ExprKind::Ref(name) => reference(a, name, ReferenceKind::Value, e.span),
         ExprKind::Path(p) => match p.field_name() {
             Some(name) => {

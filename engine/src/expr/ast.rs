@@ -1,7 +1,10 @@
 //! The syntax tree. Every node keeps its [`Span`] so later stages (load-time
 //! checks, the dependency graph) can point authors at the exact spot.
 
+use std::sync::Arc;
+
 use super::functions::Func;
+use super::regex::Regex;
 
 /// A range of the source in *character* offsets (`start..end`).
 ///
@@ -35,6 +38,10 @@ pub struct Expr {
 pub enum ExprKind {
     /// `'text'` or `"text"` (XPath has no escapes inside string literals).
     String(String),
+    /// The literal pattern of `regex(., 'pattern')`, compiled when the
+    /// expression is parsed (at load) so evaluation reuses it. Evaluates as
+    /// its text, like the string it was written as.
+    Pattern(Arc<Regex>),
     /// `12`, `3.5`, `.5`.
     Number(f64),
     /// `${name}`.

@@ -57,8 +57,16 @@ pub enum ParseError {
         position: usize,
     },
 
-    #[error("expression is nested too deeply at position {position} (the limit is {limit})")]
+    #[error("expression too deeply nested (more than {limit} levels) at position {position}")]
     TooDeep { position: usize, limit: usize },
+
+    /// Refused before tokenizing: the cost of every later pass grows with it.
+    #[error("expression too long ({length} characters, more than {limit}) at position {position}")]
+    TooLong {
+        length: usize,
+        limit: usize,
+        position: usize,
+    },
 }
 
 fn did_you_mean(suggestion: Option<&str>) -> String {
@@ -79,7 +87,8 @@ impl ParseError {
             | Self::UnknownFunction { position, .. }
             | Self::Arity { position, .. }
             | Self::InvalidArgument { position, .. }
-            | Self::TooDeep { position, .. } => *position,
+            | Self::TooDeep { position, .. }
+            | Self::TooLong { position, .. } => *position,
         }
     }
 }

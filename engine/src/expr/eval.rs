@@ -72,6 +72,7 @@ pub trait EvalContext {
 pub fn evaluate(expr: &Expr, ctx: &dyn EvalContext) -> Value {
     match &expr.kind {
         ExprKind::String(s) => Value::String(s.clone()),
+        ExprKind::Pattern(re) => Value::String(re.as_str().to_owned()),
         ExprKind::Number(n) => Value::Number(*n),
         ExprKind::Ref(name) => ctx.resolve(name),
         ExprKind::Path(path) => match path.field_name() {

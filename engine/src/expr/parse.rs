@@ -10,6 +10,8 @@
 //! step    := name | '.' | '..'
 //! ```
 
+use std::sync::Arc;
+
 use super::analysis::suggest;
 use super::ast::{BinOp, Expr, ExprKind, Path, Span, Step};
 use super::error::ParseError;
@@ -20,10 +22,31 @@ use super::regex::Regex;
 /// Deepest syntax tree we accept. Evaluation recurses once per level, and the
 /// app runs in WebAssembly with a small stack on cheap tablets; real forms
 /// stay far below this (a 30-branch nested `if` is about 60 levels).
+///
+/// The parser's own recursion is bounded by the same number, checked
+/// *before* each recursive step ([`Parser::enter`]), so no input can
+/// overflow the stack while parsing. Every later pass that walks an
+/// [`Expr`] recursively (evaluation, `analysis`, the compiler's resolution)
+/// only ever sees trees built here, so they are bounded by this too.
 pub const MAX_DEPTH: usize = 256;
+
+/// Longest expression we accept, in characters. Real expressions are a few
+/// hundred characters; this bounds the work of every pass before any starts.
+pub const MAX_LENGTH: usize = 64 * 1024;
 
 /// Parse an XLSForm expression (`relevant`, `constraint`, `calculation`, ...).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    // Bytes bound characters from above: only long inputs pay for the count.
+    if src.len() > MAX_LENGTH {
+        let length = src.chars().count();
+        if length > MAX_LENGTH {
+            return Err(ParseError::TooLong {
+                length,
+                limit: MAX_LENGTH,
+                position: MAX_LENGTH,
+            });
+        }
+    }
     let tokens = tokenize(src)?;
     if tokens.is_empty() {
         return Err(ParseError::Empty);
@@ -88,15 +111,29 @@ impl Parser {
         Ok(t)
     }
 
+    /// Checks the depth of a tree just built (binary chains and negations
+    /// are built in loops, so their depth is not the parser's nesting).
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
-        if depth > MAX_DEPTH || self.nesting > MAX_DEPTH {
-            Err(ParseError::TooDeep {
-                position: span.start,
-                limit: MAX_DEPTH,
-            })
+        if depth > MAX_DEPTH {
+            Err(too_deep(span.start))
         } else {
             Ok(())
         }
+    }
+
+    /// Called before every recursive descent (the only one is into
+    /// [`Parser::expr`]), so the stack never grows past `MAX_DEPTH` levels:
+    /// checking after the recursive call returned would be too late.
+    fn enter(&mut self) -> Result<(), ParseError> {
+        if self.nesting >= MAX_DEPTH {
+            let position = self
+                .tokens
+                .get(self.pos)
+                .map_or(self.end_position(), |t| t.span.start);
+            return Err(too_deep(position));
+        }
+        self.nesting += 1;
+        Ok(())
     }
 
     /// The binary operator at the cursor, if the cursor is in operator
@@ -124,8 +161,10 @@ impl Parser {
         })
     }
 
+    /// The only recursive entry point: parentheses, function arguments and
+    /// the right operand of a tighter operator all come through here.
     fn expr(&mut self, min_prec: u8) -> Result<Parsed, ParseError> {
-        self.nesting += 1;
+        self.enter()?;
         let (mut lhs, mut depth) = self.unary()?;
         while let Some(op) = self.peek_binop() {
             let prec = op.precedence();
@@ -151,22 +190,29 @@ impl Parser {
         Ok((lhs, depth))
     }
 
+    /// A run of `-` signs, counted in a loop (not one recursion per sign)
+    /// and refused as soon as it alone would pass the depth limit.
     fn unary(&mut self) -> Result<Parsed, ParseError> {
-        if self.peek() == Some(&Tok::Minus) {
+        let mut signs: Vec<Span> = Vec::new();
+        while self.peek() == Some(&Tok::Minus) {
             let t = self.next("an expression")?;
-            self.nesting += 1;
-            let (operand, depth) = self.unary()?;
-            self.nesting -= 1;
-            let span = t.span.to(operand.span);
-            self.check_depth(depth + 1, span)?;
-            return Ok((Expr::new(ExprKind::Neg(Box::new(operand)), span), depth + 1));
+            if signs.len() >= MAX_DEPTH {
+                return Err(too_deep(t.span.start));
+            }
+            signs.push(t.span);
         }
-        self.primary()
+        let (mut operand, mut depth) = self.primary()?;
+        for sign in signs.into_iter().rev() {
+            let span = sign.to(operand.span);
+            depth += 1;
+            self.check_depth(depth, span)?;
+            operand = Expr::new(ExprKind::Neg(Box::new(operand)), span);
+        }
+        Ok((operand, depth))
     }
 
     fn primary(&mut self) -> Result<Parsed, ParseError> {
         let t = self.next("an expression")?;
-        self.check_depth(0, t.span)?;
         let leaf = |kind| Ok((Expr::new(kind, t.span), 1));
         match &t.tok {
             Tok::Num(n) => leaf(ExprKind::Number(*n)),
@@ -258,15 +304,22 @@ impl Parser {
                 position: name_span.start,
             });
         }
-        check_arguments(func, &args)?;
+        check_arguments(func, &mut args)?;
         self.check_depth(depth + 1, span)?;
         Ok((Expr::new(ExprKind::Call { func, args }, span), depth + 1))
     }
 }
 
+fn too_deep(position: usize) -> ParseError {
+    ParseError::TooDeep {
+        position,
+        limit: MAX_DEPTH,
+    }
+}
+
 /// Checks that need the syntax of the arguments, done now so that authors
 /// hear about them when the form loads rather than when a value goes wrong.
-fn check_arguments(func: Func, args: &[Expr]) -> Result<(), ParseError> {
+fn check_arguments(func: Func, args: &mut [Expr]) -> Result<(), ParseError> {
     let invalid = |message: String, position: usize| ParseError::InvalidArgument {
         name: func.name().to_owned(),
         message,
@@ -289,17 +342,15 @@ fn check_arguments(func: Func, args: &[Expr]) -> Result<(), ParseError> {
                 }
             }
         }
+        // A literal pattern is compiled once, here, and kept in the tree.
         Func::Regex => {
-            if let Some(Expr {
-                kind: ExprKind::String(pattern),
-                span: pspan,
-            }) = args.get(1)
-                && let Err(e) = Regex::new(pattern)
+            if let Some(arg) = args.get_mut(1)
+                && let ExprKind::String(pattern) = &arg.kind
             {
-                return Err(invalid(
-                    format!("invalid regular expression: {e}"),
-                    pspan.start,
-                ));
+                let re = Regex::new(pattern).map_err(|e| {
+                    invalid(format!("invalid regular expression: {e}"), arg.span.start)
+                })?;
+                arg.kind = ExprKind::Pattern(Arc::new(re));
             }
         }
         Func::ChoiceName => {
@@ -347,6 +398,7 @@ mod tests {
     fn show(e: &Expr) -> String {
         match &e.kind {
             ExprKind::String(s) => format!("'{s}'"),
+            ExprKind::Pattern(re) => format!("/{}/", re.as_str()),
             ExprKind::Number(n) => n.to_string(),
             ExprKind::Ref(r) => format!("${{{r}}}"),
             ExprKind::Current => ".".into(),
@@ -482,6 +534,9 @@ mod tests {
         );
         assert_eq!(err("${a} | ${b}"), "unexpected character `|` at position 5");
         assert!(err("regex(., '[a-')").starts_with("function `regex`: invalid regular expression"));
+        // A literal pattern is compiled once, at parse time; others are not.
+        assert_eq!(tree("regex(., '[0-9]+')"), "regex(., /[0-9]+/)");
+        assert_eq!(tree("regex('[0-9]+', ${p})"), "regex('[0-9]+', ${p})");
         assert_eq!(
             err("jr:choice-name(., 'not a field')"),
             "function `jr:choice-name`: argument 2 must name a select question like '${name}', not 'not a field' (position 18)"
@@ -506,5 +561,79 @@ mod tests {
         assert!(parse(&ok).is_ok());
         let negs = format!("{}1", "-".repeat(400));
         assert!(matches!(parse(&negs), Err(ParseError::TooDeep { .. })));
+    }
+
+    /// Issue 12: each of these used to recurse once per level before looking
+    /// at the depth, and 5,000 levels overflowed the stack (an abort, not an
+    /// error). Now every recursive path is refused before it recurses.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn hostile_nesting_is_an_error_not_a_crash() {
+        const N: usize = 5_000;
+        let signs = format!("{}1", "-".repeat(N));
+        assert_eq!(
+            err(&signs),
+            format!(
+                "expression too deeply nested (more than {MAX_DEPTH} levels) at position {MAX_DEPTH}"
+            )
+        );
+        let parens = format!("{}1{}", "(".repeat(N), ")".repeat(N));
+        assert!(matches!(parse(&parens), Err(ParseError::TooDeep { .. })));
+        // Unclosed: refused on the way down, not at the end.
+        assert!(matches!(
+            parse(&"(".repeat(N)),
+            Err(ParseError::TooDeep { .. })
+        ));
+        let calls = format!("{}1{}", "concat(1, ".repeat(N), ")".repeat(N));
+        assert!(matches!(parse(&calls), Err(ParseError::TooDeep { .. })));
+        let nots = format!("{}true(){}", "not(".repeat(N), ")".repeat(N));
+        assert!(matches!(parse(&nots), Err(ParseError::TooDeep { .. })));
+        let mixed = format!("{}1", "-(".repeat(N));
+        assert!(matches!(parse(&mixed), Err(ParseError::TooDeep { .. })));
+        let rhs = format!("{}1", "1 + 2 * (".repeat(N));
+        assert!(matches!(parse(&rhs), Err(ParseError::TooDeep { .. })));
+        // Binary chains are built in a loop; their (left-deep) tree is still
+        // bounded, because evaluation recurses along it.
+        let ors = vec!["${a}"; N].join(" or ");
+        assert!(matches!(parse(&ors), Err(ParseError::TooDeep { .. })));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn nesting_below_the_limit_still_parses() {
+        let n = MAX_DEPTH - 2;
+        assert!(parse(&format!("{}1", "-".repeat(n))).is_ok());
+        assert!(parse(&format!("{}1{}", "(".repeat(n), ")".repeat(n))).is_ok());
+        assert!(parse(&format!("{}true(){}", "not(".repeat(n), ")".repeat(n))).is_ok());
+        assert!(parse(&vec!["${a}"; 200].join(" or ")).is_ok());
+        assert_eq!(tree("- - -1"), "(-(-(-1)))");
+        // The deepest trees accepted also evaluate and analyse on a test
+        // thread's 2 MiB stack (the size of the server's worker threads).
+        let env = crate::env::FixedEnvironment::default();
+        for deep in [
+            format!("{}true(){}", "not(".repeat(n), ")".repeat(n)),
+            format!("{}1", "-".repeat(MAX_DEPTH - 1)),
+            format!("{}1{}", "-(".repeat(n / 2), ")".repeat(n / 2)),
+            vec!["false()"; MAX_DEPTH].join(" or "),
+        ] {
+            let value = crate::state::evaluate_alone(&deep, &env);
+            assert!(value.is_ok(), "{value:?}");
+        }
+        assert_eq!(parse("-(1 + 2)").expect("parses").span, Span::new(0, 7));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn length_limit() {
+        // Flat, so only the length stops it.
+        let long = format!("'{}'", "x".repeat(MAX_LENGTH));
+        assert_eq!(
+            err(&long),
+            format!(
+                "expression too long ({} characters, more than {MAX_LENGTH}) at position {MAX_LENGTH}",
+                MAX_LENGTH + 2
+            )
+        );
+        let fits = format!("'{}'", "x".repeat(MAX_LENGTH - 2));
+        assert!(parse(&fits).is_ok());
+        // Characters, not bytes.
+        assert!(parse(&format!("'{}'", "ü".repeat(MAX_LENGTH - 2))).is_ok());
     }
 }

@@ -1,4 +1,4 @@
-//! A small backtracking regular-expression engine for `regex()`.
+//! A small regular-expression engine for `regex()`.
 //!
 //! The `regex` crate would add far more to the wasm binary than forms need.
 //! Supported (Java syntax, which is what ODK Collect uses): literals, `.`,
@@ -11,10 +11,15 @@
 //!
 //! Matching is against the whole string, like Java's `Pattern.matches`
 //! used by JavaRosa and as the ODK docs say ("an exact and complete
-//! match"). Pathological patterns give up after a fixed amount of work and
-//! report no match, so a form cannot freeze a tablet.
-
-use std::cell::Cell;
+//! match").
+//!
+//! The pattern is parsed to a `Node` tree and compiled to a small program
+//! (counted repetitions expanded) that a Pike VM runs: every possible match
+//! is followed at once, one text character at a time, so a match costs at
+//! most `text length x program length` steps and the answer is always exact
+//! (a backtracking matcher needs exponential time on `(a*)*b`, or a budget
+//! that turns long valid answers into wrong "no match"). The program size is
+//! capped, so that bound stays small.
 
 use super::error::RegexError;
 
@@ -22,10 +27,9 @@ use super::error::RegexError;
 const MAX_REPEAT: u32 = 1000;
 /// Group nesting limit while parsing a pattern.
 const MAX_NESTING: usize = 100;
-/// Work budget per match (node visits).
-const MAX_STEPS: u32 = 200_000;
-/// Nested matcher calls; bounds stack use on wasm.
-const MAX_DEPTH: u32 = 600;
+/// Largest compiled program: bounds the memory of a pattern and the work per
+/// text character (`(a{1000}){1000}` is refused at load, not run).
+const MAX_PROGRAM: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
@@ -45,6 +49,8 @@ enum Node {
         node: Box<Node>,
         min: u32,
         max: Option<u32>,
+        /// Where the quantifier is in the pattern, for the size error.
+        at: usize,
     },
 }
 
@@ -76,10 +82,13 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r')
 }
 
-/// A compiled pattern.
+/// A compiled pattern: parse once (at load for a literal pattern), match
+/// many times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Regex {
-    root: Node,
+    source: String,
+    /// Ends with the only [`Inst::Match`].
+    program: Vec<Inst>,
 }
 
 impl Regex {
@@ -94,19 +103,90 @@ impl Regex {
             // Only an unmatched `)` stops the top-level alternation early.
             return Err(p.error("unmatched `)`"));
         }
-        Ok(Self { root })
+        let mut c = Compiler {
+            program: Vec::new(),
+            repeat_at: None,
+        };
+        c.node(&root)?;
+        c.push(Inst::Match)?;
+        Ok(Self {
+            source: pattern.to_owned(),
+            program: c.program,
+        })
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
     }
 
     /// Whether the whole of `text` matches.
     pub fn is_match(&self, text: &str) -> bool {
-        let chars: Vec<char> = text.chars().collect();
-        let m = Matcher {
-            text: &chars,
-            steps: Cell::new(0),
-            depth: Cell::new(0),
-        };
-        let end = chars.len();
-        m.node(&self.root, 0, &mut |p| p == end)
+        let n = self.program.len();
+        let mut current = Threads::new(n);
+        let mut next = Threads::new(n);
+        let mut stack = Vec::new();
+        let mut chars = text.chars();
+        let mut here = chars.next();
+        self.add(&mut current, &mut stack, 0, None, here);
+        while let Some(c) = here {
+            if current.dense.is_empty() {
+                return false;
+            }
+            let after = chars.next();
+            next.clear();
+            for &pc in &current.dense {
+                let step = match &self.program[pc] {
+                    Inst::Char(x) => *x == c,
+                    Inst::Any => c != '\n' && c != '\r',
+                    Inst::Class { items, negated } => {
+                        items.iter().any(|i| i.matches(c)) != *negated
+                    }
+                    _ => false,
+                };
+                if step {
+                    self.add(&mut next, &mut stack, pc + 1, Some(c), after);
+                }
+            }
+            std::mem::swap(&mut current, &mut next);
+            here = after;
+        }
+        current.contains(n - 1)
+    }
+
+    /// Adds the thread at `pc` and everything reachable from it without
+    /// reading a character, between `prev` and `next`. An explicit stack, as
+    /// a chain of thousands of jumps would overflow the wasm stack.
+    fn add(
+        &self,
+        threads: &mut Threads,
+        stack: &mut Vec<usize>,
+        pc: usize,
+        prev: Option<char>,
+        next: Option<char>,
+    ) {
+        stack.push(pc);
+        while let Some(pc) = stack.pop() {
+            // Visited once per position: this is what makes `(a*)*` finite.
+            if !threads.insert(pc) {
+                continue;
+            }
+            match self.program[pc] {
+                Inst::Jmp(to) => stack.push(to),
+                Inst::Split(a, b) => {
+                    stack.push(b);
+                    stack.push(a);
+                }
+                Inst::Start if prev.is_none() => stack.push(pc + 1),
+                Inst::End if next.is_none() => stack.push(pc + 1),
+                Inst::WordBoundary(want)
+                    if (prev.is_some_and(is_word) != next.is_some_and(is_word)) == want =>
+                {
+                    stack.push(pc + 1);
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -268,6 +348,7 @@ impl PatternParser {
             node: Box::new(atom),
             min,
             max,
+            at: start,
         })
     }
 
@@ -386,110 +467,161 @@ impl PatternParser {
     }
 }
 
-struct Matcher<'a> {
-    text: &'a [char],
-    steps: Cell<u32>,
-    depth: Cell<u32>,
+/// One instruction of a compiled pattern; jump targets are indices.
+#[derive(Debug, Clone, PartialEq)]
+enum Inst {
+    Char(char),
+    Any,
+    Class {
+        items: Vec<ClassItem>,
+        negated: bool,
+    },
+    Start,
+    End,
+    WordBoundary(bool),
+    /// Continue at both.
+    Split(usize, usize),
+    Jmp(usize),
+    Match,
 }
 
-impl Matcher<'_> {
-    /// Match `node` at `pos`, then the continuation `k` from where it ended.
-    fn node(&self, node: &Node, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-        let steps = self.steps.get() + 1;
-        self.steps.set(steps);
-        if steps > MAX_STEPS || self.depth.get() > MAX_DEPTH {
+struct Compiler {
+    program: Vec<Inst>,
+    /// The outermost repetition being expanded, named by the size error.
+    repeat_at: Option<usize>,
+}
+
+impl Compiler {
+    fn push(&mut self, inst: Inst) -> Result<usize, RegexError> {
+        // The final `Match` has its slot kept, so the error names a repetition.
+        let limit = MAX_PROGRAM - usize::from(inst != Inst::Match);
+        if self.program.len() >= limit {
+            return Err(RegexError {
+                message: format!(
+                    "pattern too large once its repetitions are expanded (more than {MAX_PROGRAM} steps)"
+                ),
+                position: self.repeat_at.unwrap_or(0),
+            });
+        }
+        self.program.push(inst);
+        Ok(self.program.len() - 1)
+    }
+
+    /// Points the placeholder `Split` at `at` to `pc + 1` and the end.
+    fn patch_split(&mut self, at: usize) {
+        let end = self.program.len();
+        self.program[at] = Inst::Split(at + 1, end);
+    }
+
+    fn node(&mut self, node: &Node) -> Result<(), RegexError> {
+        match node {
+            Node::Empty => {}
+            Node::Char(c) => _ = self.push(Inst::Char(*c))?,
+            Node::Any => _ = self.push(Inst::Any)?,
+            Node::Class { items, negated } => {
+                self.push(Inst::Class {
+                    items: items.clone(),
+                    negated: *negated,
+                })?;
+            }
+            Node::Start => _ = self.push(Inst::Start)?,
+            Node::End => _ = self.push(Inst::End)?,
+            Node::WordBoundary(want) => _ = self.push(Inst::WordBoundary(*want))?,
+            Node::Concat(nodes) => {
+                for n in nodes {
+                    self.node(n)?;
+                }
+            }
+            Node::Alt(alts) => {
+                // split L1 next; L1: a; jmp end; next: split L2 next2; ...; last
+                let mut exits = Vec::new();
+                let last = alts.len().saturating_sub(1);
+                for (i, alt) in alts.iter().enumerate() {
+                    if i == last {
+                        self.node(alt)?;
+                    } else {
+                        let split = self.push(Inst::Split(0, 0))?;
+                        self.node(alt)?;
+                        exits.push(self.push(Inst::Jmp(0))?);
+                        self.patch_split(split);
+                    }
+                }
+                let end = self.program.len();
+                for j in exits {
+                    self.program[j] = Inst::Jmp(end);
+                }
+            }
+            Node::Repeat { node, min, max, at } => {
+                let outermost = self.repeat_at.is_none();
+                if outermost {
+                    self.repeat_at = Some(*at);
+                }
+                for _ in 0..*min {
+                    self.node(node)?;
+                }
+                match max {
+                    // loop: split body end; body; jmp loop
+                    None => {
+                        let split = self.push(Inst::Split(0, 0))?;
+                        self.node(node)?;
+                        self.push(Inst::Jmp(split))?;
+                        self.patch_split(split);
+                    }
+                    // `x{2,4}` = `xx` then `x?` twice: the same strings.
+                    Some(max) => {
+                        for _ in *min..*max {
+                            let split = self.push(Inst::Split(0, 0))?;
+                            self.node(node)?;
+                            self.patch_split(split);
+                        }
+                    }
+                }
+                if outermost {
+                    self.repeat_at = None;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The threads at one text position: a sparse set of program counters
+/// (constant-time insert, clear and membership, iteration in insertion order).
+struct Threads {
+    dense: Vec<usize>,
+    sparse: Vec<usize>,
+}
+
+impl Threads {
+    fn new(len: usize) -> Self {
+        Self {
+            dense: Vec::with_capacity(len),
+            sparse: vec![0; len],
+        }
+    }
+
+    fn contains(&self, pc: usize) -> bool {
+        self.sparse
+            .get(pc)
+            .is_some_and(|&i| self.dense.get(i) == Some(&pc))
+    }
+
+    /// False if it was already there.
+    fn insert(&mut self, pc: usize) -> bool {
+        if self.contains(pc) {
             return false;
         }
-        self.depth.set(self.depth.get() + 1);
-        let result = self.node_inner(node, pos, k);
-        self.depth.set(self.depth.get() - 1);
-        result
+        if let Some(slot) = self.sparse.get_mut(pc) {
+            *slot = self.dense.len();
+            self.dense.push(pc);
+        }
+        true
     }
 
-    /// Whether a single-character node matches `c`; `None` for other nodes.
-    fn single(node: &Node, c: char) -> Option<bool> {
-        match node {
-            Node::Char(x) => Some(*x == c),
-            Node::Any => Some(c != '\n' && c != '\r'),
-            Node::Class { items, negated } => Some(items.iter().any(|i| i.matches(c)) != *negated),
-            _ => None,
-        }
-    }
-
-    fn node_inner(&self, node: &Node, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-        let here = self.text.get(pos).copied();
-        match node {
-            Node::Empty => k(pos),
-            Node::Char(_) | Node::Any | Node::Class { .. } => {
-                here.and_then(|c| Self::single(node, c)).unwrap_or(false) && k(pos + 1)
-            }
-            Node::Start => pos == 0 && k(pos),
-            Node::End => pos == self.text.len() && k(pos),
-            Node::WordBoundary(want) => {
-                let before = pos > 0 && self.text.get(pos - 1).copied().is_some_and(is_word);
-                let after = here.is_some_and(is_word);
-                ((before != after) == *want) && k(pos)
-            }
-            Node::Concat(nodes) => self.seq(nodes, pos, k),
-            Node::Alt(alts) => alts.iter().any(|a| self.node(a, pos, k)),
-            Node::Repeat { node, min, max } => {
-                // Fast path for `x*`, `[0-9]+`, `.{2,5}`: no recursion per character.
-                if matches!(**node, Node::Char(_) | Node::Any | Node::Class { .. }) {
-                    let limit = max.map_or(usize::MAX, |m| m as usize);
-                    let run = self.text[pos.min(self.text.len())..]
-                        .iter()
-                        .take(limit)
-                        .take_while(|&&c| Self::single(node, c).unwrap_or(false))
-                        .count();
-                    let min = *min as usize;
-                    if run < min {
-                        return false;
-                    }
-                    return (min..=run).rev().any(|n| {
-                        self.steps.set(self.steps.get() + 1);
-                        self.steps.get() <= MAX_STEPS && k(pos + n)
-                    });
-                }
-                self.repeat(node, *min, *max, 0, pos, k)
-            }
-        }
-    }
-
-    fn seq(&self, nodes: &[Node], pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-        match nodes.split_first() {
-            None => k(pos),
-            Some((first, rest)) => self.node(first, pos, &mut |p| self.seq(rest, p, k)),
-        }
-    }
-
-    fn repeat(
-        &self,
-        node: &Node,
-        min: u32,
-        max: Option<u32>,
-        count: u32,
-        pos: usize,
-        k: &mut dyn FnMut(usize) -> bool,
-    ) -> bool {
-        if count < min {
-            return self.node(node, pos, &mut |p| {
-                self.repeat(node, min, max, count + 1, p, k)
-            });
-        }
-        if max.is_none_or(|m| count < m) {
-            // Greedy: one more iteration first. An iteration that consumed
-            // nothing cannot help and would loop forever.
-            let more = self.node(node, pos, &mut |p| {
-                p != pos && self.repeat(node, min, max, count + 1, p, k)
-            });
-            if more {
-                return true;
-            }
-        }
-        k(pos)
+    fn clear(&mut self) {
+        self.dense.clear();
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,14 +718,61 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
-    fn pathological_patterns_give_up() {
-        let text = format!("{}b", "a".repeat(40));
-        assert!(!m("(a|a)*c", &text));
-        assert!(!m("(a*)*c", &text));
-        // Long inputs do not overflow the stack.
+    fn pathological_patterns_answer_exactly() {
+        // Exponential for a backtracking matcher; linear here, and exact.
+        let a40 = "a".repeat(40);
+        assert!(!m("(a|a)*c", &format!("{a40}b")));
+        assert!(!m("(a*)*c", &format!("{a40}b")));
+        assert!(m("(a*)*b", &format!("{a40}b")));
+        assert!(m("(a|a)*b", &format!("{a40}b")));
+        assert!(!m("(a*)*b", &a40));
+        assert!(m("(a|aa)*(b|ab)", &format!("{}ab", "a".repeat(5000))));
+        assert!(m("(a?){30}a{30}", &"a".repeat(30)));
+        assert!(m("(x+x+)+y", &format!("{}y", "x".repeat(5000))));
+        assert!(!m("(x+x+)+y", &"x".repeat(5000)));
+        // Long inputs: no stack overflow, no budget turning into "no match".
         assert!(m("[a-z]*", &"x".repeat(100_000)));
         assert!(m("(xy)*", &"xy".repeat(100)));
-        assert!(!m("(xy)*", &"xy".repeat(100_000)));
+        assert!(m("(xy)*", &"xy".repeat(100_000)));
+        assert!(!m("(xy)*", &format!("{}x", "xy".repeat(100_000))));
+        assert!(m("(\\w+\\s?)*", &"word ".repeat(20_000)));
+    }
+
+    /// Issue 12, item 8: a free-text name check refused valid answers of 299
+    /// characters or more.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn long_answers_match() {
+        let re = Regex::new("^([A-Za-z]| )*$").expect("valid");
+        for len in [0, 1, 298, 299, 300, 1000, 10_000] {
+            let text: String = "Maria Silva ".chars().cycle().take(len).collect();
+            assert!(re.is_match(&text), "{len} characters");
+            assert!(
+                !re.is_match(&format!("{text}1")),
+                "{len} characters + digit"
+            );
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn program_size_is_bounded() {
+        assert!(m("\\d{1000}", &"7".repeat(1000)));
+        assert!(m("(a{99}){100}", &"a".repeat(9900)));
+        assert!(m("[a-z]{0,1000}", &"z".repeat(999)));
+        assert_eq!(
+            bad("(\\d{1000}){10}"),
+            "pattern too large once its repetitions are expanded (more than 10000 steps) at position 10 of the pattern"
+        );
+        assert_eq!(
+            bad("x(a{1000}){1000}"),
+            "pattern too large once its repetitions are expanded (more than 10000 steps) at position 10 of the pattern"
+        );
+        assert_eq!(
+            bad("a{1000}b{1000}(c{1000}){8}"),
+            "pattern too large once its repetitions are expanded (more than 10000 steps) at position 23 of the pattern"
+        );
+        // A chain of thousands of empty-matching steps: no recursion per step.
+        assert!(m("(a?){1000}b", "b"));
+        assert!(m("((a|)*){1000}b", "aab"));
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -631,5 +810,218 @@ mod tests {
             "pattern ends with `\\` at position 2 of the pattern"
         );
         assert!(Regex::new(&"(".repeat(200)).is_err());
+    }
+}
+
+/// The same answers as the `regex` crate (a dev-dependency only) on
+/// generated patterns in the syntax both share, with Java's meanings spelled
+/// out for the crate (ASCII classes, `.` excluding `\r`, whole match).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod differential {
+    use super::Regex;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum P {
+        Lit(char),
+        Any,
+        /// `d D w W s S`.
+        Perl(char),
+        Class(Vec<Item>, bool),
+        Start,
+        End,
+        Boundary(bool),
+        Cat(Vec<P>),
+        Alt(Vec<P>),
+        Group(Box<P>),
+        Rep(Box<P>, u32, Option<u32>, bool),
+    }
+
+    #[derive(Debug, Clone)]
+    enum Item {
+        Range(char, char),
+        Perl(char),
+    }
+
+    const CHARS: &[char] = &['a', 'b', 'a', '1', ' ', '.', 'é'];
+    const TEXT: &[char] = &['a', 'a', 'a', 'b', 'b', '1', ' ', '.', 'é', '_', '\n', '\r'];
+
+    fn lit(c: char) -> String {
+        if c == '.' {
+            "\\.".into()
+        } else {
+            c.to_string()
+        }
+    }
+
+    fn crate_perl(c: char) -> &'static str {
+        match c {
+            'd' => "[[:digit:]]",
+            'D' => "[[:^digit:]]",
+            'w' => "[[:word:]]",
+            'W' => "[[:^word:]]",
+            's' => "[[:space:]]",
+            _ => "[[:^space:]]",
+        }
+    }
+
+    /// `java`: this engine's syntax; otherwise the `regex` crate's.
+    fn render(p: &P, java: bool) -> String {
+        match p {
+            P::Lit(c) => lit(*c),
+            P::Any if java => ".".into(),
+            P::Any => "[^\\n\\r]".into(),
+            P::Perl(c) if java => format!("\\{c}"),
+            P::Perl(c) => crate_perl(*c).into(),
+            P::Class(items, negated) => {
+                let mut s = String::from(if *negated { "[^" } else { "[" });
+                for item in items {
+                    match item {
+                        Item::Range(a, b) if a == b => s += &lit(*a),
+                        Item::Range(a, b) => s += &format!("{a}-{b}"),
+                        Item::Perl(c) if java => s += &format!("\\{c}"),
+                        Item::Perl(c) => {
+                            let class = crate_perl(*c);
+                            s += &class[1..class.len() - 1];
+                        }
+                    }
+                }
+                s + "]"
+            }
+            P::Start => "^".into(),
+            P::End => "$".into(),
+            P::Boundary(true) if java => "\\b".into(),
+            P::Boundary(false) if java => "\\B".into(),
+            P::Boundary(true) => "(?-u:\\b)".into(),
+            P::Boundary(false) => "(?-u:\\B)".into(),
+            P::Cat(ps) => ps.iter().map(|p| render(p, java)).collect(),
+            P::Alt(ps) => ps
+                .iter()
+                .map(|p| render(p, java))
+                .collect::<Vec<_>>()
+                .join("|"),
+            P::Group(p) => format!("(?:{})", render(p, java)),
+            P::Rep(p, min, max, lazy) => {
+                let q = match (min, max) {
+                    (0, None) => "*".into(),
+                    (1, None) => "+".into(),
+                    (0, Some(1)) => "?".into(),
+                    (n, None) => format!("{{{n},}}"),
+                    (n, Some(m)) if n == m => format!("{{{n}}}"),
+                    (n, Some(m)) => format!("{{{n},{m}}}"),
+                };
+                let lazy = if *lazy { "?" } else { "" };
+                format!("{}{q}{lazy}", render(p, java))
+            }
+        }
+    }
+
+    /// Java repeats `(^)`, this engine refuses it (as it refuses `^*`).
+    fn is_assertion(p: &P) -> bool {
+        match p {
+            P::Start | P::End | P::Boundary(_) => true,
+            P::Group(p) => is_assertion(p),
+            _ => false,
+        }
+    }
+
+    fn item() -> impl Strategy<Value = Item> {
+        prop_oneof![
+            (prop::sample::select(CHARS), prop::sample::select(CHARS))
+                .prop_map(|(a, b)| Item::Range(a.min(b), a.max(b))),
+            prop::sample::select(&['d', 'D', 'w', 'W', 's', 'S'][..]).prop_map(Item::Perl),
+        ]
+    }
+
+    fn pattern() -> impl Strategy<Value = P> {
+        let atom = prop_oneof![
+            4 => prop::sample::select(CHARS).prop_map(P::Lit),
+            1 => Just(P::Any),
+            1 => prop::sample::select(&['d', 'D', 'w', 'W', 's', 'S'][..]).prop_map(P::Perl),
+            2 => (prop::collection::vec(item(), 1..4), any::<bool>())
+                .prop_map(|(items, negated)| P::Class(items, negated)),
+        ];
+        let leaf = prop_oneof![
+            8 => atom.clone(),
+            1 => Just(P::Start),
+            1 => Just(P::End),
+            1 => any::<bool>().prop_map(P::Boundary),
+        ];
+        leaf.prop_recursive(4, 24, 4, move |inner| {
+            // Only atoms and groups take a quantifier (`^*` is refused).
+            let repeatable = prop_oneof![
+                atom.clone(),
+                inner.clone().prop_map(|p| P::Group(Box::new(p))),
+            ];
+            let quantifier = prop_oneof![
+                Just((0, None)),
+                Just((1, None)),
+                Just((0, Some(1))),
+                (0..3u32).prop_map(|n| (n, None)),
+                (0..3u32, 0..3u32).prop_map(|(n, extra)| (n, Some(n + extra))),
+            ];
+            prop_oneof![
+                3 => prop::collection::vec(inner.clone(), 2..4).prop_map(P::Cat),
+                2 => prop::collection::vec(inner.clone(), 2..4).prop_map(P::Alt),
+                3 => (repeatable, quantifier, any::<bool>()).prop_map(|(p, (min, max), lazy)| {
+                    if is_assertion(&p) {
+                        p
+                    } else {
+                        P::Rep(Box::new(p), min, max, lazy)
+                    }
+                }),
+            ]
+        })
+    }
+
+    #[test]
+    fn same_answers_as_the_regex_crate() {
+        let texts = prop::collection::vec(
+            prop::collection::vec(prop::sample::select(TEXT), 0..7),
+            1..8,
+        );
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 3000,
+            // Driven by hand (to count answers), so told where regressions go.
+            source_file: Some(file!()),
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::SourceParallel(
+                    "proptest-regressions",
+                ),
+            )),
+            ..ProptestConfig::default()
+        });
+        let counts = std::cell::Cell::new((0u32, 0u32));
+        let result = runner.run(&(pattern(), texts), |(p, texts)| {
+            let java = render(&p, true);
+            let ours = Regex::new(&java).unwrap_or_else(|e| panic!("{java:?} should compile: {e}"));
+            let theirs_src = format!("^(?:{})$", render(&p, false));
+            let theirs =
+                regex::Regex::new(&theirs_src).unwrap_or_else(|e| panic!("{theirs_src:?}: {e}"));
+            for text in texts {
+                let text: String = text.into_iter().collect();
+                let answer = ours.is_match(&text);
+                prop_assert_eq!(
+                    answer,
+                    theirs.is_match(&text),
+                    "pattern {:?} (crate: {:?}) on {:?}",
+                    java,
+                    theirs_src,
+                    text
+                );
+                let (yes, no) = counts.get();
+                counts.set(if answer { (yes + 1, no) } else { (yes, no + 1) });
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        // Both answers must be common, or the comparison proves little.
+        let (yes, no) = counts.get();
+        assert!(
+            yes * 20 > yes + no && no * 20 > yes + no,
+            "{yes} matches, {no} non-matches"
+        );
     }
 }

@@ -34,6 +34,7 @@
 mod changes;
 mod context;
 mod error;
+pub(crate) mod limits;
 mod probe;
 pub(crate) mod propagate;
 mod text;
@@ -52,6 +53,7 @@ use std::sync::Arc;
 
 pub use changes::{Change, ChangeKind, Changes};
 pub use error::StateError;
+pub use limits::{MAX_RESPONSE_INSTANCES, MAX_RESPONSE_NODES};
 pub use probe::{ProbeError, evaluate_alone, type_name};
 pub use propagate::MAX_INSTANCES;
 
@@ -178,6 +180,9 @@ pub struct FormState {
     /// empty count). Kept for the session, not saved.
     pub(crate) removed:
         HashMap<(FieldId, InstanceId), Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Set only while loading a response from outside: bounds the instances
+    /// built (see `limits`).
+    pub(crate) guard: Option<limits::LoadGuard>,
 }
 
 impl FormState {
@@ -203,6 +208,7 @@ impl FormState {
             tree: Tree::new(&form),
             data: vec![FieldData::default(); form.fields.len()],
             removed: HashMap::new(),
+            guard: None,
             form,
         };
         let form = state.form.clone();

@@ -298,6 +298,10 @@ impl FormState {
         if target == len {
             return false;
         }
+        // A response from outside is refused (by `restore`) rather than built.
+        if !self.admit_instances(form, repeat, parent, target) {
+            return false;
+        }
         for _ in len..target {
             let id = self.create_instance(form, f.scope, parent, run);
             // Answers this count took away earlier come back.

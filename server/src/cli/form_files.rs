@@ -19,7 +19,7 @@ pub fn import(file: &Path, output: Option<&Path>) -> anyhow::Result<PathBuf> {
     for warning in &imported.warnings {
         eprintln!("{}: warning: {warning}", file.display());
     }
-    let name = format!("{}.form.json", imported.form.id);
+    let name = file_name(file, &imported.form, "form.json")?;
     let target = destination(file, output, &name);
     write(&target, imported.form.to_json().as_bytes())?;
     Ok(target)
@@ -32,7 +32,7 @@ pub fn export_xlsform(file: &Path, output: Option<&Path>) -> anyhow::Result<Path
     let form = Form::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let bytes = fieldform_xlsform::export_xlsx(&form)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let target = destination(file, output, &format!("{}.xlsx", form.id));
+    let target = destination(file, output, &file_name(file, &form, "xlsx")?);
     write(&target, &bytes)?;
     Ok(target)
 }
@@ -99,6 +99,23 @@ fn is_form_file(path: &Path) -> bool {
         && !name.starts_with('.')
         && !name.starts_with("~$")
         && name != "readme.md"
+}
+
+/// `<form id>.<extension>`, once the id is known to be a safe name: the id
+/// comes from the workbook, and must not choose where the file goes.
+fn file_name(input: &Path, form: &Form, extension: &str) -> anyhow::Result<String> {
+    crate::catalog::check_key(form).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let name = format!("{}.{extension}", form.id);
+    // Belt and braces: exactly one plain component, whatever the id rules become.
+    let mut components = Path::new(&name).components();
+    match (components.next(), components.next()) {
+        (Some(std::path::Component::Normal(_)), None) => Ok(name),
+        _ => anyhow::bail!(
+            "{}: form id `{}` does not make a plain file name",
+            input.display(),
+            form.id
+        ),
+    }
 }
 
 /// `output` if it is a file path, `output/name` if it is a directory, else

@@ -1,6 +1,6 @@
 //! `fieldform serve`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::config::{Config, Options};
@@ -28,17 +28,28 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "FIELDFORM_MAX_BODY_BYTES", default_value_t = Options::default().max_body_bytes)]
     pub max_body_bytes: usize,
-    /// Requests per second allowed per token (per address without one),
-    /// after the burst; raise it (e.g. for load tests) rather than expect
+    /// Requests per second allowed per verified token (per client address
+    /// without one, or with a token that does not verify), after the burst; raise it (e.g. for load tests) rather than expect
     /// 429 `rate_limited` replies.
     #[arg(long, env = "FIELDFORM_RATE_PER_SECOND", value_parser = positive,
           default_value_t = Options::default().rate_per_second)]
     pub rate_per_second: f64,
-    /// Requests per token (per address without one) allowed at once, above
-    /// that rate.
+    /// Requests per verified token (per client address otherwise) allowed
+    /// at once, above that rate.
     #[arg(long, env = "FIELDFORM_RATE_BURST", value_parser = positive,
           default_value_t = Options::default().rate_burst)]
     pub rate_burst: f64,
+    /// Address of a reverse proxy in front of the server (repeat the flag,
+    /// or separate with commas). Requests from it are rate limited by the
+    /// client address in its `X-Forwarded-For`; from anyone else that
+    /// header is ignored. Without it, every client behind a proxy shares
+    /// the proxy's limit.
+    #[arg(
+        long = "trusted-proxy",
+        env = "FIELDFORM_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// A finite number above zero (a rate of 0 or `inf` would make no sense).
@@ -70,6 +81,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         rate_per_second: args.rate_per_second,
         rate_burst: args.rate_burst,
         public_url: args.public_url,
+        trusted_proxies: args.trusted_proxies,
         ..Options::default()
     };
     let runtime = tokio::runtime::Runtime::new()?;

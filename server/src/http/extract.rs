@@ -101,9 +101,23 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// revoked token is an error rather than anonymous access, so that a
 /// device learns at once that it must be provisioned again.
 async fn principal(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+    // The rate limiter already verified this token.
+    if let Some(Verified(principal)) = parts.extensions.get::<Verified>() {
+        return Ok(Some(principal.clone()));
+    }
     let Some(token) = bearer(&parts.headers) else {
         return Ok(None);
     };
+    verify(state, token).await
+}
+
+/// A principal whose token was verified earlier in this request.
+#[derive(Clone)]
+pub struct Verified(pub Principal);
+
+/// The principal a bearer token belongs to; an unknown, expired or revoked
+/// token is an error.
+pub async fn verify(state: &AppState, token: &str) -> Result<Option<Principal>, ApiError> {
     let hash = sha256_hex(token);
     if token.starts_with(SESSION_PREFIX) {
         match state.store.session_user(&hash).await? {

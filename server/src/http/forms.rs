@@ -195,6 +195,12 @@ fn publish_error(error: PublishError) -> ApiError {
             code: "version_exists",
             message: StoreError::VersionChanged { id, version }.to_string(),
         },
+        PublishError::BadKey { field, message, .. } => {
+            ApiError::Validation(vec![crate::error::FieldError::new(
+                field,
+                format!("form {field} {message}"),
+            )])
+        }
         PublishError::Store(e) => e.into(),
         PublishError::Read { .. } => ApiError::Internal(error.to_string()),
     }

@@ -2,7 +2,7 @@
 //! Trunk-built app run) and the per-token rate limit.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use crate::auth::sha256_hex;
+use super::extract::{Verified, bearer, verify};
 use crate::error::ApiError;
 
 /// The Content-Security-Policy of the app build in a directory, recomputed
@@ -217,17 +217,29 @@ impl RateLimiter {
     }
 }
 
-/// Middleware: one bucket per bearer token (by hash: the raw token is not
-/// kept in memory longer than the request), else per client address.
-pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let token = request
-        .headers()
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let key = match token {
-        Some(token) => format!("token:{}", sha256_hex(token)),
-        None => match request.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(addr)) => format!("ip:{}", addr.ip()),
+/// Middleware: one bucket per verified principal, else per client address.
+///
+/// A token gets its own bucket only once it has been verified: keying by
+/// whatever `Authorization` header arrives would give each made-up token a
+/// fresh bucket and bypass the per-address limit. The verified principal
+/// is handed on to the extractors, so the token is looked up once.
+pub async fn rate_limit(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let verified = match bearer(request.headers()) {
+        Some(token) => verify(&state, token).await.ok().flatten(),
+        None => None,
+    };
+    let key = match verified {
+        Some(principal) => {
+            let key = format!("principal:{}", principal.name());
+            request.extensions_mut().insert(Verified(principal));
+            key
+        }
+        None => match client_address(&request, &state.options.trusted_proxies) {
+            Some(ip) => format!("ip:{ip}"),
             None => "anonymous".to_owned(),
         },
     };
@@ -235,6 +247,38 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         Ok(()) => next.run(request).await,
         Err(retry_after) => ApiError::RateLimited { retry_after }.into_response(),
     }
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy,
+/// the last address in `X-Forwarded-For` that is not itself a trusted proxy
+/// (entries further left were written by the client and prove nothing).
+pub fn client_address(request: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())?;
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let headers = request.headers().get_all("x-forwarded-for");
+    let entries: Vec<&str> = headers
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in entries.iter().rev() {
+        let parsed = entry
+            .parse::<IpAddr>()
+            .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()));
+        match parsed {
+            Ok(ip) if trusted_proxies.contains(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            // Garbage where an address should be: trust nothing beyond it.
+            Err(_) => break,
+        }
+    }
+    Some(peer)
 }
 
 /// Middleware: errors that axum and tower-http produce themselves (405,

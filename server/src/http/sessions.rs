@@ -11,7 +11,7 @@ use validator::Validate;
 
 use super::AppState;
 use super::extract::{Auth, ValidatedJson, bearer};
-use crate::accounts::verify_password;
+use crate::accounts::{bounded_hashing, verify_password};
 use crate::auth::{Principal, SESSION_LIFETIME_MS, SESSION_PREFIX, new_token, sha256_hex};
 use crate::error::ApiError;
 use crate::store::{User, now_ms};
@@ -48,14 +48,14 @@ async fn login(
     }
     let found = state.store.find_user(&login.username).await?;
     // Verify even for unknown users, so timing does not tell which exist.
-    let hash = found
-        .as_ref()
-        .map(|f| f.password_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.clone());
+    let hash = found.as_ref().map(|f| f.password_hash.clone());
     let password = login.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    // Bounded: parallel logins must not run unbounded argon2 at once.
+    let ok = bounded_hashing(move || {
+        verify_password(&password, hash.as_deref().unwrap_or(DUMMY_HASH.as_str()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
     let user = match found {
         Some(found) if ok => found.user,
         _ => return Err(ApiError::BadCredentials),

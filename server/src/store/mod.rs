@@ -168,6 +168,26 @@ pub struct NewSubmission {
     /// The submission declares itself a correction of the stored instance.
     pub correction: bool,
     pub submitted_by: String,
+    /// The sender may correct anyone's submission (a coordinator or an
+    /// admin); others only their own.
+    pub may_correct_any: bool,
+}
+
+/// The current revision of an instance, as ingest compares against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentRevision {
+    pub revision: i64,
+    pub form_id: String,
+    pub content_hash: String,
+    /// Who submitted the first revision.
+    pub owner: String,
+}
+
+impl CurrentRevision {
+    /// May `who` learn about this instance and correct it?
+    pub fn belongs_to(&self, who: &str, may_correct_any: bool) -> bool {
+        may_correct_any || self.owner == who
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +200,11 @@ pub enum IngestOutcome {
     Corrected { revision: i64 },
     /// The current revision differs and this is not a correction: refused.
     Conflict { revision: i64 },
+    /// The instance id is taken by another submitter's submission: refused
+    /// the same way whatever was sent, so nothing else about it leaks.
+    NotYours,
+    /// A correction names another form than the stored revision's.
+    FormMismatch,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -349,6 +374,11 @@ pub trait Store: Send + Sync {
         &'a self,
         batch: &'a [NewSubmission],
     ) -> BoxFuture<'a, StoreResult<Vec<IngestOutcome>>>;
+    /// The current revision of `instance_id` with what ingest compares, if stored.
+    fn current_submission<'a>(
+        &'a self,
+        instance_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<CurrentRevision>>>;
     /// Every revision of the form's submissions, oldest first.
     fn list_submissions<'a>(
         &'a self,

@@ -11,9 +11,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Row, SqlitePool};
 
 use super::{
-    AuditEntry, BoxFuture, Correction, DeviceToken, FormDefinition, FormRecord, FormRow,
-    IngestOutcome, NewDeviceToken, NewReview, NewSubmission, Published, Review, ReviewStatus, Role,
-    Store, StoreError, StoreResult, StoredSubmission, User, UserWithPassword, now_ms,
+    AuditEntry, BoxFuture, Correction, CurrentRevision, DeviceToken, FormDefinition, FormRecord,
+    FormRow, IngestOutcome, NewDeviceToken, NewReview, NewSubmission, Published, Review,
+    ReviewStatus, Role, Store, StoreError, StoreResult, StoredSubmission, User, UserWithPassword,
+    now_ms,
 };
 
 /// SQLite in WAL mode with `synchronous = FULL`: a commit is on disk
@@ -154,35 +155,76 @@ macro_rules! sql_store {
                 Ok(result)
             }
 
+            async fn current_in<'c, E>(
+                executor: E,
+                instance_id: &str,
+            ) -> StoreResult<Option<CurrentRevision>>
+            where
+                E: sqlx::Executor<'c, Database = <$row as sqlx::Row>::Database>,
+            {
+                // The owner is who sent revision 1: a coordinator's
+                // correction does not take the instance from its submitter.
+                let row = sqlx::query(
+                    "SELECT c.revision, c.form_id, c.content_hash, o.submitted_by \
+                     FROM submissions c JOIN submissions o \
+                     ON o.instance_id = c.instance_id AND o.revision = 1 \
+                     WHERE c.instance_id = $1 AND NOT c.superseded",
+                )
+                .bind(instance_id)
+                .fetch_optional(executor)
+                .await?;
+                row.map(|row| {
+                    Ok(CurrentRevision {
+                        revision: row.try_get("revision")?,
+                        form_id: row.try_get("form_id")?,
+                        content_hash: row.try_get("content_hash")?,
+                        owner: row.try_get("submitted_by")?,
+                    })
+                })
+                .transpose()
+            }
+
             async fn ingest_once(&self, batch: &[NewSubmission]) -> StoreResult<Vec<IngestOutcome>> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let mut outcomes = Vec::with_capacity(batch.len());
                 let now = now_ms();
                 for item in batch {
-                    let current = sqlx::query(
-                        "SELECT revision, content_hash FROM submissions \
-                         WHERE instance_id = $1 AND NOT superseded",
-                    )
-                    .bind(&item.instance_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let current = match current {
-                        Some(row) => Some((
-                            row.try_get::<i64, _>("revision")?,
-                            row.try_get::<String, _>("content_hash")?,
-                        )),
-                        None => None,
-                    };
+                    let current = Self::current_in(&mut *tx, &item.instance_id).await?;
                     let revision = match current {
-                        Some((revision, hash)) if hash == item.content_hash => {
-                            outcomes.push(IngestOutcome::Duplicate { revision });
+                        None => {
+                            outcomes.push(IngestOutcome::Created { revision: 1 });
+                            1
+                        }
+                        // An exact re-send is a duplicate whoever sends it: a
+                        // tablet enrolled again (a new device token) must
+                        // learn that what it sent before is safe, and the
+                        // sender already holds the whole content.
+                        Some(current) if current.content_hash == item.content_hash => {
+                            outcomes.push(IngestOutcome::Duplicate {
+                                revision: current.revision,
+                            });
                             continue;
                         }
-                        Some((revision, _)) if !item.correction => {
-                            outcomes.push(IngestOutcome::Conflict { revision });
+                        // Otherwise another submitter's instance answers the
+                        // same whatever was sent (no revision, no form).
+                        Some(current)
+                            if !current.belongs_to(&item.submitted_by, item.may_correct_any) =>
+                        {
+                            outcomes.push(IngestOutcome::NotYours);
                             continue;
                         }
-                        Some((revision, _)) => {
+                        Some(current) if !item.correction => {
+                            outcomes.push(IngestOutcome::Conflict {
+                                revision: current.revision,
+                            });
+                            continue;
+                        }
+                        Some(current) if current.form_id != item.form_id => {
+                            outcomes.push(IngestOutcome::FormMismatch);
+                            continue;
+                        }
+                        Some(current) => {
+                            let revision = current.revision;
                             sqlx::query(
                                 "UPDATE submissions SET superseded = TRUE \
                                  WHERE instance_id = $1 AND revision = $2",
@@ -195,10 +237,6 @@ macro_rules! sql_store {
                                 revision: revision + 1,
                             });
                             revision + 1
-                        }
-                        None => {
-                            outcomes.push(IngestOutcome::Created { revision: 1 });
-                            1
                         }
                     };
                     sqlx::query(
@@ -581,6 +619,13 @@ macro_rules! sql_store {
                         }
                     }
                 })
+            }
+
+            fn current_submission<'a>(
+                &'a self,
+                instance_id: &'a str,
+            ) -> BoxFuture<'a, StoreResult<Option<CurrentRevision>>> {
+                Box::pin(async move { Self::current_in(&self.pool, instance_id).await })
             }
 
             fn list_submissions<'a>(

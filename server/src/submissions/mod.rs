@@ -212,17 +212,21 @@ pub async fn ingest(
                     refused(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "invalid_submission",
-                        format!("submission {index}: {e}"),
+                        validate::truncate(&format!("submission {index}: {e}")),
                     ),
                 ));
                 continue;
             }
         };
-        match check(store, cache, who, &mut open, &envelope).await? {
-            Err(error) => {
+        match check(store, cache, who, &mut open, &envelope, &item).await? {
+            Checked::Refused(error) | Checked::Closed(error) => {
                 results[index] = Some(rejected(index, Some(envelope.instance_id), error));
             }
-            Ok(form) => candidates.push(Candidate {
+            Checked::Duplicate(revision) => {
+                let id = Some(envelope.instance_id.to_ascii_lowercase());
+                results[index] = Some(stored(index, id, ItemStatus::Duplicate, revision));
+            }
+            Checked::Form(form) => candidates.push(Candidate {
                 index,
                 envelope,
                 item,
@@ -251,9 +255,12 @@ pub async fn ingest(
             ..
         } = candidate;
         if let Err(fields) = verdict {
+            // The instance id is the device's text, not yet checked: cut short.
             let message = format!(
                 "submission `{}` does not pass the checks of form `{}` version `{}`",
-                envelope.instance_id, envelope.form_id, envelope.form_version
+                validate::truncate(&envelope.instance_id),
+                envelope.form_id,
+                envelope.form_version
             );
             let error = ApiError::Refused {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -264,11 +271,7 @@ pub async fn ingest(
             results[index] = Some(rejected(index, Some(envelope.instance_id), error));
             continue;
         }
-        let answers = canonical_json(item.get("answers").unwrap_or(&Value::Null));
-        let content_hash = sha256_hex(&format!(
-            "{}\n{}\n{answers}",
-            envelope.form_id, envelope.form_version
-        ));
+        let (answers, content_hash) = content_of(&envelope, &item);
         accepted.push((
             index,
             NewSubmission {
@@ -279,6 +282,7 @@ pub async fn ingest(
                 content_hash,
                 correction: envelope.corrects.is_some(),
                 submitted_by: who.name(),
+                may_correct_any: who.is_coordinator(),
             },
         ));
     }
@@ -299,6 +303,37 @@ pub async fn ingest(
             }
             IngestOutcome::Duplicate { revision } => {
                 stored(index, instance_id, ItemStatus::Duplicate, revision)
+            }
+            IngestOutcome::NotYours => {
+                // Says only that the id is taken: not by whom, in which
+                // form, or at which revision.
+                let message = format!(
+                    "instance `{}` was submitted by someone else; a new response needs a \
+                     new instance id, and only its submitter or a coordinator may correct it",
+                    instance_id.as_deref().unwrap_or_default()
+                );
+                rejected(
+                    index,
+                    instance_id,
+                    refused(StatusCode::CONFLICT, "instance_not_yours", message),
+                )
+            }
+            IngestOutcome::FormMismatch => {
+                let message = format!(
+                    "instance `{}` was submitted to another form than `{}`; a correction \
+                     must keep the original's form",
+                    instance_id.as_deref().unwrap_or_default(),
+                    submission.form_id
+                );
+                rejected(
+                    index,
+                    instance_id,
+                    refused(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "correction_form_mismatch",
+                        message,
+                    ),
+                )
             }
             IngestOutcome::Conflict { revision } => {
                 let message = format!(
@@ -331,18 +366,68 @@ pub async fn ingest(
         .collect())
 }
 
-/// The per-item checks; `Err(ApiError)` outside is a database failure.
+/// The canonical answers and the content hash ingest compares re-sends by.
+fn content_of(envelope: &Envelope, item: &Value) -> (String, String) {
+    let answers = canonical_json(item.get("answers").unwrap_or(&Value::Null));
+    let hash = sha256_hex(&format!(
+        "{}\n{}\n{answers}",
+        envelope.form_id, envelope.form_version
+    ));
+    (answers, hash)
+}
+
+/// What the per-item checks decided.
+enum Checked {
+    Form(Arc<CompiledForm>),
+    Refused(ApiError),
+    /// Exactly this content is already stored for this sender, at this revision.
+    Duplicate(i64),
+    /// The form version is closed (the refusal), unless this is a re-send.
+    Closed(ApiError),
+}
+
+/// The per-item checks; `Err(ApiError)` is a database failure.
 async fn check(
     store: &dyn Store,
     cache: &FormCache,
     who: &Principal,
     open: &mut HashMap<(String, String), Option<bool>>,
     envelope: &Envelope,
-) -> Result<Result<Arc<CompiledForm>, ApiError>, ApiError> {
+    item: &Value,
+) -> Result<Checked, ApiError> {
+    let refusal = match check_form(store, cache, who, open, envelope).await? {
+        Checked::Closed(refusal) => refusal,
+        checked => return Ok(checked),
+    };
+    // A device that lost the reply to a submission must still learn that
+    // it is safe after the form closed: an exact re-send of what this
+    // sender stored is a duplicate, whatever the form's state.
+    let Some(current) = store
+        .current_submission(&envelope.instance_id.to_ascii_lowercase())
+        .await?
+    else {
+        return Ok(Checked::Refused(refusal));
+    };
+    let (_, hash) = content_of(envelope, item);
+    // Whoever sends it (see the ingest: a tablet enrolled again).
+    if current.content_hash == hash {
+        return Ok(Checked::Duplicate(current.revision));
+    }
+    Ok(Checked::Refused(refusal))
+}
+
+/// Scope, and whether the form version exists and is open.
+async fn check_form(
+    store: &dyn Store,
+    cache: &FormCache,
+    who: &Principal,
+    open: &mut HashMap<(String, String), Option<bool>>,
+    envelope: &Envelope,
+) -> Result<Checked, ApiError> {
     let (id, version) = (&envelope.form_id, &envelope.form_version);
     // Scope first: a device learns nothing about forms it is not given.
     if !who.may_use_form(id) {
-        return Ok(Err(refused(
+        return Ok(Checked::Refused(refused(
             StatusCode::FORBIDDEN,
             "form_not_allowed",
             format!("this device token is not allowed to submit to form `{id}`"),
@@ -359,14 +444,14 @@ async fn check(
     };
     match is_open {
         None => {
-            return Ok(Err(refused(
+            return Ok(Checked::Refused(refused(
                 StatusCode::NOT_FOUND,
                 "unknown_form_version",
                 format!("form `{id}` version `{version}` is not published"),
             )));
         }
         Some(false) => {
-            return Ok(Err(refused(
+            return Ok(Checked::Closed(refused(
                 StatusCode::CONFLICT,
                 "form_closed",
                 format!("form `{id}` version `{version}` is closed for submissions"),
@@ -375,11 +460,11 @@ async fn check(
         Some(true) => {}
     }
     let Some(form) = cache.get(store, id, version).await? else {
-        return Ok(Err(refused(
+        return Ok(Checked::Refused(refused(
             StatusCode::NOT_FOUND,
             "unknown_form_version",
             format!("form `{id}` version `{version}` is not published"),
         )));
     };
-    Ok(Ok(form))
+    Ok(Checked::Form(form))
 }

@@ -12,6 +12,15 @@ use serde_json::Value;
 use crate::environment::SystemEnvironment;
 use crate::error::FieldError;
 
+/// Most field errors one refusal lists; the rest are counted in a last
+/// line. A device needs the first few to fix a form; thousands (one per
+/// repeat instance) only made replies of megabytes (issue 12).
+pub const MAX_FIELD_ERRORS: usize = 50;
+
+/// Longest field path or message in a refusal, in characters: both can
+/// quote what the device sent.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
 /// Checks a submission document (the engine's `Response` JSON:
 /// `instance_id`, `form_id`, `form_version`, `status`, `meta`, `answers`;
 /// plus an optional `corrects`) against the compiled form it claims to
@@ -20,10 +29,19 @@ use crate::error::FieldError;
 /// First the envelope (so that a malformed document gets precise field
 /// errors), then the engine: `FormState::from_response` (every answer name
 /// in its place, the right shapes) and `validate::validate`.
+///
+/// The refusal is bounded: at most [`MAX_FIELD_ERRORS`] errors (then one
+/// "and N more"), each cut to [`MAX_MESSAGE_CHARS`]; the engine refuses a
+/// response that would build too many repeat instances before building
+/// them (`FormState::from_response`).
 pub fn validate_submission(
     form: &Arc<CompiledForm>,
     submission: &Value,
 ) -> Result<(), Vec<FieldError>> {
+    check_submission(form, submission).map_err(bounded)
+}
+
+fn check_submission(form: &Arc<CompiledForm>, submission: &Value) -> Result<(), Vec<FieldError>> {
     check_envelope(&form.form, submission)?;
     let mut document = submission.clone();
     if let Some(doc) = document.as_object_mut() {
@@ -46,6 +64,35 @@ pub fn validate_submission(
             .into_iter()
             .map(|issue| FieldError::new(format!("answers.{}", issue.path), issue.message))
             .collect())
+    }
+}
+
+/// The first [`MAX_FIELD_ERRORS`] errors, each cut short, and a count of
+/// the rest.
+fn bounded(errors: Vec<FieldError>) -> Vec<FieldError> {
+    let total = errors.len();
+    let mut out: Vec<FieldError> = errors
+        .into_iter()
+        .take(MAX_FIELD_ERRORS)
+        .map(|e| FieldError::new(truncate(&e.field), truncate(&e.message)))
+        .collect();
+    if total > MAX_FIELD_ERRORS {
+        out.push(FieldError::new(
+            "answers",
+            format!(
+                "and {} more problems (only the first {MAX_FIELD_ERRORS} are listed)",
+                total - MAX_FIELD_ERRORS
+            ),
+        ));
+    }
+    out
+}
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, marked with `…` when cut.
+pub(crate) fn truncate(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }
 
@@ -133,6 +180,49 @@ mod tests {
         let errors = validate_submission(&form(), &doc).expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["instance_id", "form_id", "corrects", "answers"]);
+    }
+
+    /// Issue 12: a count of 99,999,999 built 10,000 instances and a 9 MB
+    /// refusal; a constraint failing in every instance gave one error each.
+    #[test]
+    fn refusals_are_bounded() {
+        let form = Form::from_json(
+            r#"{"format":1,"id":"f","version":"1","title":{"en":"F"},
+                "languages":[{"code":"en","name":"English"}],"default_language":"en",
+                "items":[{"kind":"question","type":"integer","name":"n"},
+                  {"kind":"repeat","name":"member","repeat_count":"${n}","items":[
+                    {"kind":"question","type":"text","name":"name","required":"true()"}]}]}"#,
+        )
+        .expect("form");
+        let form = Arc::new(fieldform_engine::compile::compile(&form).expect("compiles"));
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "answers":{"n":"99999999"}});
+        let errors = validate_submission(&form, &doc).expect_err("too many instances");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("more than 1000 instances"),
+            "{errors:?}"
+        );
+        // 900 instances are allowed, each missing its required name: 50
+        // errors and a count of the rest.
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "answers":{"n":"900"}});
+        let errors = validate_submission(&form, &doc).expect_err("required names");
+        assert_eq!(errors.len(), MAX_FIELD_ERRORS + 1);
+        assert_eq!(
+            errors[MAX_FIELD_ERRORS].message,
+            "and 850 more problems (only the first 50 are listed)"
+        );
+        // A long unknown name is quoted, but cut short.
+        let long = "x".repeat(100_000);
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "answers":{ long: "1" }});
+        let errors = validate_submission(&form, &doc).expect_err("unknown name");
+        assert!(
+            errors[0].message.chars().count() <= MAX_MESSAGE_CHARS + 1,
+            "{errors:?}"
+        );
+        assert!(errors[0].message.ends_with('…'));
     }
 
     #[test]

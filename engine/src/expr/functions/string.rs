@@ -3,7 +3,7 @@
 //! Plane (emoji).
 
 use super::{Func, arg, eval_args, flatten, round_half_up};
-use crate::expr::ast::Expr;
+use crate::expr::ast::{Expr, ExprKind};
 use crate::expr::eval::EvalContext;
 use crate::expr::regex::Regex;
 use crate::expr::value::Value;
@@ -58,10 +58,15 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         Func::StartsWith => Value::Bool(s(0).starts_with(&s(1))),
         Func::EndsWith => Value::Bool(s(0).ends_with(&s(1))),
         Func::Translate => Value::String(translate(&s(0), &s(1), &s(2))),
-        // An invalid pattern matches nothing (JavaRosa throws instead).
         Func::Regex => {
-            let (text, pattern) = (s(0), s(1));
-            Value::Bool(Regex::new(&pattern).is_ok_and(|re| re.is_match(&text)))
+            let text = s(0);
+            match args.get(1).map(|a| &a.kind) {
+                // A literal pattern, compiled at load.
+                Some(ExprKind::Pattern(re)) => Value::Bool(re.is_match(&text)),
+                // Known only now (`${pattern}`): an invalid one matches
+                // nothing (JavaRosa throws instead).
+                _ => Value::Bool(Regex::new(&s(1)).is_ok_and(|re| re.is_match(&text))),
+            }
         }
         _ => Value::empty(),
     }
@@ -247,5 +252,24 @@ mod tests {
         // A pattern only known at run time that is invalid: false.
         let ctx = Ctx::new().with("p", "[a-");
         assert_eq!(eval_with(&ctx, "regex('a', ${p})"), Value::Bool(false));
+        // A pattern known at run time that is valid.
+        let ctx = Ctx::new().with("p", "[a-z]+");
+        assert_eq!(eval_with(&ctx, "regex('abc', ${p})"), Value::Bool(true));
+        assert_eq!(eval_with(&ctx, "regex('ab1', ${p})"), Value::Bool(false));
+        // Issue 12: valid names of 299 characters or more were refused.
+        for len in [299, 10_000] {
+            let name: String = "Ana Maria ".chars().cycle().take(len).collect();
+            let ctx = Ctx::new().with("name", name.as_str());
+            assert_eq!(
+                eval_with(&ctx, "regex(${name}, '^([A-Za-z]| )*$')"),
+                Value::Bool(true),
+                "{len} characters"
+            );
+        }
+        // The compiled literal reads as the text it was written as.
+        assert_eq!(
+            eval("concat('x', '[0-9]+')"),
+            Value::String("x[0-9]+".into())
+        );
     }
 }
