@@ -125,19 +125,28 @@ fn stem(name: &str) -> &str {
     base.rsplit_once('.').map_or(base, |(s, _)| s)
 }
 
-/// A form id from a file name: pyxform uses the file's stem too.
+/// A form id from a file name: pyxform uses the file's stem too. Shaped to
+/// what the server accepts as an id (an ASCII letter or `_` first, then
+/// letters, digits, `_`, `-`, `.`; at most 64 characters), so that
+/// `2024 survey.xlsx` imports as `_2024_survey` instead of being refused.
 fn id_from(stem: &str) -> String {
-    let id: String = stem
+    let mut id: String = stem
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
                 c
             } else {
                 '_'
             }
         })
         .collect();
-    if id.is_empty() { "form".into() } else { id }
+    if !id.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return "form".into();
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        id.insert(0, '_');
+    }
+    id.chars().take(64).collect()
 }
 
 /// Sheets an XLSForm may have that Fieldform does not read.

@@ -38,3 +38,13 @@ pub fn import(sheets: &[(&str, &[&[&str]])]) -> Result<Imported, ImportErrors> {
 pub fn strings<T: ToString>(items: &[T]) -> Vec<String> {
     items.iter().map(ToString::to_string).collect()
 }
+
+#[test]
+fn ids_from_file_names_are_ids_the_server_accepts() {
+    assert_eq!(super::id_from("household"), "household");
+    assert_eq!(super::id_from("2024 survey"), "_2024_survey");
+    assert_eq!(super::id_from("анкета"), "form");
+    assert_eq!(super::id_from("анкета 2"), "_______2");
+    assert_eq!(super::id_from(".hidden"), "_.hidden");
+    assert_eq!(super::id_from(&"a".repeat(100)).len(), 64);
+}
