@@ -95,6 +95,19 @@ pub struct RawReply {
     pub body: String,
 }
 
+impl RawReply {
+    /// Whether the body is JSON (as the server's answers are; a captive
+    /// portal's page is not).
+    pub fn is_json(&self) -> bool {
+        crate::sync::protocol::is_json(&self.content_type)
+    }
+
+    /// The server's explanation in its error body, else the body as sent.
+    pub fn error_message(&self) -> String {
+        error_message(&self.body)
+    }
+}
+
 /// Longest wait for any one request: a connection that hangs (a portal
 /// that never answers, a server killed mid-request) must not stall sync.
 const REQUEST_TIMEOUT_MS: u32 = 60_000;

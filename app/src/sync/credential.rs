@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::exchange;
+use crate::api::{RawReply, exchange};
 use crate::store;
 
 const KEY: &str = "credential";
@@ -92,20 +92,13 @@ pub enum EnrolError {
     Storage(String),
 }
 
-fn server_message(body: &str) -> String {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "refused".to_owned())
-}
-
 /// Enrols the device with a token from a provisioning link: checked with
 /// the server, then kept.
 pub async fn enrol_device(token: &str) -> Result<Credential, EnrolError> {
     let reply = exchange("GET", "/api/me", Some(token), None)
         .await
         .map_err(EnrolError::Network)?;
-    let me = read_json(reply.status, &reply.content_type, &reply.body)?;
+    let me = read_json(&reply)?;
     let device = &me["device"];
     let (Some(label), Some(forms)) = (device["label"].as_str(), device["forms"].as_array()) else {
         return Err(EnrolError::Unexpected(
@@ -136,7 +129,7 @@ pub async fn sign_in(username: &str, password: &str) -> Result<Credential, Enrol
     let reply = exchange("POST", "/api/sessions", None, Some(body))
         .await
         .map_err(EnrolError::Network)?;
-    let session = read_json(reply.status, &reply.content_type, &reply.body)?;
+    let session = read_json(&reply)?;
     let (Some(token), Some(name)) = (
         session["token"].as_str(),
         session["user"]["username"].as_str(),
@@ -160,18 +153,18 @@ pub async fn sign_in(username: &str, password: &str) -> Result<Credential, Enrol
     Ok(credential)
 }
 
-fn read_json(status: u16, content_type: &str, body: &str) -> Result<Value, EnrolError> {
-    let json = content_type.starts_with("application/json");
-    match status {
+fn read_json(reply: &RawReply) -> Result<Value, EnrolError> {
+    let json = reply.is_json();
+    match reply.status {
         200 | 201 if json => {
-            serde_json::from_str(body).map_err(|e| EnrolError::Unexpected(e.to_string()))
+            serde_json::from_str(&reply.body).map_err(|e| EnrolError::Unexpected(e.to_string()))
         }
-        401 | 403 | 404 if json => Err(EnrolError::Refused(server_message(body))),
+        401 | 403 | 404 if json => Err(EnrolError::Refused(reply.error_message())),
         429 => Err(EnrolError::Busy),
         _ if !json => Err(EnrolError::Network(
             "the network answered, not the Fieldform server".to_owned(),
         )),
-        _ => Err(EnrolError::Unexpected(server_message(body))),
+        _ => Err(EnrolError::Unexpected(reply.error_message())),
     }
 }
 

@@ -141,6 +141,14 @@ struct ErrorReply {
     error: ErrorBody,
 }
 
+/// Whether a `Content-Type` says JSON (`application/json; charset=utf-8`).
+pub fn is_json(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Reads the reply to a batch of `sent` instance ids. Only a JSON reply
 /// that names every sent instance, in order, counts: anything else (an
 /// HTML page with status 200 from a captive portal, a truncated body) is
@@ -153,10 +161,7 @@ pub fn read_reply(
     retry_after: Option<&str>,
     now: f64,
 ) -> Result<Vec<Outcome>, SendError> {
-    let json = content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    let json = is_json(content_type);
     if status != 200 {
         let message = if json {
             serde_json::from_str::<ErrorReply>(body)

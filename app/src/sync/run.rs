@@ -77,7 +77,7 @@ pub async fn run() -> Result<Report, Stopped> {
     // Screens reread the responses once per run, not after every batch (a
     // drain of a thousand would reread them all twenty times).
     if report.sent + report.refused > 0 {
-        changed();
+        super::mark_responses_changed();
     }
     sent.map_err(|p| stop(p, &report))?;
     Ok(report)
@@ -89,10 +89,6 @@ fn online() -> bool {
 
 fn set_queued(n: usize) {
     status().try_update(|s| s.queued = n);
-}
-
-fn changed() {
-    super::mark_responses_changed();
 }
 
 /// The outbox, oldest first.
@@ -115,7 +111,7 @@ async fn check_credential(token: &str) -> Result<Limits, Problem> {
     let reply = exchange("GET", "/api/me", Some(token), None)
         .await
         .map_err(Problem::Network)?;
-    let json = reply.content_type.starts_with("application/json");
+    let json = reply.is_json();
     match reply.status {
         200 if json => {
             let me: Value = serde_json::from_str(&reply.body)
@@ -128,10 +124,7 @@ async fn check_credential(token: &str) -> Result<Limits, Problem> {
             )
         }
         401 if json => {
-            let message = serde_json::from_str::<Value>(&reply.body)
-                .ok()
-                .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
-                .unwrap_or_else(|| "refused".to_owned());
+            let message = reply.error_message();
             credential::mark_refused(&message).await;
             Err(Problem::CredentialRefused(message))
         }
@@ -168,7 +161,7 @@ async fn take_back_corrections(db: &Db, token: &str) -> usize {
     let Ok(reply) = exchange("GET", "/api/corrections", Some(token), None).await else {
         return 0;
     };
-    if reply.status != 200 || !reply.content_type.starts_with("application/json") {
+    if reply.status != 200 || !reply.is_json() {
         return 0;
     }
     let Ok(list) = serde_json::from_str::<Corrections>(&reply.body) else {
@@ -209,7 +202,7 @@ async fn take_back_corrections(db: &Db, token: &str) -> usize {
         .await
         .unwrap_or_default();
     if !changed_records.is_empty() {
-        changed();
+        super::mark_responses_changed();
     }
     changed_records.len()
 }

@@ -116,7 +116,7 @@ async fn settle(outcome: Option<Result<Report, Stopped>>, again: bool) -> Option
             }
             if report.remaining > 0 {
                 crate::device::request_background_sync();
-                return Some(protocol_backoff(failures, random));
+                return Some(super::protocol::backoff_ms(failures, random));
             }
             let busy = report.sent + report.refused + report.corrections > 0;
             let idle = if busy {
@@ -143,14 +143,10 @@ async fn settle(outcome: Option<Result<Report, Stopped>>, again: bool) -> Option
                 Problem::NotEnrolled | Problem::CredentialRefused(_) | Problem::Offline => None,
                 _ => {
                     let failures = FAILURES.with(|f| f.replace(f.get() + 1));
-                    let backoff = protocol_backoff(failures, random);
+                    let backoff = super::protocol::backoff_ms(failures, random);
                     Some(report.wait.map_or(backoff, |w| w.max(backoff)))
                 }
             }
         }
     }
-}
-
-fn protocol_backoff(failures: u32, random: f64) -> f64 {
-    super::protocol::backoff_ms(failures, random)
 }
