@@ -3,6 +3,7 @@
 //! WebAssembly and kept in IndexedDB as it is typed.
 
 pub mod api;
+pub mod console;
 pub mod device;
 pub mod env;
 pub mod fill;
@@ -61,9 +62,11 @@ pub fn left_draft() -> Option<RwSignal<Option<LeftDraft>>> {
 pub fn App() -> impl IntoView {
     let route = use_route();
     provide_context(RwSignal::new(None::<LeftDraft>));
+    provide_context(console::link::AccountChanges(RwSignal::new(0)));
     view! {
         <header class="topbar">
             <h1><a href="#/">"Fieldform"</a></h1>
+            <console::ConsoleLink />
             <device::update::UpdateBanner />
         </header>
         <main>
@@ -77,6 +80,10 @@ pub fn App() -> impl IntoView {
                 }
                 Route::Provision { token } => {
                     view! { <screens::provision::Provision token /> }.into_any()
+                }
+                Route::Console { tab } => view! { <console::Console tab /> }.into_any(),
+                Route::ConsolePreview { form, version } => {
+                    view! { <console::Preview form version /> }.into_any()
                 }
             }}
         </main>

@@ -17,6 +17,11 @@ pub enum Route {
     /// Enrolling this device with a coordinator's provisioning link
     /// (`#/provision?token=ffd_…`).
     Provision { token: String },
+    /// The coordinator console (`#/console/forms`, `/devices`, `/people`).
+    Console { tab: crate::console::Tab },
+    /// A form version as an enumerator sees it, saving nothing
+    /// (`#/console/preview/{id}/{version}`).
+    ConsolePreview { form: String, version: String },
 }
 
 impl Route {
@@ -43,6 +48,25 @@ impl Route {
             ["responses", id] if !id.is_empty() => Route::Response {
                 instance_id: decode(id),
             },
+            ["console"] | ["console", "" | "forms"] => Route::Console {
+                tab: crate::console::Tab::Forms,
+            },
+            ["console", "devices"] => Route::Console {
+                tab: crate::console::Tab::Devices,
+            },
+            ["console", "people"] => Route::Console {
+                tab: crate::console::Tab::People,
+            },
+            // The form or the submission is read by `console::submissions::Target`.
+            ["console", "submissions", ..] | ["console", "submission", _] => Route::Console {
+                tab: crate::console::Tab::Submissions,
+            },
+            ["console", "preview", form, version] if !form.is_empty() && !version.is_empty() => {
+                Route::ConsolePreview {
+                    form: decode(form),
+                    version: decode(version),
+                }
+            }
             _ => Route::Home,
         }
     }
@@ -56,6 +80,10 @@ impl Route {
             }
             Route::Response { instance_id } => format!("#/responses/{}", encode(instance_id)),
             Route::Provision { token } => format!("#/provision?token={}", encode(token)),
+            Route::Console { tab } => format!("#/console/{}", tab.key()),
+            Route::ConsolePreview { form, version } => {
+                format!("#/console/preview/{}/{}", encode(form), encode(version))
+            }
         }
     }
 }
@@ -132,6 +160,26 @@ mod tests {
             }
         );
         assert_eq!(Route::parse("#/elsewhere/x"), Route::Home);
+        use crate::console::Tab;
+        for (hash, tab) in [
+            ("#/console", Tab::Forms),
+            ("#/console/forms", Tab::Forms),
+            ("#/console/devices", Tab::Devices),
+            ("#/console/people", Tab::People),
+            ("#/console/submissions", Tab::Submissions),
+            ("#/console/submissions/ggs", Tab::Submissions),
+            ("#/console/submission/0195-ab", Tab::Submissions),
+        ] {
+            assert_eq!(Route::parse(hash), Route::Console { tab }, "{hash}");
+        }
+        assert_eq!(
+            Route::parse("#/console/preview/visit/2"),
+            Route::ConsolePreview {
+                form: "visit".into(),
+                version: "2".into()
+            }
+        );
+        assert_eq!(Route::parse("#/console/elsewhere"), Route::Home);
         assert_eq!(
             Route::parse("#/provision?token=ffd_12ab"),
             Route::Provision {

@@ -6,6 +6,7 @@
 //! through [`env::Environment`].
 
 pub mod compile;
+pub mod computed;
 pub mod draft;
 pub mod env;
 pub mod expr;

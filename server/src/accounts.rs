@@ -7,7 +7,7 @@ use rand::distributions::Alphanumeric;
 use std::sync::{Arc, LazyLock};
 use tokio::sync::Semaphore;
 
-use crate::store::{Role, Store, StoreError, User};
+use crate::store::{AuditWith, Role, Store, StoreError, User};
 
 /// One-time credentials of an account created by the server itself.
 #[derive(Debug, Clone)]
@@ -19,12 +19,15 @@ pub struct Credentials {
 /// Shortest accepted password (the `validator` checks on requests use it too).
 pub const MIN_PASSWORD_LEN: u64 = 10;
 
-/// How many argon2 hashes or checks may run at once: one per core. Each
-/// takes about 19 MiB and a core for a while, so without a bound parallel
-/// logins with made-up usernames drive memory without limit; beyond the
-/// bound they wait their turn, which costs nothing but time.
+/// How many argon2 hashes or checks may run at once: half the cores, at
+/// least one. Each takes about 19 MiB and a core for a while, so without a
+/// bound parallel logins with made-up usernames drive memory without limit;
+/// and with every core hashing, a flood of bogus logins halves ingest (the
+/// load test in BENCHMARKS.md). Beyond the bound logins wait their turn,
+/// which costs nothing but time.
 pub fn hashing_permits() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    (cores / 2).max(1)
 }
 
 static HASHING: LazyLock<Arc<Semaphore>> =
@@ -70,6 +73,13 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Usernames are case-insensitive (`Ana` and `ana` are one account): they
+/// are stored and compared trimmed and lowercased. Names are ASCII (see
+/// `http::users::valid_username`), so this agrees with SQL's `lower()`.
+pub fn normalize_username(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 /// A random password for accounts created without one.
 pub fn random_password() -> String {
     rand::thread_rng()
@@ -105,9 +115,23 @@ pub async fn create_user(
     role: Role,
     password: &str,
 ) -> anyhow::Result<Result<User, StoreError>> {
+    create_user_audited(store, username, role, password, None).await
+}
+
+/// [`create_user`] with the audit row `audit` builds written in the same
+/// transaction as the account.
+pub async fn create_user_audited(
+    store: &dyn Store,
+    username: &str,
+    role: Role,
+    password: &str,
+    audit: AuditWith<'_, User>,
+) -> anyhow::Result<Result<User, StoreError>> {
     let password = password.to_owned();
     let hash = bounded_hashing(move || hash_password(&password)).await??;
-    Ok(store.create_user(username, role, &hash).await)
+    Ok(store
+        .create_user_audited(&normalize_username(username), role, &hash, audit)
+        .await)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use validator::{Validate, ValidationError};
 
 use crate::auth::{Principal, sha256_hex};
-use crate::store::{FormRecord, FormRow, Store, StoreError};
+use crate::store::{AuditEntry, AuditWith, FormRecord, FormRow, Store, StoreError, now_ms};
 
 pub use crate::store::Published;
 
@@ -209,6 +209,31 @@ pub fn check(form: &Form) -> Result<(), PublishError> {
 
 /// Checks `form` and publishes it unless this exact version is already there.
 pub async fn publish(store: &dyn Store, form: &Form) -> Result<Published, PublishError> {
+    publish_audited(store, form, None).await
+}
+
+/// [`publish`], writing the audit row `actor` is credited with in the same
+/// transaction as a new version (nothing for an unchanged re-publish).
+pub async fn publish_by(
+    store: &dyn Store,
+    form: &Form,
+    actor: &str,
+) -> Result<Published, PublishError> {
+    let audit = |record: &FormRecord| AuditEntry {
+        at: now_ms(),
+        actor: actor.to_owned(),
+        action: "form.publish".to_owned(),
+        target: format!("form:{}@{}", record.form_id, record.version),
+        details: serde_json::json!({}),
+    };
+    publish_audited(store, form, Some(&audit)).await
+}
+
+async fn publish_audited(
+    store: &dyn Store,
+    form: &Form,
+    audit: AuditWith<'_, FormRecord>,
+) -> Result<Published, PublishError> {
     check(form)?;
     // Stored in canonical form, so the same form published twice compares equal.
     let definition = form.to_json();
@@ -221,7 +246,7 @@ pub async fn publish(store: &dyn Store, form: &Form) -> Result<Published, Publis
         etag: format!("\"{}\"", sha256_hex(&definition)),
         definition,
     };
-    Ok(store.publish_form(&record).await?)
+    Ok(store.publish_form(&record, audit).await?)
 }
 
 /// Publishes every `*.form.json` in `dir` (sorted by name). Returns one

@@ -42,7 +42,8 @@ pub struct Options {
     /// Requests allowed in a burst above that rate.
     pub rate_burst: f64,
     /// The address devices reach the server at (e.g. `https://survey.example.org`),
-    /// used in provisioning links; `None`: taken from the request's `Host`.
+    /// used in provisioning links; `None`: taken from the request's `Host`,
+    /// but only for requests from loopback (anyone else could name any host).
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` names the client: requests
     /// from these addresses are rate limited by the address they forward

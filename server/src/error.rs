@@ -100,15 +100,37 @@ impl ApiError {
             ApiError::InvalidForm { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
             ApiError::Refused { status, code, .. } => (*status, code),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            // The database refuses writes or cannot be reached (read-only
+            // file, full disk, server down): worth retrying later.
+            ApiError::Database(e) if e.is_unavailable() => {
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
+            }
             ApiError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "database"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 
-    /// The `error` object of the JSON body.
+    /// The `error` object of the JSON body. A server-side failure's detail
+    /// (SQL, file paths, a stored form's errors) goes to the log under a
+    /// random reference, and the client gets only that reference.
     pub fn body(&self) -> Value {
-        let (_, code) = self.status_and_code();
-        let mut body = json!({ "code": code, "message": self.to_string() });
+        let (status, code) = self.status_and_code();
+        let message = match self {
+            ApiError::Internal(_) | ApiError::Database(_) => {
+                let reference = error_reference();
+                tracing::error!(reference = %reference, error = ?self, "request failed");
+                if status == StatusCode::SERVICE_UNAVAILABLE {
+                    format!(
+                        "the database is unavailable (read-only, full or unreachable); \
+                         retry later, reference {reference}"
+                    )
+                } else {
+                    format!("internal error, reference {reference}")
+                }
+            }
+            _ => self.to_string(),
+        };
+        let mut body = json!({ "code": code, "message": message });
         match self {
             ApiError::Validation(fields) | ApiError::Refused { fields, .. }
                 if !fields.is_empty() =>
@@ -122,14 +144,28 @@ impl ApiError {
     }
 }
 
+/// A short random id that ties a client's report to the log line.
+fn error_reference() -> String {
+    use rand::Rng;
+    let value: u64 = rand::thread_rng().r#gen();
+    format!("{value:016x}")
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, _) = self.status_and_code();
-        if status.is_server_error() {
-            // Details stay in the log; the client gets the stable code.
+        if status.is_server_error()
+            && !matches!(self, ApiError::Internal(_) | ApiError::Database(_))
+        {
+            // `body` logs the others with their reference.
             tracing::error!(error = ?self, "request failed");
         }
         let mut response = (status, Json(json!({ "error": self.body() }))).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         if let ApiError::RateLimited { retry_after } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {
@@ -141,5 +177,28 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12: the detail of an internal error stays in the log.
+    #[test]
+    fn internal_detail_is_not_sent() {
+        let body = ApiError::Internal("SELECT secret FROM /var/lib/x".into()).body();
+        assert_eq!(body["code"], "internal");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("internal error, reference "),
+            "{message}"
+        );
+        assert!(!body.to_string().contains("secret"), "{body}");
+        // Each failure gets its own reference.
+        assert_ne!(
+            ApiError::Internal("x".into()).body()["message"],
+            ApiError::Internal("x".into()).body()["message"]
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod environment;
 pub mod error;
+pub mod exports;
 pub mod http;
 mod server;
 pub mod store;

@@ -8,40 +8,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod pg;
+#[macro_use]
+mod common;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use fieldform_server::config::{Config, Options};
-use fieldform_server::http::security::ManualClock;
-use fieldform_server::http::{AppState, router};
-use fieldform_server::store::{Role, SharedStore};
-use http_body_util::BodyExt;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Backend, TestApp, TestServer, error_code, uuid};
+use fieldform_server::config::Options;
+use fieldform_server::store::Role;
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-#[derive(Debug, Clone, Copy)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-struct TestApp {
-    router: Router,
-    store: SharedStore,
-    admin: String,
-    coordinator: String,
-    enumerator: String,
-    /// A device token scoped to `household`.
-    device: String,
-    /// The rate limiters' time: it stands still unless a test advances it,
-    /// so limits do not depend on how fast this machine runs argon2.
-    clock: std::sync::Arc<ManualClock>,
-    _dir: tempfile::TempDir,
-}
 
 fn test_options() -> Options {
     Options {
@@ -78,80 +55,17 @@ fn other_form() -> Value {
     form
 }
 
-/// A fresh database: a temporary SQLite file, or a new PostgreSQL database
-/// on the test server.
-async fn database_url(backend: Backend, dir: &std::path::Path) -> String {
-    match backend {
-        Backend::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
-        Backend::Postgres => {
-            pg::fresh_database("cargo test -p fieldform-server --test api sqlite::").await
-        }
-    }
-}
-
+/// The server with an admin, a coordinator and an enumerator signed in,
+/// both forms published and a device token scoped to `household`.
 async fn app_with(backend: Backend, options: Options) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = database_url(backend, dir.path()).await;
-    let store = fieldform_server::store::open(&url).await.unwrap();
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        database_url: Some(url),
-        forms_dir: None,
-        app_dir: dir.path().join("no-app"),
-    };
-    let clock = std::sync::Arc::new(ManualClock::new());
-    let router = router(
-        AppState::with_clock(store.clone(), options, clock.clone()),
-        &config,
-    );
-    let mut app = TestApp {
-        router,
-        store: store.clone(),
-        clock,
-        admin: String::new(),
-        coordinator: String::new(),
-        enumerator: String::new(),
-        device: String::new(),
-        _dir: dir,
-    };
-    for (name, role) in [
-        ("root", Role::Admin),
-        ("coord", Role::Coordinator),
-        ("enum", Role::Enumerator),
-    ] {
-        fieldform_server::accounts::create_user(store.as_ref(), name, role, "password-123")
-            .await
-            .unwrap()
-            .unwrap();
-    }
-    app.admin = app.login("root", "password-123").await;
-    app.coordinator = app.login("coord", "password-123").await;
-    app.enumerator = app.login("enum", "password-123").await;
-    let coord = app.coordinator.clone();
-    let (status, _, body) = app
-        .call(
-            Method::POST,
-            "/api/forms",
-            Some(&coord),
-            Some(household_form("1")),
-        )
+    let server = TestServer::start(backend, options).await;
+    let mut app =
+        TestApp::with_users(server, &[Role::Admin, Role::Coordinator, Role::Enumerator]).await;
+    app.publish(&app.coordinator, household_form("1")).await;
+    app.publish(&app.coordinator, other_form()).await;
+    app.device = app
+        .device_token(&app.coordinator, "tablet 1", &["household"])
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, _, body) = app
-        .call(Method::POST, "/api/forms", Some(&coord), Some(other_form()))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, _, body) = app
-        .call(
-            Method::POST,
-            "/api/device-tokens",
-            Some(&coord),
-            Some(json!({ "label": "tablet 1", "forms": ["household"] })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    app.device = body["token"].as_str().unwrap().to_owned();
     app
 }
 
@@ -160,88 +74,10 @@ async fn app(backend: Backend) -> TestApp {
 }
 
 impl TestApp {
-    async fn login(&self, username: &str, password: &str) -> String {
-        let (status, _, body) = self
-            .call(
-                Method::POST,
-                "/api/sessions",
-                None,
-                Some(json!({ "username": username, "password": password })),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn request(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        (status, headers, body)
-    }
-
-    async fn call(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, HeaderMap, Value) {
-        let mut builder = Request::builder().method(method).uri(uri);
-        if let Some(token) = token {
-            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let body = match body {
-            Some(body) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.request(builder.body(body).unwrap()).await
-    }
-
-    async fn raw(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        content_type: &str,
-        body: impl Into<Body>,
-    ) -> (StatusCode, HeaderMap, Value) {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, content_type);
-        if let Some(token) = token {
-            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        self.request(builder.body(body.into()).unwrap()).await
-    }
-
     /// Current and superseded revisions stored for `form`.
     async fn stored(&self, form: &str) -> Vec<fieldform_server::store::StoredSubmission> {
         self.store.list_submissions(form).await.unwrap()
     }
-}
-
-fn uuid() -> String {
-    let hex = fieldform_server::auth::new_token("");
-    format!(
-        "{}-{}-7{}-8{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[17..20],
-        &hex[20..32]
-    )
 }
 
 fn submission(id: &str, name: &str) -> Value {
@@ -251,10 +87,6 @@ fn submission(id: &str, name: &str) -> Value {
         "form_version": "1",
         "answers": { "name": name, "age": "42" }
     })
-}
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("<no error code>")
 }
 
 // ---------------------------------------------------------------------------
@@ -417,10 +249,14 @@ async fn authorization_matrix(backend: Backend) {
             let (status, _, answer) = app.call(method.clone(), &uri, token, body).await;
             assert_eq!(status.as_u16(), expected, "{who} {method} {uri}: {answer}");
             if expected == UNAUTH {
-                assert_eq!(code(&answer), "unauthenticated", "{who} {method} {uri}");
+                assert_eq!(
+                    error_code(&answer),
+                    "unauthenticated",
+                    "{who} {method} {uri}"
+                );
             }
             if expected == FORBID {
-                assert_eq!(code(&answer), "forbidden", "{who} {method} {uri}");
+                assert_eq!(error_code(&answer), "forbidden", "{who} {method} {uri}");
             }
         }
     }
@@ -451,7 +287,7 @@ async fn authorization_matrix(backend: Backend) {
         .call(Method::GET, "/api/me", Some(&app.enumerator), None)
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(code(&body), "invalid_token");
+    assert_eq!(error_code(&body), "invalid_token");
 }
 
 async fn bad_inputs(backend: Backend) {
@@ -468,7 +304,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::BAD_REQUEST, "malformed_json"),
         "{body}"
     );
@@ -477,7 +313,7 @@ async fn bad_inputs(backend: Backend) {
         .raw(Method::POST, "/api/submissions", device, "text/plain", "{}")
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
     );
 
@@ -490,7 +326,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
     );
 
@@ -501,7 +337,7 @@ async fn bad_inputs(backend: Backend) {
         .call(Method::POST, "/api/submissions", device, Some(wrong))
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_submission"),
         "{body}"
     );
@@ -523,7 +359,7 @@ async fn bad_inputs(backend: Backend) {
             Some(unknown_field),
         )
         .await;
-    assert_eq!(code(&body), "invalid_submission", "{body}");
+    assert_eq!(error_code(&body), "invalid_submission", "{body}");
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The engine re-validates the answers: types, constraints, required.
@@ -533,7 +369,7 @@ async fn bad_inputs(backend: Backend) {
         .call(Method::POST, "/api/submissions", device, Some(not_a_number))
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_submission")
     );
     assert_eq!(body["error"]["fields"][0]["field"], "answers.age", "{body}");
@@ -549,7 +385,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::NOT_FOUND, "unknown_form_version")
     );
 
@@ -565,7 +401,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::FORBIDDEN, "form_not_allowed")
     );
     // ...while a coordinator may submit to it.
@@ -597,7 +433,10 @@ async fn bad_inputs(backend: Backend) {
             Some(submission(&uuid(), "x")),
         )
         .await;
-    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "form_closed"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "form_closed")
+    );
     let (status, _, _) = app
         .call(
             Method::POST,
@@ -614,7 +453,7 @@ async fn bad_inputs(backend: Backend) {
         .call(Method::POST, "/api/submissions/batch", device, Some(big))
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
     );
 
@@ -629,7 +468,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
     );
 
@@ -638,7 +477,7 @@ async fn bad_inputs(backend: Backend) {
         .call(Method::GET, "/api/forms", Some("ffd_0000"), None)
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNAUTHORIZED, "invalid_token")
     );
     let (_, _, me) = app.call(Method::GET, "/api/me", device, None).await;
@@ -661,7 +500,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNAUTHORIZED, "token_revoked")
     );
 
@@ -675,7 +514,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
     );
     let fields: Vec<&str> = body["error"]["fields"]
@@ -694,7 +533,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
     );
     let (status, _, body) = app
@@ -708,7 +547,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::CONFLICT, "username_taken")
     );
 
@@ -722,7 +561,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
     );
 
@@ -736,7 +575,7 @@ async fn bad_inputs(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNAUTHORIZED, "bad_credentials")
     );
 
@@ -745,7 +584,7 @@ async fn bad_inputs(backend: Backend) {
         .call(Method::GET, "/api/submissions", device, None)
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
     );
     assert!(headers.contains_key(header::ALLOW));
@@ -753,14 +592,17 @@ async fn bad_inputs(backend: Backend) {
         .call(Method::GET, "/api/audit?limit=many", Some(&app.admin), None)
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::BAD_REQUEST, "bad_request"),
         "{body}"
     );
 
     // Unknown API routes answer JSON too.
     let (status, _, body) = app.call(Method::GET, "/api/nope", None, None).await;
-    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
 }
 
 async fn idempotent_batches(backend: Backend) {
@@ -850,7 +692,7 @@ async fn conflicts_and_corrections(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::CONFLICT, "conflict"),
         "{body}"
     );
@@ -893,7 +735,10 @@ async fn conflicts_and_corrections(backend: Backend) {
             Some(submission(&id, "Ana")),
         )
         .await;
-    assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "conflict"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "conflict")
+    );
 
     // `corrects` must name the submission's own instance.
     let mut wrong = submission(&id, "Ana B");
@@ -902,7 +747,7 @@ async fn conflicts_and_corrections(backend: Backend) {
         .call(Method::POST, "/api/submissions", device, Some(wrong))
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_submission")
     );
     assert_eq!(app.stored("household").await.len(), 2);
@@ -949,7 +794,7 @@ async fn catalog_and_etags(backend: Backend) {
         }
         builder.body(Body::empty()).unwrap()
     };
-    let (status, _, _) = app.request(request(&etag, None, "/api/forms")).await;
+    let (status, _, _) = app.send(request(&etag, None, "/api/forms")).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
 
     // The device sees only its forms.
@@ -968,7 +813,7 @@ async fn catalog_and_etags(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, headers, body) = app.request(request(&etag, None, "/api/forms")).await;
+    let (status, headers, body) = app.send(request(&etag, None, "/api/forms")).await;
     assert_eq!(status, StatusCode::OK);
     assert_ne!(headers[header::ETAG].to_str().unwrap(), etag);
     assert_eq!(ids(&body), ["household@1", "household@2", "other@1"]);
@@ -1017,7 +862,7 @@ async fn catalog_and_etags(backend: Backend) {
     assert_eq!(body["version"], "2");
     let etag = headers[header::ETAG].to_str().unwrap().to_owned();
     let (status, _, _) = app
-        .request(request(
+        .send(request(
             &etag,
             Some(&app.device),
             "/api/forms/household/versions/2",
@@ -1037,7 +882,7 @@ async fn catalog_and_etags(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::CONFLICT, "version_exists")
     );
     let mut broken = household_form("3");
@@ -1051,7 +896,7 @@ async fn catalog_and_etags(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form")
     );
     assert!(
@@ -1070,7 +915,7 @@ async fn catalog_and_etags(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form")
     );
     let (status, _, _) = app
@@ -1167,7 +1012,7 @@ async fn protection(backend: Backend) {
         .call(Method::GET, "/api/forms", Some(&app.device), None)
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
     );
     assert!(headers.contains_key(header::RETRY_AFTER));
@@ -1188,39 +1033,27 @@ async fn password_guessing(backend: Backend) {
             Some(json!({ "username": username, "password": password })),
         )
     };
-    // Setup logged `coord` in once; ten attempts per username are allowed
-    // at once. The limiter's clock stands still, so however slow argon2 is
-    // here, no attempt is refilled behind the test's back.
-    for _ in 0..9 {
+    // Issue 12: failures slow down the address that makes them, on that
+    // account (five free, then 1 s, 2 s, ... up to 15 min); they no longer
+    // lock the account (other addresses: tests/issue12_smaller.rs). The
+    // limiter's clock stands still, so however slow argon2 is here, no
+    // wait runs out behind the test's back.
+    for _ in 0..6 {
         let (status, _, _) = attempt("coord", "guess-guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    // Even the right password is refused now, for any spelling of the name.
+    // Even the right password waits now, for any spelling of the name.
     let (status, headers, body) = attempt("Coord", "password-123").await;
     assert_eq!(
-        (status, code(&body)),
-        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
-    );
-    assert_eq!(headers[header::RETRY_AFTER], "6");
-    // Other accounts are unaffected.
-    app.login("root", "password-123").await;
-
-    // Five seconds later: not yet one attempt back.
-    app.clock.advance(Duration::from_secs(5));
-    let (status, headers, body) = attempt("coord", "password-123").await;
-    assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
     );
     assert_eq!(headers[header::RETRY_AFTER], "1");
-    // Six seconds after the limit: exactly one attempt more.
+    // Other accounts are unaffected.
+    app.login("root", "password-123").await;
+    // A second later the right password works.
     app.clock.advance(Duration::from_secs(1));
     app.login("coord", "password-123").await;
-    let (status, _, body) = attempt("coord", "password-123").await;
-    assert_eq!(
-        (status, code(&body)),
-        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
-    );
 }
 
 async fn concurrent_duplicates(backend: Backend) {
@@ -1333,7 +1166,7 @@ async fn xlsform_upload(backend: Backend) {
         .raw(Method::POST, "/api/forms", coord, "text/csv", broken)
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
         "{body}"
     );
@@ -1349,7 +1182,7 @@ async fn xlsform_upload(backend: Backend) {
         .raw(Method::POST, "/api/forms", coord, "image/png", "x")
         .await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
     );
 }
@@ -1461,7 +1294,10 @@ async fn reviews(backend: Backend) {
     // Unknown instances are 404 on both routes.
     let unknown = uuid();
     let (status, body) = review(&app, &unknown, json!({ "status": "received" })).await;
-    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
     assert!(
         body["error"]["message"]
             .as_str()
@@ -1477,7 +1313,10 @@ async fn reviews(backend: Backend) {
             None,
         )
         .await;
-    assert_eq!((status, code(&body)), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
 
     // Enumerators and devices may not review.
     for token in [&app.enumerator, &app.device] {
@@ -1489,7 +1328,10 @@ async fn reviews(backend: Backend) {
                 Some(json!({ "status": "approved" })),
             )
             .await;
-        assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+        assert_eq!(
+            (status, error_code(&body)),
+            (StatusCode::FORBIDDEN, "forbidden")
+        );
     }
 
     // A request for correction or a rejection must say why.
@@ -1501,7 +1343,7 @@ async fn reviews(backend: Backend) {
     ] {
         let (status, body) = review(&app, &id, bad.clone()).await;
         assert_eq!(
-            (status, code(&body)),
+            (status, error_code(&body)),
             (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             "{bad}: {body}"
         );
@@ -1517,7 +1359,7 @@ async fn reviews(backend: Backend) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = review(&app, &id, json!({ "status": "lost" })).await;
     assert_eq!(
-        (status, code(&body)),
+        (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json"),
         "{body}"
     );
@@ -1646,27 +1488,6 @@ async fn corrections_requested(backend: Backend) {
     assert_eq!(listed[0]["comment"], "still wrong");
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Backend::Postgres).await
-                }
-            )*
-        }
-    };
-}
-
 on_both_backends!(
     authorization_matrix,
     bad_inputs,
@@ -1728,7 +1549,7 @@ mod issue12_access {
         // form's submission by naming its id in a `household` correction.
         let (status, body) = post(&app, &device, correcting(submission(&other_id, "Mal"))).await;
         assert_eq!(
-            (status, code(&body)),
+            (status, error_code(&body)),
             (StatusCode::CONFLICT, "instance_not_yours"),
             "{body}"
         );
@@ -1736,7 +1557,7 @@ mod issue12_access {
         let (status, body) =
             post(&app, &device, correcting(submission(&household_id, "Mal"))).await;
         assert_eq!(
-            (status, code(&body)),
+            (status, error_code(&body)),
             (StatusCode::CONFLICT, "instance_not_yours"),
             "{body}"
         );
@@ -1744,7 +1565,7 @@ mod issue12_access {
         // revision; in a batch too.
         let (status, body) = post(&app, &device, submission(&household_id, "Mal")).await;
         assert_eq!(
-            (status, code(&body)),
+            (status, error_code(&body)),
             (StatusCode::CONFLICT, "instance_not_yours"),
             "{body}"
         );
@@ -1777,7 +1598,7 @@ mod issue12_access {
         )
         .await;
         assert_eq!(
-            (status, code(&body)),
+            (status, error_code(&body)),
             (StatusCode::UNPROCESSABLE_ENTITY, "correction_form_mismatch"),
             "{body}"
         );
@@ -1811,7 +1632,7 @@ mod issue12_access {
         let (status, body) =
             post(&app, &device, correcting(submission(&household_id, "Mal"))).await;
         assert_eq!(
-            (status, code(&body)),
+            (status, error_code(&body)),
             (StatusCode::CONFLICT, "instance_not_yours"),
             "{body}"
         );
@@ -1870,7 +1691,7 @@ mod issue12_access {
         ] {
             let (status, body) = post(&app, token, item).await;
             assert_eq!(
-                (status, code(&body)),
+                (status, error_code(&body)),
                 (StatusCode::CONFLICT, "form_closed"),
                 "{body}"
             );
@@ -1904,7 +1725,7 @@ mod issue12_access {
         ] {
             let (status, _, body) = publish(id, version).await;
             assert_eq!(
-                (status, code(&body)),
+                (status, error_code(&body)),
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
                 "`{id}` `{version}`: {body}"
             );
@@ -1952,7 +1773,7 @@ mod issue12_access {
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        app.request(builder.body(Body::empty()).unwrap()).await.0
+        app.send(builder.body(Body::empty()).unwrap()).await.0
     }
 
     /// Item 4: made-up tokens share their address's bucket; a verified token

@@ -109,3 +109,69 @@ fn export_refuses_a_form_id_that_leaves_the_folder() {
     assert!(stderr.contains("form id `../escaped`"), "{stderr}");
     assert!(!dir.path().join("escaped.xlsx").exists());
 }
+
+/// `form import` reads workbooks through the same bounded reader as
+/// uploads: each bomb (generated here) fails fast with its located error,
+/// and nothing is written.
+#[test]
+fn import_refuses_spreadsheet_bombs_quickly() {
+    use fieldform_xlsform::bombs;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let oversized = usize::try_from(fieldform_xlsform::limits::MAX_FILE_BYTES).expect("fits") + 1;
+    let cases = [
+        (
+            "far.xlsx",
+            bombs::xlsx_far_cells(),
+            "sheet `survey`: the used range A1:XFD1048576 is too large",
+        ),
+        (
+            "inflates.xlsx",
+            bombs::zip_bomb("xl/sharedStrings.xml", 1024, 1 << 30),
+            "the workbook inflates to more than 67,108,864 bytes",
+        ),
+        (
+            "columns.ods",
+            bombs::ods_repeated(100_000_000, 1),
+            "sheet `survey`: the used range A1:HJUNYV1 is too large",
+        ),
+        (
+            "rows.ods",
+            bombs::ods_repeated(1, 100_000_000),
+            "sheet `survey`: the used range A1:A100000000 is too large",
+        ),
+        (
+            "far.xls",
+            bombs::xls_far_cells(),
+            "sheet `survey`: the used range A1:IV65536 is too large",
+        ),
+        (
+            "loop.xls",
+            bombs::xls_chain_loop(),
+            "the .xls file is damaged: a sector chain loops",
+        ),
+        (
+            "huge.xlsx",
+            vec![b'P'; oversized],
+            "the file has 20,971,521 bytes; an XLSForm may have at most 20,971,520 bytes",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let started = std::time::Instant::now();
+        let (ok, _, stderr) = fieldform(&[
+            "form",
+            "import",
+            &path.display().to_string(),
+            "--output",
+            &out.display().to_string(),
+        ]);
+        let took = started.elapsed();
+        assert!(!ok, "{name} imported");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(took.as_secs() < 10, "{name} took {took:?}");
+    }
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 0);
+}

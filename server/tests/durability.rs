@@ -34,7 +34,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod pg;
+#[macro_use]
+mod common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -44,6 +45,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use common::Backend;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -55,12 +57,6 @@ const BATCH: u64 = 20;
 const ACKNOWLEDGED_BEFORE_KILL: u64 = 10;
 /// Bounds every wait; generous for a busy 2-core machine.
 const TIMEOUT: Duration = Duration::from_secs(120);
-
-#[derive(Debug, Clone, Copy)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
 
 struct Server {
     child: Child,
@@ -325,9 +321,9 @@ async fn stored(addr: &str, token: &str) -> HashMap<String, usize> {
 async fn database_url(backend: Backend) -> Option<String> {
     match backend {
         Backend::Sqlite => None,
-        Backend::Postgres => Some(
-            pg::fresh_database("cargo test -p fieldform-server --test durability sqlite::").await,
-        ),
+        Backend::Postgres => {
+            Some(common::pg::fresh_database(&common::backend::sqlite_only()).await)
+        }
     }
 }
 
@@ -491,16 +487,4 @@ async fn acknowledged_submissions_survive_sigkill(backend: Backend) {
     drop(server);
 }
 
-mod sqlite {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn acknowledged_submissions_survive_sigkill() {
-        super::acknowledged_submissions_survive_sigkill(super::Backend::Sqlite).await
-    }
-}
-
-mod postgres {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn acknowledged_submissions_survive_sigkill() {
-        super::acknowledged_submissions_survive_sigkill(super::Backend::Postgres).await
-    }
-}
+on_both_backends!(acknowledged_submissions_survive_sigkill);

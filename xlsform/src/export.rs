@@ -133,7 +133,23 @@ impl Row<'_> {
 }
 
 fn lang_header(key: &str, lang: &Language) -> String {
-    format!("{key}::{} ({})", lang.name, lang.code)
+    format!("{key}::{}", language_spec(lang))
+}
+
+/// `Name (code)`, unless that would read back as another language: a name
+/// that stands for itself (`English (`, as a workbook wrote it) is written
+/// alone, so that import(export(form)) is the form (found by fuzzing).
+fn language_spec(lang: &Language) -> String {
+    let full = format!("{} ({})", lang.name, lang.code);
+    let reads_back = |spec: &str| {
+        let parsed = crate::languages::parse_language(spec);
+        parsed.name == lang.name && parsed.code == lang.code
+    };
+    if !reads_back(&full) && reads_back(&lang.name) {
+        lang.name.clone()
+    } else {
+        full
+    }
 }
 
 /// The survey columns in the order designers expect them.

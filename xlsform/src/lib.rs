@@ -43,6 +43,7 @@
 //! extensions (`form_title::Language (code)`, `min_instances`,
 //! `max_instances`, type `instance_id`) are written.
 
+pub mod bombs;
 mod check;
 mod choices;
 mod columns;
@@ -64,7 +65,7 @@ use fieldform_engine::model::{FORMAT_VERSION, Form};
 pub use check::{Report, check_path};
 pub use errors::{ImportError, ImportErrors, Location, Warning};
 pub use export::{ExportError, export_xlsx};
-pub use read::{Format, ReadError};
+pub use read::{Format, ReadError, limits};
 pub use workbook::{Row, Sheet, Workbook};
 
 use columns::{TRANSLATABLE, Table, is_media};
@@ -89,7 +90,8 @@ pub fn import_path(path: &Path) -> Result<Imported, ImportErrors> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| {
+    // Bounded: a file past the import limit is refused without reading it all.
+    let bytes = read::read_file(path).map_err(|e| {
         single(ImportError::new(
             Location::file(),
             format!("cannot read {}: {e}", path.display()),

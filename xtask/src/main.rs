@@ -8,6 +8,7 @@ mod bench;
 mod bench_app;
 mod bench_ingest;
 mod benchmarks_md;
+mod fuzz;
 mod install;
 mod postgres;
 mod run;
@@ -24,8 +25,12 @@ commands:
   test                  run every test: fmt, clippy, native, wasm (headless Chromium), end-to-end
   test-server [ARGS]    the server's tests only, on SQLite and a throwaway PostgreSQL
   bench-ingest [--release]  submissions/s of the server, SQLite and PostgreSQL (batch 50)
+  bench-ingest --under-attack [--release]
+                            the same alone and under bogus logins and upload bombs
   bench                 run the engine benchmarks and write BENCHMARKS.md
   bench-app             time the app in headless Chromium (open, answer, section) and its size
+  fuzz [--seconds N] [--target T] [--seed S] [--save] [--replay PATH]
+                        fuzz the parsers and loaders longer than the tests do (release)
   build-app             build the app's release bundle into dist/
   install               install the tools the build and the tests need";
 
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Some("bench-ingest") => bench_ingest::bench_ingest(&args[1..]),
         Some("bench") => bench::bench(),
         Some("bench-app") => bench_app::bench_app(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("build-app") => install::build_tools().and_then(|tools| app::build(&tools, true)),
         Some("install") => install::build_tools().and_then(|_| install::browser().map(|_| ())),
         Some("-h" | "--help" | "help") | None => {

@@ -165,7 +165,7 @@ fn end_to_end(tools: &install::BuildTools, browser: &install::Browser) -> Step {
         })
         .and_then(|()| {
             // The last package added, so an older checkout installs it too.
-            install::npm_packages("tests/e2e", "tests/e2e/node_modules/ajv")
+            install::npm_packages("tests/e2e", "tests/e2e/node_modules/jsqr")
         });
     if let Err(error) = prepared {
         return failed_step("end-to-end tests", error);

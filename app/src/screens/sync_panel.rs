@@ -18,11 +18,14 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
     let status = sync::status();
     // Bumped after signing in or out (the credential is not a signal).
     let signed = RwSignal::new(0u32);
-    let credential = move || {
+    // A memo, so that the sign-in form is rebuilt only when the credential
+    // itself changes, not at every status change (that emptied the fields
+    // and took the focus while someone typed).
+    let credential = Memo::new(move |_| {
         signed.track();
         status.with(|s| s.problem.clone());
         credential::current()
-    };
+    });
     let synced = RwSignal::new(0u32);
     super::home::follow_sync(synced);
     let queued = LocalResource::new(move || {
@@ -42,7 +45,7 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
     let who_lang = lang.clone();
     let who = move || {
         let lang = who_lang.clone();
-        match credential() {
+        match credential.try_get().flatten() {
             Some(Credential {
                 name,
                 refused: None,

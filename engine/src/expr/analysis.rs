@@ -147,15 +147,28 @@ fn walk(e: &Expr, a: &mut Analysis) {
     }
 }
 
+/// Longest name (in characters) that gets a suggestion: the edit distance
+/// is quadratic, and a fuzzer's 60,000-character name against a 17,000-
+/// character trigger took seconds to compile. No real name comes near.
+pub const MAX_SUGGEST_CHARS: usize = 256;
+
 /// The candidate closest to `name` by edit distance (ignoring case), if it
 /// is close enough to be a plausible typo: at most one edit per three
 /// characters, and at least one allowed. Ties go to the earliest candidate.
+/// Candidates whose length differs by more than that are not compared (the
+/// distance is at least the difference), and a name over
+/// [`MAX_SUGGEST_CHARS`] gets none, so each comparison is bounded.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = name.chars().count();
+    if length > MAX_SUGGEST_CHARS {
+        return None;
+    }
     let lower = name.to_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != name)
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
@@ -272,5 +285,27 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(levenshtein("é", "e"), 1);
+    }
+
+    /// Found by the fuzzer (`fuzz/`, target `form`): a 66,645-character
+    /// field name and a 17,522-character trigger took 2.5 s to compile in a
+    /// release build, all of it in the edit distance.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn suggestions_for_long_names_are_not_quadratic() {
+        let long = "x".repeat(40_000);
+        let other = "y".repeat(20_000);
+        assert_eq!(suggest(&other, [long.as_str(), "age"]), None);
+        // One edit from a candidate, but too long to be compared at all.
+        let typo = format!("{}z", "x".repeat(MAX_SUGGEST_CHARS));
+        let name = "x".repeat(MAX_SUGGEST_CHARS + 1);
+        assert_eq!(suggest(&typo, [name.as_str()]), None);
+        let near = format!("{}z", "x".repeat(MAX_SUGGEST_CHARS - 1));
+        let almost = "x".repeat(MAX_SUGGEST_CHARS);
+        assert_eq!(suggest(&near, [almost.as_str()]), Some(almost.as_str()));
+        // Lengths too far apart are skipped without changing an answer.
+        assert_eq!(
+            suggest("hh_size_total", ["hh", "hh_size_tota"]),
+            Some("hh_size_tota")
+        );
     }
 }

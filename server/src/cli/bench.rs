@@ -1,6 +1,8 @@
 //! `fieldform bench ingest`: submissions per second through the real
 //! ingest path (routing, auth, JSON, checks, one transaction per batch,
 //! commit) in process, without the network, on SQLite or PostgreSQL.
+//! With `--under-attack` (`bench/attack.rs`), also while bogus logins and
+//! spreadsheet bombs hit the same app.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,6 +17,8 @@ use crate::auth::{DEVICE_PREFIX, new_token, sha256_hex};
 use crate::config::{Config, Options};
 use crate::http::{AppState, router};
 use crate::store::NewDeviceToken;
+
+mod attack;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -32,6 +36,14 @@ pub enum BenchCommand {
         /// `postgres://...` to measure PostgreSQL (the database is used as is).
         #[arg(long)]
         database_url: Option<String>,
+        /// Measure twice: alone, then while `--attackers` tasks send bogus
+        /// logins without pause and one more uploads spreadsheet bombs;
+        /// reports both rates, their ratio and the peak memory of each phase.
+        #[arg(long)]
+        under_attack: bool,
+        /// Concurrent bogus-login tasks for `--under-attack`.
+        #[arg(long, default_value_t = 64)]
+        attackers: usize,
     },
 }
 
@@ -41,62 +53,87 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         batch,
         clients,
         database_url,
+        under_attack,
+        attackers,
     } = command;
     let scratch = std::env::temp_dir().join(format!("fieldform-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
     let url =
         database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("bench.db").display()));
-    let result = measure(&url, &scratch, submissions, batch.max(1), clients.max(1)).await;
+    let (batch, clients) = (batch.max(1), clients.max(1));
+    let result = async {
+        let bench = Bench::new(&url, &scratch, batch).await?;
+        if under_attack {
+            return attack::measure(&bench, submissions, clients, attackers).await;
+        }
+        let (rate, elapsed) = bench.ingest(submissions, clients).await?;
+        println!(
+            "{}: {submissions} submissions in {elapsed:.2} s = {rate:.0} submissions/s \
+             (batch {batch}, {clients} clients)",
+            bench.store.backend()
+        );
+        anyhow::Ok(())
+    }
+    .await;
     let _ = std::fs::remove_dir_all(&scratch);
-    let (backend, rate, elapsed) = result?;
-    println!(
-        "{backend}: {submissions} submissions in {elapsed:.2} s = {rate:.0} submissions/s \
-         (batch {batch}, {clients} clients)"
-    );
-    Ok(())
+    result
 }
 
-async fn measure(
-    url: &str,
-    scratch: &std::path::Path,
-    submissions: usize,
+/// The app under measurement, in process, with a device that may submit.
+struct Bench {
+    app: axum::Router,
+    store: crate::store::SharedStore,
+    token: Arc<String>,
     batch: usize,
-    clients: usize,
-) -> anyhow::Result<(&'static str, f64, f64)> {
-    let store = crate::store::open(url).await?;
-    let form = fieldform_engine::model::Form::from_json(&household_form().to_string())?;
-    crate::catalog::publish(store.as_ref(), &form).await?;
-    let token = new_token(DEVICE_PREFIX);
-    store
-        .create_device_token(NewDeviceToken {
-            token_hash: &sha256_hex(&token),
-            label: "bench",
-            forms: &["bench".to_owned()],
-            created_by: "bench",
+}
+
+impl Bench {
+    async fn new(url: &str, scratch: &std::path::Path, batch: usize) -> anyhow::Result<Bench> {
+        let store = crate::store::open(url).await?;
+        let form = fieldform_engine::model::Form::from_json(&household_form().to_string())?;
+        crate::catalog::publish(store.as_ref(), &form).await?;
+        let token = new_token(DEVICE_PREFIX);
+        store
+            .create_device_token(NewDeviceToken {
+                token_hash: &sha256_hex(&token),
+                label: "bench",
+                forms: &["bench".to_owned()],
+                created_by: "bench",
+            })
+            .await?;
+        let config = Config {
+            addr: ([127, 0, 0, 1], 0).into(),
+            data_dir: scratch.to_path_buf(),
+            database_url: Some(url.to_owned()),
+            forms_dir: None,
+            app_dir: scratch.join("no-app"),
+        };
+        let options = Options {
+            max_batch: batch,
+            rate_per_second: 1e9,
+            rate_burst: 1e9,
+            ..Options::default()
+        };
+        let app = router(AppState::new(store.clone(), options), &config);
+        Ok(Bench {
+            app,
+            store,
+            token: Arc::new(token),
+            batch,
         })
-        .await?;
-    let config = Config {
-        addr: ([127, 0, 0, 1], 0).into(),
-        data_dir: scratch.to_path_buf(),
-        database_url: Some(url.to_owned()),
-        forms_dir: None,
-        app_dir: scratch.join("no-app"),
-    };
-    let options = Options {
-        max_batch: batch,
-        rate_per_second: 1e9,
-        rate_burst: 1e9,
-        ..Options::default()
-    };
-    let app = router(AppState::new(store.clone(), options), &config);
-    let token = Arc::new(token);
-    let per_client = submissions.div_ceil(clients);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for client in 0..clients {
-        let app = app.clone();
-        let token = token.clone();
-        tasks.push(tokio::spawn(async move {
+    }
+
+    /// Sends `submissions` from `clients` concurrent devices: (rate, seconds).
+    async fn ingest(&self, submissions: usize, clients: usize) -> anyhow::Result<(f64, f64)> {
+        let (app, batch) = (self.app.clone(), self.batch);
+        let token = self.token.clone();
+        let per_client = submissions.div_ceil(clients);
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for client in 0..clients {
+            let app = app.clone();
+            let token = token.clone();
+            tasks.push(tokio::spawn(async move {
             let mut sent = 0;
             while sent < per_client {
                 let n = batch.min(per_client - sent);
@@ -124,13 +161,14 @@ async fn measure(
             }
             anyhow::Ok(sent)
         }));
+        }
+        let mut total = 0;
+        for task in tasks {
+            total += task.await??;
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        Ok((total as f64 / elapsed, elapsed))
     }
-    let mut total = 0;
-    for task in tasks {
-        total += task.await??;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    Ok((store.backend(), total as f64 / elapsed, elapsed))
 }
 
 /// Top-level questions of each kind, and roster rows, in the benchmark's

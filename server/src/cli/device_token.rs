@@ -4,8 +4,8 @@ use clap::Subcommand;
 use serde_json::json;
 use validator::Validate;
 
-use crate::http::device_tokens::{NewToken, create_token};
-use crate::store::{AuditEntry, now_ms};
+use crate::http::device_tokens::{NewToken, create_token_audited};
+use crate::store::{AuditEntry, DeviceToken, now_ms};
 
 #[derive(Debug, Subcommand)]
 pub enum DeviceTokenCommand {
@@ -42,28 +42,27 @@ pub async fn run(command: DeviceTokenCommand) -> anyhow::Result<()> {
                 anyhow::bail!("invalid device token: {errors}");
             }
             let store = database.open().await?;
-            let created = create_token(store.as_ref(), "cli", &request, &public_url)
-                .await
-                .map_err(|e| match e {
-                    crate::error::ApiError::Validation(fields) => anyhow::anyhow!(
-                        "{}",
-                        fields
-                            .iter()
-                            .map(|f| f.message.clone())
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ),
-                    other => anyhow::anyhow!("{other}"),
-                })?;
-            store
-                .audit(&AuditEntry {
-                    at: now_ms(),
-                    actor: "cli".into(),
-                    action: "device_token.create".into(),
-                    target: format!("device:{}", created.device.id),
-                    details: json!({ "label": created.device.label, "forms": created.device.forms }),
-                })
-                .await?;
+            let audit = |device: &DeviceToken| AuditEntry {
+                at: now_ms(),
+                actor: "cli".into(),
+                action: "device_token.create".into(),
+                target: format!("device:{}", device.id),
+                details: json!({ "label": device.label, "forms": device.forms }),
+            };
+            let created =
+                create_token_audited(store.as_ref(), "cli", &request, &public_url, Some(&audit))
+                    .await
+                    .map_err(|e| match e {
+                        crate::error::ApiError::Validation(fields) => anyhow::anyhow!(
+                            "{}",
+                            fields
+                                .iter()
+                                .map(|f| f.message.clone())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        ),
+                        other => anyhow::anyhow!("{other}"),
+                    })?;
             println!(
                 "Device token {} for `{}` (forms: {}); shown only this once:",
                 created.device.id,

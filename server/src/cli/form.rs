@@ -3,10 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use serde_json::json;
 
 use crate::catalog::{self, Published};
-use crate::store::{AuditEntry, now_ms};
 
 #[derive(Debug, Subcommand)]
 pub enum FormCommand {
@@ -60,20 +58,11 @@ pub async fn run(command: FormCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let form = catalog::parse_upload(catalog::Upload::FormJson(&text))
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            match catalog::publish(store.as_ref(), &form)
+            match catalog::publish_by(store.as_ref(), &form, "cli")
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
             {
                 Published::New => {
-                    store
-                        .audit(&AuditEntry {
-                            at: now_ms(),
-                            actor: "cli".into(),
-                            action: "form.publish".into(),
-                            target: format!("form:{}@{}", form.id, form.version),
-                            details: json!({}),
-                        })
-                        .await?;
                     println!("Published form `{}` version `{}`.", form.id, form.version);
                 }
                 Published::AlreadyPublished => println!(

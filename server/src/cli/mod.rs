@@ -4,6 +4,7 @@
 
 mod bench;
 mod device_token;
+mod export;
 mod expr;
 mod form;
 mod form_files;
@@ -43,6 +44,8 @@ pub enum Command {
     /// Manage enumerator device tokens.
     #[command(subcommand, name = "device-token")]
     DeviceToken(device_token::DeviceTokenCommand),
+    /// Export a form's submissions (CSV zip, XLSX, JSON, NDJSON or the codebook).
+    Export(export::ExportArgs),
     /// Measure the server (`bench ingest`: submissions per second).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Form(command) => block_on(form::run(command)),
         Command::Expr(args) => expr::run(args),
         Command::DeviceToken(command) => block_on(device_token::run(command)),
+        Command::Export(args) => block_on(export::run(args)),
         Command::Bench(command) => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
             .and_then(|runtime| runtime.block_on(bench::run(command))),

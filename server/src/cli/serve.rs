@@ -18,8 +18,9 @@ pub struct ServeArgs {
     /// The app's release build, served at `/`.
     #[arg(long, env = "FIELDFORM_APP_DIR", default_value = "dist")]
     pub app_dir: PathBuf,
-    /// Address devices reach the server at, for provisioning links
-    /// (default: the address in each request).
+    /// Address devices reach the server at, for provisioning links. Without
+    /// it, links are made only for requests from this machine (from the
+    /// `Host` they name); from elsewhere, creating a device token is refused.
     #[arg(long, env = "FIELDFORM_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Most submissions accepted in one batch.

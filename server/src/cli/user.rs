@@ -6,7 +6,7 @@ use validator::Validate;
 
 use crate::accounts;
 use crate::http::users::NewUser;
-use crate::store::{AuditEntry, Role, now_ms};
+use crate::store::{AuditEntry, Role, User, now_ms};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -45,16 +45,21 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
                 anyhow::bail!("invalid account: {errors}");
             }
             let store = database.open().await?;
-            let user = accounts::create_user(store.as_ref(), &username, role, &password).await??;
-            store
-                .audit(&AuditEntry {
-                    at: now_ms(),
-                    actor: "cli".into(),
-                    action: "user.create".into(),
-                    target: format!("user:{}", user.username),
-                    details: json!({ "role": role }),
-                })
-                .await?;
+            let audit = |user: &User| AuditEntry {
+                at: now_ms(),
+                actor: "cli".into(),
+                action: "user.create".into(),
+                target: format!("user:{}", user.username),
+                details: json!({ "role": role }),
+            };
+            let user = accounts::create_user_audited(
+                store.as_ref(),
+                &username,
+                role,
+                &password,
+                Some(&audit),
+            )
+            .await??;
             match given {
                 Some(_) => println!("Created {} `{}`.", role.as_str(), user.username),
                 None => println!(

@@ -6,6 +6,9 @@
 //! closed forms. Both answers carry an ETag, so devices download only
 //! what changed (`If-None-Match` → 304).
 
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
@@ -15,13 +18,16 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use tokio::sync::Semaphore;
 
 use super::AppState;
 use super::extract::{Coordinator, MaybeAuth, bytes_rejection};
+// Paged; kept with the ingest routes.
+use super::submissions::list_for_form as submissions;
 use crate::auth::sha256_hex;
 use crate::catalog::{self, PublishError, Published, Upload};
 use crate::error::ApiError;
-use crate::store::{StoreError, StoredSubmission};
+use crate::store::{AuditEntry, StoreError, now_ms};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -105,7 +111,8 @@ async fn definition(
 }
 
 /// Publishes a form: `Content-Type: application/json` with a native form
-/// file. (XLSForm uploads will arrive here too, see `catalog::Upload`.)
+/// file, or an XLSForm workbook by its content type (see `catalog::Upload`),
+/// parsed by [`parse_bounded`].
 async fn publish(
     State(state): State<AppState>,
     Coordinator(user): Coordinator,
@@ -118,14 +125,11 @@ async fn publish(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let upload = if content_type.starts_with("application/json") {
-        let text = std::str::from_utf8(&body)
+        std::str::from_utf8(&body)
             .map_err(|e| ApiError::MalformedJson(format!("the body is not UTF-8: {e}")))?;
-        Upload::FormJson(text)
+        OwnedUpload::FormJson(body)
     } else if let Some(extension) = xlsform_extension(content_type) {
-        Upload::XlsForm {
-            extension,
-            bytes: &body,
-        }
+        OwnedUpload::XlsForm { extension, body }
     } else {
         return Err(ApiError::UnsupportedMediaType(format!(
             "publish a form file as `application/json`, or an XLSForm as .xlsx \
@@ -134,22 +138,17 @@ async fn publish(
              (got `{content_type}`)"
         )));
     };
-    let form = catalog::parse_upload(upload).map_err(publish_error)?;
-    let published = catalog::publish(state.store.as_ref(), &form)
+    let form = match parse_bounded(upload).await {
+        Ok(form) => form,
+        // A refusal already shaped as a reply (422 with the located error, 503 busy).
+        Err(refusal) => return Ok(refusal),
+    };
+    let actor = format!("user:{}", user.username);
+    let published = catalog::publish_by(state.store.as_ref(), &form, &actor)
         .await
         .map_err(publish_error)?;
     let status = match published {
-        Published::New => {
-            state
-                .audit(
-                    &format!("user:{}", user.username),
-                    "form.publish",
-                    &format!("form:{}@{}", form.id, form.version),
-                    json!({}),
-                )
-                .await?;
-            StatusCode::CREATED
-        }
+        Published::New => StatusCode::CREATED,
         Published::AlreadyPublished => StatusCode::OK,
     };
     Ok((
@@ -161,6 +160,76 @@ async fn publish(
         })),
     )
         .into_response())
+}
+
+/// Parses at most this many uploads at once. Each may take a core and a
+/// few hundred MB within `fieldform_xlsform`'s limits, so the bound is a
+/// fixed small number rather than one per core.
+const PARSE_PERMITS: usize = 2;
+
+/// How long an upload waits for a parse permit before it is answered 503
+/// with `Retry-After`: uploads are rare, so waiting a little absorbs a
+/// burst, and a flood (or bombs) gets a quick answer instead of piling up.
+const PARSE_WAIT: Duration = Duration::from_secs(10);
+const PARSE_RETRY_AFTER_SECS: u64 = 10;
+
+static PARSING: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(PARSE_PERMITS)));
+
+/// An upload's body with its kind, owned so it can move to a blocking task.
+enum OwnedUpload {
+    FormJson(Bytes),
+    XlsForm {
+        extension: &'static str,
+        body: Bytes,
+    },
+}
+
+/// Parses an upload off the async workers (a workbook can take a core for
+/// a while), at most [`PARSE_PERMITS`] at once. The permit moves into the
+/// blocking task, so a dropped request still holds it until parsing ends.
+async fn parse_bounded(upload: OwnedUpload) -> Result<fieldform_engine::model::Form, Response> {
+    let busy = || {
+        let mut response = ApiError::Refused {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "busy",
+            message: format!(
+                "the server is reading other forms; retry in {PARSE_RETRY_AFTER_SECS} s"
+            ),
+            fields: Vec::new(),
+        }
+        .into_response();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(PARSE_RETRY_AFTER_SECS),
+        );
+        response
+    };
+    let permit = match tokio::time::timeout(PARSE_WAIT, PARSING.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) | Err(_) => return Err(busy()),
+    };
+    let parsed = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        match &upload {
+            OwnedUpload::FormJson(body) => {
+                // Checked to be UTF-8 by the handler.
+                let text = std::str::from_utf8(body).unwrap_or_default();
+                catalog::parse_upload(Upload::FormJson(text))
+            }
+            OwnedUpload::XlsForm { extension, body } => catalog::parse_upload(Upload::XlsForm {
+                extension,
+                bytes: body,
+            }),
+        }
+    })
+    .await;
+    match parsed {
+        Ok(result) => result.map_err(|e| publish_error(e).into_response()),
+        Err(e) => {
+            Err(ApiError::Internal(format!("parsing the upload failed: {e}")).into_response())
+        }
+    }
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -238,7 +307,17 @@ async fn set_open(
     open: bool,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let version = params.version.as_deref();
-    let changed = state.store.set_form_open(&id, version, open).await?;
+    let audit = |_: &u64| AuditEntry {
+        at: now_ms(),
+        actor: format!("user:{}", user.username),
+        action: if open { "form.open" } else { "form.close" }.to_owned(),
+        target: format!("form:{id}"),
+        details: json!({ "version": version }),
+    };
+    let changed = state
+        .store
+        .set_form_open(&id, version, open, Some(&audit))
+        .await?;
     if changed == 0 {
         return Err(ApiError::NotFound {
             what: match version {
@@ -247,25 +326,7 @@ async fn set_open(
             },
         });
     }
-    state
-        .audit(
-            &format!("user:{}", user.username),
-            if open { "form.open" } else { "form.close" },
-            &format!("form:{id}"),
-            json!({ "version": version }),
-        )
-        .await?;
     Ok(Json(
         json!({ "id": id, "version": version, "open": open, "versions": changed }),
     ))
-}
-
-/// Every revision of the form's submissions (coordinators; the export
-/// formats will build on this).
-async fn submissions(
-    State(state): State<AppState>,
-    Coordinator(_): Coordinator,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<StoredSubmission>>, ApiError> {
-    Ok(Json(state.store.list_submissions(&id).await?))
 }

@@ -7,7 +7,9 @@
 
 mod app;
 mod audit;
+mod console;
 pub mod device_tokens;
+mod exports;
 pub mod extract;
 mod forms;
 mod health;
@@ -30,10 +32,6 @@ use crate::config::{Config, Options};
 use crate::store::{AuditEntry, SharedStore, now_ms};
 use crate::submissions::FormCache;
 
-/// Ten password attempts per username at once, then one every six seconds.
-const LOGIN_BURST: f64 = 10.0;
-const LOGIN_ATTEMPTS_PER_SECOND: f64 = 1.0 / 6.0;
-
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -41,9 +39,9 @@ pub struct AppState {
     pub forms: Arc<FormCache>,
     pub options: Arc<Options>,
     pub rate: Arc<security::RateLimiter>,
-    /// Password attempts per username, on top of the per-address limit:
-    /// argon2 is slow on purpose, and one account must not be guessable.
-    pub login_rate: Arc<security::RateLimiter>,
+    /// Failed password attempts per (address, account), on top of the
+    /// per-address limit: guessing slows down without locking the owner out.
+    pub login_throttle: Arc<security::LoginThrottle>,
 }
 
 impl AppState {
@@ -65,11 +63,7 @@ impl AppState {
                 options.rate_burst,
                 clock.clone(),
             )),
-            login_rate: Arc::new(security::RateLimiter::with_clock(
-                LOGIN_ATTEMPTS_PER_SECOND,
-                LOGIN_BURST,
-                clock,
-            )),
+            login_throttle: Arc::new(security::LoginThrottle::new(clock)),
             options: Arc::new(options),
         }
     }
@@ -103,6 +97,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(device_tokens::routes())
         .merge(submissions::routes())
         .merge(reviews::routes())
+        .merge(exports::routes())
+        .merge(console::routes())
         .merge(audit::routes())
         .fallback(|| async {
             crate::error::ApiError::NotFound {

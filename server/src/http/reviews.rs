@@ -16,7 +16,7 @@ use validator::{Validate, ValidationError, ValidationErrors};
 use super::AppState;
 use super::extract::{Auth, Coordinator, ValidatedJson};
 use crate::error::ApiError;
-use crate::store::{Correction, NewReview, Review, ReviewStatus};
+use crate::store::{AuditEntry, Correction, NewReview, Review, ReviewStatus, now_ms};
 
 /// Longest review comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -88,28 +88,30 @@ async fn create(
 ) -> Result<(StatusCode, Json<Review>), ApiError> {
     let instance_id = instance_id.to_ascii_lowercase();
     let author = format!("user:{}", user.username);
+    let audit = |review: &Review| AuditEntry {
+        at: now_ms(),
+        actor: author.clone(),
+        action: "submission.review".to_owned(),
+        target: format!("submission:{instance_id}"),
+        details: json!({
+            "review": review.id,
+            "revision": review.revision,
+            "status": review.status,
+        }),
+    };
     let review = state
         .store
-        .create_review(&NewReview {
-            instance_id: &instance_id,
-            status: body.status,
-            comment: &body.comment,
-            author: &author,
-        })
+        .create_review(
+            &NewReview {
+                instance_id: &instance_id,
+                status: body.status,
+                comment: &body.comment,
+                author: &author,
+            },
+            Some(&audit),
+        )
         .await?
         .ok_or_else(|| unknown_instance(&instance_id))?;
-    state
-        .audit(
-            &author,
-            "submission.review",
-            &format!("submission:{instance_id}"),
-            json!({
-                "review": review.id,
-                "revision": review.revision,
-                "status": review.status,
-            }),
-        )
-        .await?;
     Ok((StatusCode::CREATED, Json(review)))
 }
 

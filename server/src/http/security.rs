@@ -1,5 +1,6 @@
 //! Security headers (with a Content-Security-Policy that still lets the
-//! Trunk-built app run) and the per-token rate limit.
+//! Trunk-built app run), the per-token rate limit and the slowdown of
+//! password guessing.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -232,13 +233,15 @@ pub async fn rate_limit(
         Some(token) => verify(&state, token).await.ok().flatten(),
         None => None,
     };
+    let address = client_address(&request, &state.options.trusted_proxies);
+    request.extensions_mut().insert(ClientAddress(address));
     let key = match verified {
         Some(principal) => {
             let key = format!("principal:{}", principal.name());
             request.extensions_mut().insert(Verified(principal));
             key
         }
-        None => match client_address(&request, &state.options.trusted_proxies) {
+        None => match address {
             Some(ip) => format!("ip:{ip}"),
             None => "anonymous".to_owned(),
         },
@@ -246,6 +249,107 @@ pub async fn rate_limit(
     match state.rate.check(&key) {
         Ok(()) => next.run(request).await,
         Err(retry_after) => ApiError::RateLimited { retry_after }.into_response(),
+    }
+}
+
+/// The client's address as [`client_address`] found it, for handlers
+/// (set by [`rate_limit`] on every `/api` request).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+/// Password attempts that fail, counted per (client address, account).
+///
+/// A fixed number of free failures, then each further failure makes that
+/// address wait twice as long as the last (1 s, 2 s, 4 s, ... up to
+/// [`LoginThrottle::MAX_DELAY`]) before its next attempt on that account.
+/// Keyed by the pair, so a guesser slows itself down without locking the
+/// account's owner out: the right password from another address still
+/// works at once. A success from an address forgets its failures; so does
+/// an hour without one.
+pub struct LoginThrottle {
+    clock: Arc<dyn Clock>,
+    failures: Mutex<HashMap<String, Failures>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+    /// No attempt from this address on this account before then.
+    blocked_until: Instant,
+}
+
+impl LoginThrottle {
+    /// Failures allowed before the first delay (typos, a forgotten caps lock).
+    pub const FREE_FAILURES: u32 = 5;
+    /// The longest wait between two attempts: 15 minutes.
+    pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+    /// Failures are forgotten after this long without another.
+    pub const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        LoginThrottle {
+            clock,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The key of an attempt: usernames are case-insensitive.
+    pub fn key(address: Option<IpAddr>, username: &str) -> String {
+        let address = address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        format!(
+            "{address} {}",
+            crate::accounts::normalize_username(username)
+        )
+    }
+
+    /// `Ok` if an attempt may be made now, else whole seconds to wait.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        let now = self.clock.now();
+        let Ok(failures) = self.failures.lock() else {
+            return Ok(());
+        };
+        match failures.get(key) {
+            Some(entry) if entry.blocked_until > now => {
+                let wait = entry.blocked_until - now;
+                Err((wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A wrong password: the next attempt may have to wait.
+    pub fn failed(&self, key: &str) {
+        let now = self.clock.now();
+        let Ok(mut failures) = self.failures.lock() else {
+            return;
+        };
+        if failures.len() > MAX_TRACKED {
+            failures
+                .retain(|_, entry| now.saturating_duration_since(entry.last) < Self::FORGET_AFTER);
+        }
+        let entry = failures.entry(key.to_owned()).or_insert(Failures {
+            count: 0,
+            last: now,
+            blocked_until: now,
+        });
+        if now.saturating_duration_since(entry.last) >= Self::FORGET_AFTER {
+            entry.count = 0;
+        }
+        entry.count = entry.count.saturating_add(1);
+        entry.last = now;
+        if entry.count > Self::FREE_FAILURES {
+            let doublings = (entry.count - Self::FREE_FAILURES - 1).min(20);
+            let delay = Duration::from_secs(1u64 << doublings).min(Self::MAX_DELAY);
+            entry.blocked_until = now + delay;
+        }
+    }
+
+    /// The right password: this address starts afresh on this account.
+    pub fn succeeded(&self, key: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(key);
+        }
     }
 }
 
@@ -336,6 +440,45 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12, smaller items: guessing slows the guesser down, doubling
+    /// up to 15 minutes, and never locks out another address.
+    #[test]
+    fn login_throttle_doubles_per_address_and_account() {
+        let clock = Arc::new(ManualClock::new());
+        let throttle = LoginThrottle::new(clock.clone());
+        let guesser = LoginThrottle::key(Some([10, 0, 0, 1].into()), "Ana");
+        let owner = LoginThrottle::key(Some([10, 0, 0, 2].into()), "ana");
+        assert_eq!(
+            guesser,
+            LoginThrottle::key(Some([10, 0, 0, 1].into()), " ANA ")
+        );
+        for _ in 0..LoginThrottle::FREE_FAILURES {
+            assert_eq!(throttle.check(&guesser), Ok(()));
+            throttle.failed(&guesser);
+        }
+        assert_eq!(throttle.check(&guesser), Ok(()));
+        let mut expected = 1;
+        for _ in 0..12 {
+            throttle.failed(&guesser);
+            assert_eq!(throttle.check(&guesser), Err(expected));
+            assert_eq!(
+                throttle.check(&owner),
+                Ok(()),
+                "another address is not slowed"
+            );
+            clock.advance(Duration::from_secs(expected - 1));
+            assert_eq!(throttle.check(&guesser), Err(1));
+            clock.advance(Duration::from_secs(1));
+            assert_eq!(throttle.check(&guesser), Ok(()));
+            expected = (expected * 2).min(LoginThrottle::MAX_DELAY.as_secs());
+        }
+        assert_eq!(expected, 900, "capped at 15 minutes");
+        // Success from that address starts it afresh.
+        throttle.failed(&guesser);
+        throttle.succeeded(&guesser);
+        assert_eq!(throttle.check(&guesser), Ok(()));
+    }
 
     #[test]
     fn policy_follows_a_rebuilt_app_without_restart() {

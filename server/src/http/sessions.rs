@@ -1,5 +1,6 @@
 //! Logging in and out (`/api/sessions`) and `/api/me`.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
@@ -11,6 +12,7 @@ use validator::Validate;
 
 use super::AppState;
 use super::extract::{Auth, ValidatedJson, bearer};
+use super::security::{ClientAddress, LoginThrottle};
 use crate::accounts::{bounded_hashing, verify_password};
 use crate::auth::{Principal, SESSION_LIFETIME_MS, SESSION_PREFIX, new_token, sha256_hex};
 use crate::error::ApiError;
@@ -41,12 +43,17 @@ struct Session {
 
 async fn login(
     State(state): State<AppState>,
+    address: Option<Extension<ClientAddress>>,
     ValidatedJson(login): ValidatedJson<Login>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    if let Err(retry_after) = state.login_rate.check(&login.username.to_lowercase()) {
+    let address = address.and_then(|Extension(ClientAddress(ip))| ip);
+    let throttle_key = LoginThrottle::key(address, &login.username);
+    if let Err(retry_after) = state.login_throttle.check(&throttle_key) {
         return Err(ApiError::RateLimited { retry_after });
     }
-    let found = state.store.find_user(&login.username).await?;
+    // Case-insensitive; the case as typed only picks between two older
+    // accounts that differ in nothing else (see migration 0004).
+    let found = state.store.find_user(login.username.trim()).await?;
     // Verify even for unknown users, so timing does not tell which exist.
     let hash = found.as_ref().map(|f| f.password_hash.clone());
     let password = login.password;
@@ -58,8 +65,12 @@ async fn login(
     .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
     let user = match found {
         Some(found) if ok => found.user,
-        _ => return Err(ApiError::BadCredentials),
+        _ => {
+            state.login_throttle.failed(&throttle_key);
+            return Err(ApiError::BadCredentials);
+        }
     };
+    state.login_throttle.succeeded(&throttle_key);
     let token = new_token(SESSION_PREFIX);
     let expires_at = now_ms() + SESSION_LIFETIME_MS;
     state

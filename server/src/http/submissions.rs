@@ -2,15 +2,16 @@
 //! `POST /api/submissions/batch` (up to `Options::max_batch`), both
 //! idempotent on the response's `instance_id` (see `crate::submissions`).
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::extract::{ApiJson, Auth};
+use super::extract::{ApiJson, Auth, Coordinator};
 use crate::error::{ApiError, FieldError};
 use crate::store::now_ms;
 use crate::submissions::{self, ItemResult};
@@ -38,6 +39,51 @@ async fn single(
     }
     let status = StatusCode::from_u16(result.http_status).unwrap_or(StatusCode::OK);
     Ok((status, Json(result)))
+}
+
+/// A page of a form's submissions when the request does not say.
+pub const DEFAULT_PAGE: i64 = 1000;
+/// The most submissions one page holds (a long household interview is
+/// about 13 KB: a page stays near 13 MB).
+pub const MAX_PAGE: i64 = 1000;
+
+#[derive(Deserialize)]
+pub struct PageParams {
+    limit: Option<i64>,
+    /// The cursor from the previous page's `Link: <...>; rel="next"`.
+    after: Option<i64>,
+}
+
+/// `GET /api/forms/{id}/submissions?limit=&after=`: every revision of the
+/// form's submissions in the order stored, a page at a time (coordinators).
+/// The body stays a bare array, as before paging; the next page's address
+/// is in `Link: <...>; rel="next"`, absent on the last page.
+pub async fn list_for_form(
+    State(state): State<AppState>,
+    Coordinator(_): Coordinator,
+    Path(id): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<Response, ApiError> {
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE}"),
+        )]));
+    }
+    let after = params.after.unwrap_or(0);
+    let page = state.store.submissions_page(&id, after, limit).await?;
+    let mut response = Json(page.submissions).into_response();
+    if let Some(next) = page.next {
+        // Form ids are XML-name-like (`catalog::FormKey`), safe in a URL;
+        // an unknown id has no rows and so no next page.
+        let link =
+            format!("</api/forms/{id}/submissions?limit={limit}&after={next}>; rel=\"next\"");
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,7 @@ use super::AppState;
 use super::extract::{Admin, ValidatedJson};
 use crate::accounts::{self, MIN_PASSWORD_LEN};
 use crate::error::ApiError;
-use crate::store::{Role, StoreError, User};
+use crate::store::{AuditEntry, Role, StoreError, User, now_ms};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,27 +56,33 @@ async fn create(
     Admin(admin): Admin,
     ValidatedJson(new): ValidatedJson<NewUser>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    let user =
-        match accounts::create_user(state.store.as_ref(), &new.username, new.role, &new.password)
-            .await?
-        {
-            Ok(user) => user,
-            Err(StoreError::UsernameTaken(name)) => {
-                return Err(ApiError::Conflict {
-                    code: "username_taken",
-                    message: format!("username `{name}` is already taken"),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-    state
-        .audit(
-            &format!("user:{}", admin.username),
-            "user.create",
-            &format!("user:{}", user.username),
-            json!({ "role": user.role }),
-        )
-        .await?;
+    let actor = format!("user:{}", admin.username);
+    // Written in the account's transaction: no account without its row.
+    let audit = |user: &User| AuditEntry {
+        at: now_ms(),
+        actor: actor.clone(),
+        action: "user.create".into(),
+        target: format!("user:{}", user.username),
+        details: json!({ "role": user.role }),
+    };
+    let user = match accounts::create_user_audited(
+        state.store.as_ref(),
+        &new.username,
+        new.role,
+        &new.password,
+        Some(&audit),
+    )
+    .await?
+    {
+        Ok(user) => user,
+        Err(StoreError::UsernameTaken(name)) => {
+            return Err(ApiError::Conflict {
+                code: "username_taken",
+                message: format!("username `{name}` is already taken"),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -91,26 +97,28 @@ async fn set_role(
     Path(username): Path<String>,
     ValidatedJson(change): ValidatedJson<RoleChange>,
 ) -> Result<Json<User>, ApiError> {
-    if username == admin.username && change.role != Role::Admin {
+    if accounts::normalize_username(&username) == accounts::normalize_username(&admin.username)
+        && change.role != Role::Admin
+    {
         // Otherwise the last admin could lock everyone out of administration.
         return Err(ApiError::Forbidden(
             "admins cannot change their own role; ask another admin".into(),
         ));
     }
+    let actor = format!("user:{}", admin.username);
+    let audit = |user: &User| AuditEntry {
+        at: now_ms(),
+        actor: actor.clone(),
+        action: "user.role".into(),
+        target: format!("user:{}", user.username),
+        details: json!({ "role": user.role }),
+    };
     let user = state
         .store
-        .set_role(&username, change.role)
+        .set_role_audited(&username, change.role, Some(&audit))
         .await?
         .ok_or_else(|| ApiError::NotFound {
             what: format!("user `{username}`"),
         })?;
-    state
-        .audit(
-            &format!("user:{}", admin.username),
-            "user.role",
-            &format!("user:{username}"),
-            json!({ "role": change.role }),
-        )
-        .await?;
     Ok(Json(user))
 }

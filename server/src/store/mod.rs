@@ -7,6 +7,9 @@
 //! returns boxed futures so that the server can hold an `Arc<dyn Store>`
 //! chosen at start.
 
+mod console_rows;
+mod export_rows;
+pub mod faults;
 mod sql;
 
 use std::future::Future;
@@ -15,9 +18,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use console_rows::{Summary, TablePage, TableQuery, TableRow, TableSort};
+pub use export_rows::{ExportCount, ExportFilter, ExportRow};
 pub use sql::{PostgresStore, SqliteStore};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub type BoxStream<'a, T> = Pin<Box<dyn futures_util::Stream<Item = T> + Send + 'a>>;
 pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,12 +38,29 @@ pub enum StoreError {
     #[error("the database has data this server cannot read: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("applying the database migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        // Every query error passes here: the one place to notice that the
+        // pooled connections must be renewed (see `faults`).
+        if faults::is_fault(&error) {
+            faults::note_fault();
+        }
+        StoreError::Database(error)
+    }
+}
+
 impl StoreError {
+    /// The database cannot be written or reached right now (read-only
+    /// file or database, full disk, server gone): 503, not a bug.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Database(e) if faults::is_fault(e))
+    }
+
     /// A uniqueness violation (two writers raced on the same key): the
     /// caller retries, and the retry sees the other writer's row.
     pub fn is_unique_violation(&self) -> bool {
@@ -110,6 +133,15 @@ pub struct DeviceToken {
     pub revoked_at: Option<i64>,
 }
 
+/// What one device sent: responses (a correction is the same response)
+/// and when the server last received one (Unix ms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceActivity {
+    pub device_id: i64,
+    pub responses: i64,
+    pub last_received_at: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewDeviceToken<'a> {
     pub token_hash: &'a str,
@@ -162,8 +194,12 @@ pub struct NewSubmission {
     pub instance_id: String,
     pub form_id: String,
     pub form_version: String,
-    /// Canonical JSON of the answers.
+    /// Canonical JSON of the answers as the engine computes them
+    /// (`submissions::validate`).
     pub answers: String,
+    /// Canonical JSON of the known `meta` keys.
+    pub meta: String,
+    /// Of the answers as the device sent them (see `submissions::content_of`).
     pub content_hash: String,
     /// The submission declares itself a correction of the stored instance.
     pub correction: bool,
@@ -214,9 +250,19 @@ pub struct StoredSubmission {
     pub form_id: String,
     pub form_version: String,
     pub answers: serde_json::Value,
+    /// Start, end, enumerator, device: what the device said (`{}` before 0003).
+    pub meta: serde_json::Value,
     pub superseded: bool,
     pub submitted_by: String,
     pub received_at: i64,
+}
+
+/// A page of a form's submissions, in the order they were stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubmissionPage {
+    pub submissions: Vec<StoredSubmission>,
+    /// Pass as `after` for the next page; `None`: this is the last page.
+    pub next: Option<i64>,
 }
 
 /// A coordinator's verdict on a submission; an instance's status is its
@@ -294,11 +340,19 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
 }
 
+/// Builds an action's audit row from its result, so the store can write
+/// both in one transaction (`None`: the action is not audited here).
+pub type AuditWith<'a, T> = Option<&'a (dyn Fn(&T) -> AuditEntry + Send + Sync)>;
+
 /// Everything the server keeps. Implemented by [`SqliteStore`] and [`PostgresStore`].
 pub trait Store: Send + Sync {
     /// `sqlite` or `postgres`, for logs and the health check.
     fn backend(&self) -> &'static str;
     fn ping(&self) -> BoxFuture<'_, StoreResult<()>>;
+    /// Commits a one-row write (table `health_probe`), so the health check
+    /// sees what a submission would: a database that reads but cannot
+    /// write is not healthy.
+    fn check_writable(&self) -> BoxFuture<'_, StoreResult<()>>;
 
     // Accounts and sessions.
     fn count_admins(&self) -> BoxFuture<'_, StoreResult<i64>>;
@@ -307,6 +361,17 @@ pub trait Store: Send + Sync {
         username: &'a str,
         role: Role,
         password_hash: &'a str,
+    ) -> BoxFuture<'a, StoreResult<User>> {
+        self.create_user_audited(username, role, password_hash, None)
+    }
+    /// Creates the user and, in the same transaction, the audit row `audit`
+    /// builds from it: no action without its row, no row without the action.
+    fn create_user_audited<'a>(
+        &'a self,
+        username: &'a str,
+        role: Role,
+        password_hash: &'a str,
+        audit: AuditWith<'a, User>,
     ) -> BoxFuture<'a, StoreResult<User>>;
     fn find_user<'a>(
         &'a self,
@@ -318,6 +383,15 @@ pub trait Store: Send + Sync {
         &'a self,
         username: &'a str,
         role: Role,
+    ) -> BoxFuture<'a, StoreResult<Option<User>>> {
+        self.set_role_audited(username, role, None)
+    }
+    /// [`Store::set_role`] with its audit row in the same transaction.
+    fn set_role_audited<'a>(
+        &'a self,
+        username: &'a str,
+        role: Role,
+        audit: AuditWith<'a, User>,
     ) -> BoxFuture<'a, StoreResult<Option<User>>>;
     fn create_session<'a>(
         &'a self,
@@ -333,6 +407,14 @@ pub trait Store: Send + Sync {
     fn create_device_token<'a>(
         &'a self,
         token: NewDeviceToken<'a>,
+    ) -> BoxFuture<'a, StoreResult<DeviceToken>> {
+        self.create_device_token_audited(token, None)
+    }
+    /// [`Store::create_device_token`] with its audit row in the same transaction.
+    fn create_device_token_audited<'a>(
+        &'a self,
+        token: NewDeviceToken<'a>,
+        audit: AuditWith<'a, DeviceToken>,
     ) -> BoxFuture<'a, StoreResult<DeviceToken>>;
     /// The token with this hash, revoked or not.
     fn device_token<'a>(
@@ -340,11 +422,27 @@ pub trait Store: Send + Sync {
         token_hash: &'a str,
     ) -> BoxFuture<'a, StoreResult<Option<DeviceToken>>>;
     fn list_device_tokens(&self) -> BoxFuture<'_, StoreResult<Vec<DeviceToken>>>;
+    /// What each device that sent anything sent (for the console).
+    fn device_activity(&self) -> BoxFuture<'_, StoreResult<Vec<DeviceActivity>>>;
     /// `None` if there is no such token; revoking twice keeps the first time.
-    fn revoke_device_token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<DeviceToken>>>;
+    fn revoke_device_token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<DeviceToken>>> {
+        self.revoke_device_token_audited(id, None)
+    }
+    /// [`Store::revoke_device_token`] with its audit row in the same transaction.
+    fn revoke_device_token_audited<'a>(
+        &'a self,
+        id: i64,
+        audit: AuditWith<'a, DeviceToken>,
+    ) -> BoxFuture<'a, StoreResult<Option<DeviceToken>>>;
 
     // Form catalog.
-    fn publish_form<'a>(&'a self, form: &'a FormRecord) -> BoxFuture<'a, StoreResult<Published>>;
+    /// Publishes a version unless this exact one is there; the audit row
+    /// is written in the same transaction, and only for a new version.
+    fn publish_form<'a>(
+        &'a self,
+        form: &'a FormRecord,
+        audit: AuditWith<'a, FormRecord>,
+    ) -> BoxFuture<'a, StoreResult<Published>>;
     /// Every version, ordered by form id then publication.
     fn list_forms(&self) -> BoxFuture<'_, StoreResult<Vec<FormRow>>>;
     fn form_definition<'a>(
@@ -359,12 +457,13 @@ pub trait Store: Send + Sync {
         version: &'a str,
     ) -> BoxFuture<'a, StoreResult<Option<bool>>>;
     /// Opens or closes one version, or every version of the form; returns
-    /// how many versions exist (0: unknown form).
+    /// how many versions exist (0: unknown form, and nothing audited).
     fn set_form_open<'a>(
         &'a self,
         form_id: &'a str,
         version: Option<&'a str>,
         open: bool,
+        audit: AuditWith<'a, u64>,
     ) -> BoxFuture<'a, StoreResult<u64>>;
 
     // Submissions.
@@ -384,13 +483,23 @@ pub trait Store: Send + Sync {
         &'a self,
         form_id: &'a str,
     ) -> BoxFuture<'a, StoreResult<Vec<StoredSubmission>>>;
+    /// One page of [`Store::list_submissions`]: at most `limit` revisions
+    /// stored after the one whose cursor is `after` (0: from the start).
+    fn submissions_page<'a>(
+        &'a self,
+        form_id: &'a str,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'a, StoreResult<SubmissionPage>>;
 
     // Reviews.
     /// Reviews the instance's current revision; `None` if no submission
-    /// has this instance id.
+    /// has this instance id (and nothing audited). The audit row is written
+    /// in the review's transaction.
     fn create_review<'a>(
         &'a self,
         review: &'a NewReview<'a>,
+        audit: AuditWith<'a, Review>,
     ) -> BoxFuture<'a, StoreResult<Option<Review>>>;
     /// The current revision of an instance, `None` if it is unknown.
     fn current_revision<'a>(
@@ -407,6 +516,43 @@ pub trait Store: Send + Sync {
         submitted_by: &'a str,
         limit: i64,
     ) -> BoxFuture<'a, StoreResult<Vec<Correction>>>;
+
+    // Exports (`crate::exports`).
+    /// How many revisions [`Store::export_submissions`] yields for this filter.
+    fn count_export<'a>(
+        &'a self,
+        form_id: &'a str,
+        filter: &'a ExportFilter,
+    ) -> BoxFuture<'a, StoreResult<ExportCount>>;
+    /// The form's revisions that pass `filter`, in the order stored,
+    /// streamed from the database one row at a time.
+    fn export_submissions<'a>(
+        &'a self,
+        form_id: &'a str,
+        filter: &'a ExportFilter,
+    ) -> BoxStream<'a, StoreResult<ExportRow>>;
+
+    // The console (`console_rows`).
+    /// A page of the form's current submissions passing `query`, and how many pass.
+    fn submissions_table<'a>(
+        &'a self,
+        form_id: &'a str,
+        query: &'a TableQuery,
+    ) -> BoxFuture<'a, StoreResult<TablePage>>;
+    /// Counts of the rows passing `query`'s filters per day, submitter and
+    /// review status (its sort and page are ignored).
+    fn submission_summary<'a>(
+        &'a self,
+        form_id: &'a str,
+        query: &'a TableQuery,
+    ) -> BoxFuture<'a, StoreResult<Summary>>;
+    /// Who submitted to the form (at most 500), for the table's filter.
+    fn submitters<'a>(&'a self, form_id: &'a str) -> BoxFuture<'a, StoreResult<Vec<String>>>;
+    /// Every revision of an instance, oldest first (empty: unknown).
+    fn instance_revisions<'a>(
+        &'a self,
+        instance_id: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Vec<StoredSubmission>>>;
 
     // Audit log.
     fn audit<'a>(&'a self, entry: &'a AuditEntry) -> BoxFuture<'a, StoreResult<()>>;

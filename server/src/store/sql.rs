@@ -11,11 +11,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Row, SqlitePool};
 
 use super::{
-    AuditEntry, BoxFuture, Correction, CurrentRevision, DeviceToken, FormDefinition, FormRecord,
-    FormRow, IngestOutcome, NewDeviceToken, NewReview, NewSubmission, Published, Review,
-    ReviewStatus, Role, Store, StoreError, StoreResult, StoredSubmission, User, UserWithPassword,
-    now_ms,
+    AuditEntry, AuditWith, BoxFuture, Correction, CurrentRevision, DeviceActivity, DeviceToken,
+    FormDefinition, FormRecord, FormRow, IngestOutcome, NewDeviceToken, NewReview, NewSubmission,
+    Published, Review, ReviewStatus, Role, Store, StoreError, StoreResult, StoredSubmission,
+    SubmissionPage, User, UserWithPassword, now_ms,
 };
+use crate::store::faults::opened_before_fault;
 
 /// SQLite in WAL mode with `synchronous = FULL`: a commit is on disk
 /// before we acknowledge it, which is what "a submission is never lost
@@ -34,6 +35,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .before_acquire(|_, meta| Box::pin(async move { Ok(!opened_before_fault(meta.age)) }))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
@@ -51,6 +53,7 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            .before_acquire(|_, meta| Box::pin(async move { Ok(!opened_before_fault(meta.age)) }))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
@@ -115,7 +118,36 @@ macro_rules! sql_store {
                 })
             }
 
-            async fn publish_once(&self, form: &FormRecord) -> StoreResult<Published> {
+            /// Writes the audit row of an action, in the action's transaction.
+            async fn write_audit<'c, E, T>(
+                executor: E,
+                audit: AuditWith<'_, T>,
+                subject: &T,
+            ) -> StoreResult<()>
+            where
+                E: sqlx::Executor<'c, Database = <$row as sqlx::Row>::Database>,
+            {
+                let Some(build) = audit else { return Ok(()) };
+                let entry = build(subject);
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor, action, target, details) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(entry.at)
+                .bind(&entry.actor)
+                .bind(&entry.action)
+                .bind(&entry.target)
+                .bind(entry.details.to_string())
+                .execute(executor)
+                .await?;
+                Ok(())
+            }
+
+            async fn publish_once(
+                &self,
+                form: &FormRecord,
+                audit: AuditWith<'_, FormRecord>,
+            ) -> StoreResult<Published> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let existing: Option<String> = sqlx::query_scalar(
                     "SELECT definition FROM form_versions WHERE form_id = $1 AND version = $2",
@@ -148,6 +180,7 @@ macro_rules! sql_store {
                         .bind(now_ms())
                         .execute(&mut *tx)
                         .await?;
+                        Self::write_audit(&mut *tx, audit, form).await?;
                         Published::New
                     }
                 };
@@ -241,8 +274,8 @@ macro_rules! sql_store {
                     };
                     sqlx::query(
                         "INSERT INTO submissions (instance_id, revision, form_id, form_version, \
-                         answers, content_hash, superseded, submitted_by, received_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8)",
+                         answers, content_hash, superseded, submitted_by, received_at, meta) \
+                         VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $9)",
                     )
                     .bind(&item.instance_id)
                     .bind(revision)
@@ -252,6 +285,7 @@ macro_rules! sql_store {
                     .bind(&item.content_hash)
                     .bind(&item.submitted_by)
                     .bind(now)
+                    .bind(&item.meta)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -273,6 +307,31 @@ macro_rules! sql_store {
                 })
             }
 
+            fn check_writable(&self) -> BoxFuture<'_, StoreResult<()>> {
+                Box::pin(async move {
+                    let probe = || {
+                        sqlx::query(
+                            "INSERT INTO health_probe (id, checked_at) VALUES (1, $1) \
+                             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                        )
+                        .bind(now_ms())
+                        .execute(&self.pool)
+                    };
+                    match probe().await {
+                        Ok(_) => Ok(()),
+                        // The failure renewed the connections opened before
+                        // it (see `faults`); one more try on a fresh one
+                        // tells whether the fault is still there.
+                        Err(e) if crate::store::faults::is_fault(&e) => {
+                            let _noted = StoreError::from(e);
+                            probe().await?;
+                            Ok(())
+                        }
+                        Err(e) => Err(e.into()),
+                    }
+                })
+            }
+
             fn count_admins(&self) -> BoxFuture<'_, StoreResult<i64>> {
                 Box::pin(async move {
                     Ok(
@@ -283,31 +342,43 @@ macro_rules! sql_store {
                 })
             }
 
-            fn create_user<'a>(
+            fn create_user_audited<'a>(
                 &'a self,
                 username: &'a str,
                 role: Role,
                 password_hash: &'a str,
+                audit: AuditWith<'a, User>,
             ) -> BoxFuture<'a, StoreResult<User>> {
                 Box::pin(async move {
+                    let mut tx = self.pool.begin_with($begin).await?;
+                    // Usernames are case-insensitive: a name that an older
+                    // account holds in another case is taken too (the
+                    // UNIQUE column covers the race between two new,
+                    // lowercased, names).
                     let result = sqlx::query(
                         "INSERT INTO users (username, role, password_hash, created_at) \
-                         VALUES ($1, $2, $3, $4) RETURNING id, username, role, created_at",
+                         SELECT $1, $2, $3, $4 WHERE NOT EXISTS \
+                         (SELECT 1 FROM users WHERE lower(username) = lower($1)) \
+                         RETURNING id, username, role, created_at",
                     )
                     .bind(username)
                     .bind(role.as_str())
                     .bind(password_hash)
                     .bind(now_ms())
-                    .fetch_one(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await
                     .map_err(StoreError::from);
-                    match result {
-                        Ok(row) => Self::user(&row),
+                    let user = match result {
+                        Ok(Some(row)) => Self::user(&row)?,
+                        Ok(None) => return Err(StoreError::UsernameTaken(username.to_owned())),
                         Err(e) if e.is_unique_violation() => {
-                            Err(StoreError::UsernameTaken(username.to_owned()))
+                            return Err(StoreError::UsernameTaken(username.to_owned()));
                         }
-                        Err(e) => Err(e),
-                    }
+                        Err(e) => return Err(e),
+                    };
+                    Self::write_audit(&mut *tx, audit, &user).await?;
+                    tx.commit().await?;
+                    Ok(user)
                 })
             }
 
@@ -318,7 +389,8 @@ macro_rules! sql_store {
                 Box::pin(async move {
                     let row = sqlx::query(
                         "SELECT id, username, role, created_at, password_hash FROM users \
-                         WHERE username = $1",
+                         WHERE lower(username) = lower($1) \
+                         ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END, id LIMIT 1",
                     )
                     .bind(username)
                     .fetch_optional(&self.pool)
@@ -344,21 +416,29 @@ macro_rules! sql_store {
                 })
             }
 
-            fn set_role<'a>(
+            fn set_role_audited<'a>(
                 &'a self,
                 username: &'a str,
                 role: Role,
+                audit: AuditWith<'a, User>,
             ) -> BoxFuture<'a, StoreResult<Option<User>>> {
                 Box::pin(async move {
+                    let mut tx = self.pool.begin_with($begin).await?;
                     let row = sqlx::query(
-                        "UPDATE users SET role = $1 WHERE username = $2 \
+                        "UPDATE users SET role = $1 WHERE id = \
+                         (SELECT id FROM users WHERE lower(username) = lower($2) \
+                          ORDER BY CASE WHEN username = $2 THEN 0 ELSE 1 END, id LIMIT 1) \
                          RETURNING id, username, role, created_at",
                     )
                     .bind(role.as_str())
                     .bind(username)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    row.as_ref().map(Self::user).transpose()
+                    let Some(row) = row else { return Ok(None) };
+                    let user = Self::user(&row)?;
+                    Self::write_audit(&mut *tx, audit, &user).await?;
+                    tx.commit().await?;
+                    Ok(Some(user))
                 })
             }
 
@@ -417,13 +497,15 @@ macro_rules! sql_store {
                 })
             }
 
-            fn create_device_token<'a>(
+            fn create_device_token_audited<'a>(
                 &'a self,
                 token: NewDeviceToken<'a>,
+                audit: AuditWith<'a, DeviceToken>,
             ) -> BoxFuture<'a, StoreResult<DeviceToken>> {
                 Box::pin(async move {
                     let forms = serde_json::to_string(token.forms)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let mut tx = self.pool.begin_with($begin).await?;
                     let row = sqlx::query(
                         "INSERT INTO device_tokens (token_hash, label, forms, created_by, created_at) \
                          VALUES ($1, $2, $3, $4, $5) \
@@ -434,9 +516,12 @@ macro_rules! sql_store {
                     .bind(forms)
                     .bind(token.created_by)
                     .bind(now_ms())
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *tx)
                     .await?;
-                    Self::device(&row)
+                    let device = Self::device(&row)?;
+                    Self::write_audit(&mut *tx, audit, &device).await?;
+                    tx.commit().await?;
+                    Ok(device)
                 })
             }
 
@@ -468,11 +553,38 @@ macro_rules! sql_store {
                 })
             }
 
-            fn revoke_device_token(
-                &self,
-                id: i64,
-            ) -> BoxFuture<'_, StoreResult<Option<DeviceToken>>> {
+            fn device_activity(&self) -> BoxFuture<'_, StoreResult<Vec<DeviceActivity>>> {
                 Box::pin(async move {
+                    // Devices submit as `device:<id>` (see `auth::Principal`).
+                    let rows = sqlx::query(
+                        "SELECT submitted_by, COUNT(DISTINCT instance_id) AS responses, \
+                         MAX(received_at) AS last_received_at FROM submissions \
+                         WHERE submitted_by LIKE 'device:%' GROUP BY submitted_by",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut activity = Vec::new();
+                    for row in &rows {
+                        let by: String = row.try_get("submitted_by")?;
+                        if let Some(id) = by.strip_prefix("device:").and_then(|id| id.parse().ok()) {
+                            activity.push(DeviceActivity {
+                                device_id: id,
+                                responses: row.try_get("responses")?,
+                                last_received_at: row.try_get("last_received_at")?,
+                            });
+                        }
+                    }
+                    Ok(activity)
+                })
+            }
+
+            fn revoke_device_token_audited<'a>(
+                &'a self,
+                id: i64,
+                audit: AuditWith<'a, DeviceToken>,
+            ) -> BoxFuture<'a, StoreResult<Option<DeviceToken>>> {
+                Box::pin(async move {
+                    let mut tx = self.pool.begin_with($begin).await?;
                     let row = sqlx::query(
                         "UPDATE device_tokens SET revoked_at = COALESCE(revoked_at, $1) \
                          WHERE id = $2 \
@@ -480,20 +592,25 @@ macro_rules! sql_store {
                     )
                     .bind(now_ms())
                     .bind(id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    row.as_ref().map(Self::device).transpose()
+                    let Some(row) = row else { return Ok(None) };
+                    let device = Self::device(&row)?;
+                    Self::write_audit(&mut *tx, audit, &device).await?;
+                    tx.commit().await?;
+                    Ok(Some(device))
                 })
             }
 
             fn publish_form<'a>(
                 &'a self,
                 form: &'a FormRecord,
+                audit: AuditWith<'a, FormRecord>,
             ) -> BoxFuture<'a, StoreResult<Published>> {
                 Box::pin(async move {
                     let mut attempt = 0;
                     loop {
-                        match self.publish_once(form).await {
+                        match self.publish_once(form, audit).await {
                             Err(e) if e.is_unique_violation() && attempt < RACE_RETRIES => {
                                 attempt += 1;
                             }
@@ -575,8 +692,10 @@ macro_rules! sql_store {
                 form_id: &'a str,
                 version: Option<&'a str>,
                 open: bool,
+                audit: AuditWith<'a, u64>,
             ) -> BoxFuture<'a, StoreResult<u64>> {
                 Box::pin(async move {
+                    let mut tx = self.pool.begin_with($begin).await?;
                     let result = match version {
                         Some(version) => {
                             sqlx::query(
@@ -586,18 +705,23 @@ macro_rules! sql_store {
                             .bind(open)
                             .bind(form_id)
                             .bind(version)
-                            .execute(&self.pool)
+                            .execute(&mut *tx)
                             .await?
                         }
                         None => {
                             sqlx::query("UPDATE form_versions SET is_open = $1 WHERE form_id = $2")
                                 .bind(open)
                                 .bind(form_id)
-                                .execute(&self.pool)
+                                .execute(&mut *tx)
                                 .await?
                         }
                     };
-                    Ok(result.rows_affected())
+                    let changed = result.rows_affected();
+                    if changed > 0 {
+                        Self::write_audit(&mut *tx, audit, &changed).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(changed)
                 })
             }
 
@@ -613,6 +737,12 @@ macro_rules! sql_store {
                         // sees the winner's row and reports a duplicate.
                         match self.ingest_once(batch).await {
                             Err(e) if e.is_retryable() && attempt < RACE_RETRIES => {
+                                attempt += 1;
+                            }
+                            // A connection left broken by a past fault was
+                            // just renewed (see `faults`): once more on a
+                            // fresh one, which works if the fault is over.
+                            Err(e) if e.is_unavailable() && attempt == 0 => {
                                 attempt += 1;
                             }
                             other => return other,
@@ -634,7 +764,7 @@ macro_rules! sql_store {
             ) -> BoxFuture<'a, StoreResult<Vec<StoredSubmission>>> {
                 Box::pin(async move {
                     let rows = sqlx::query(
-                        "SELECT instance_id, revision, form_id, form_version, answers, \
+                        "SELECT instance_id, revision, form_id, form_version, answers, meta, \
                          superseded, submitted_by, received_at FROM submissions \
                          WHERE form_id = $1 ORDER BY id",
                     )
@@ -649,6 +779,7 @@ macro_rules! sql_store {
                                 form_id: row.try_get("form_id")?,
                                 form_version: row.try_get("form_version")?,
                                 answers: json_of(row.try_get::<&str, _>("answers")?)?,
+                                meta: json_of(row.try_get::<&str, _>("meta")?)?,
                                 superseded: row.try_get("superseded")?,
                                 submitted_by: row.try_get("submitted_by")?,
                                 received_at: row.try_get("received_at")?,
@@ -658,11 +789,61 @@ macro_rules! sql_store {
                 })
             }
 
+            fn submissions_page<'a>(
+                &'a self,
+                form_id: &'a str,
+                after: i64,
+                limit: i64,
+            ) -> BoxFuture<'a, StoreResult<SubmissionPage>> {
+                Box::pin(async move {
+                    let limit = limit.max(1);
+                    // Keyset paging on the id (index `submissions_by_form_and_id`):
+                    // rows stored while a client pages come after its cursor,
+                    // so each row is seen exactly once; one row more than
+                    // asked tells whether there is a next page.
+                    let rows = sqlx::query(
+                        "SELECT id, instance_id, revision, form_id, form_version, answers, meta, \
+                         superseded, submitted_by, received_at FROM submissions \
+                         WHERE form_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                    )
+                    .bind(form_id)
+                    .bind(after)
+                    .bind(limit.saturating_add(1))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+                    let rows = &rows[..rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX))];
+                    let next = match rows.last() {
+                        Some(last) if more => Some(last.try_get::<i64, _>("id")?),
+                        _ => None,
+                    };
+                    let submissions = rows
+                        .iter()
+                        .map(|row| {
+                            Ok(StoredSubmission {
+                                instance_id: row.try_get("instance_id")?,
+                                revision: row.try_get("revision")?,
+                                form_id: row.try_get("form_id")?,
+                                form_version: row.try_get("form_version")?,
+                                answers: json_of(row.try_get::<&str, _>("answers")?)?,
+                                meta: json_of(row.try_get::<&str, _>("meta")?)?,
+                                superseded: row.try_get("superseded")?,
+                                submitted_by: row.try_get("submitted_by")?,
+                                received_at: row.try_get("received_at")?,
+                            })
+                        })
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    Ok(SubmissionPage { submissions, next })
+                })
+            }
+
             fn create_review<'a>(
                 &'a self,
                 review: &'a NewReview<'a>,
+                audit: AuditWith<'a, Review>,
             ) -> BoxFuture<'a, StoreResult<Option<Review>>> {
                 Box::pin(async move {
+                    let mut tx = self.pool.begin_with($begin).await?;
                     // One statement: the revision is read and the review
                     // written atomically, and no row means no such instance.
                     let row = sqlx::query(
@@ -677,9 +858,14 @@ macro_rules! sql_store {
                     .bind(review.author)
                     .bind(now_ms())
                     .bind(review.instance_id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    row.as_ref().map(Self::review).transpose()
+                    let Some(review) = row.as_ref().map(Self::review).transpose()? else {
+                        return Ok(None);
+                    };
+                    Self::write_audit(&mut *tx, audit, &review).await?;
+                    tx.commit().await?;
+                    Ok(Some(review))
                 })
             }
 
@@ -750,6 +936,9 @@ macro_rules! sql_store {
                         .collect()
                 })
             }
+
+            super::export_rows::export_methods!($row);
+            super::console_rows::console_methods!($row);
 
             fn audit<'a>(&'a self, entry: &'a AuditEntry) -> BoxFuture<'a, StoreResult<()>> {
                 Box::pin(async move {

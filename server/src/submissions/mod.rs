@@ -6,6 +6,10 @@
 //! it"; different content is a conflict unless the submission declares
 //! itself a correction (`"corrects": "<its own instance_id>"`), which
 //! stores a new revision and supersedes the old one.
+//!
+//! What is stored is what the engine computes from the submission (see
+//! [`validate`]); the content compared is what the device sent (see
+//! [`content_hash`]).
 
 mod validate;
 
@@ -254,32 +258,36 @@ pub async fn ingest(
             item,
             ..
         } = candidate;
-        if let Err(fields) = verdict {
-            // The instance id is the device's text, not yet checked: cut short.
-            let message = format!(
-                "submission `{}` does not pass the checks of form `{}` version `{}`",
-                validate::truncate(&envelope.instance_id),
-                envelope.form_id,
-                envelope.form_version
-            );
-            let error = ApiError::Refused {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: "invalid_submission",
-                message,
-                fields,
-            };
-            results[index] = Some(rejected(index, Some(envelope.instance_id), error));
-            continue;
-        }
-        let (answers, content_hash) = content_of(&envelope, &item);
+        let computed = match verdict {
+            Ok(computed) => computed,
+            Err(fields) => {
+                // The instance id is the device's text, not yet checked: cut short.
+                let message = format!(
+                    "submission `{}` does not pass the checks of form `{}` version `{}`",
+                    validate::truncate(&envelope.instance_id),
+                    envelope.form_id,
+                    envelope.form_version
+                );
+                let error = ApiError::Refused {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "invalid_submission",
+                    message,
+                    fields,
+                };
+                results[index] = Some(rejected(index, Some(envelope.instance_id), error));
+                continue;
+            }
+        };
+        let hash = content_hash(&envelope, &item);
         accepted.push((
             index,
             NewSubmission {
                 instance_id: envelope.instance_id.to_ascii_lowercase(),
                 form_id: envelope.form_id,
                 form_version: envelope.form_version,
-                answers,
-                content_hash,
+                answers: canonical_json(&computed.answers),
+                meta: canonical_json(&computed.meta),
+                content_hash: hash,
                 correction: envelope.corrects.is_some(),
                 submitted_by: who.name(),
                 may_correct_any: who.is_coordinator(),
@@ -366,14 +374,22 @@ pub async fn ingest(
         .collect())
 }
 
-/// The canonical answers and the content hash ingest compares re-sends by.
-fn content_of(envelope: &Envelope, item: &Value) -> (String, String) {
+/// The hash ingest compares re-sends by: of the form, its version and the
+/// answers *as the device sent them* (canonical JSON), not of what is
+/// stored. *Why:* an exact re-send must be a duplicate even when the form
+/// version has closed since, and that is decided before (and without) the
+/// engine; the hash of stored rows stays what it was before the engine's
+/// values were stored, so a re-send of an old submission is still a
+/// duplicate; and any change the device makes, even to an answer the
+/// engine drops, is other content: a conflict, or with `corrects` a new
+/// revision. `meta` is left out, as it always was: a re-send whose
+/// `end` differs is the same interview.
+fn content_hash(envelope: &Envelope, item: &Value) -> String {
     let answers = canonical_json(item.get("answers").unwrap_or(&Value::Null));
-    let hash = sha256_hex(&format!(
+    sha256_hex(&format!(
         "{}\n{}\n{answers}",
         envelope.form_id, envelope.form_version
-    ));
-    (answers, hash)
+    ))
 }
 
 /// What the per-item checks decided.
@@ -408,7 +424,7 @@ async fn check(
     else {
         return Ok(Checked::Refused(refusal));
     };
-    let (_, hash) = content_of(envelope, item);
+    let hash = content_hash(envelope, item);
     // Whoever sends it (see the ingest: a tablet enrolled again).
     if current.content_hash == hash {
         return Ok(Checked::Duplicate(current.revision));

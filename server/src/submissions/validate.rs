@@ -1,13 +1,30 @@
 //! Re-validating a submission on the server with the engine: the same
 //! checks the app ran while the enumerator typed (types and formats,
-//! choices, ranges, required, constraints), on the whole response.
+//! choices, ranges, required, constraints), on the whole response; and
+//! what to store of it (issue 12, "server-side truth").
+//!
+//! *Decisions.* What is stored is what the engine computes
+//! ([`FormState::computed_answers`]), not what the device claims:
+//! - answers to non-relevant questions are dropped, not refused (a draft
+//!   keeps them so they come back; an older app or another client may send
+//!   them);
+//! - calculations are recomputed and the engine's value is stored, without
+//!   refusing a mismatch: a device on an older engine build must not lose
+//!   its interview over a value the server can compute itself. What only
+//!   the device could compute (clock, randomness, language) stays the
+//!   device's (see `fieldform_engine::computed`);
+//! - `meta` keeps only its known keys ([`META_KEYS`]), each a string of at
+//!   most [`MAX_META_CHARS`] characters (longer is refused, located);
+//!   unknown keys are dropped (a newer app may add some);
+//! - an unknown top-level field is refused, named ([`TOP_LEVEL`]): it
+//!   would be silently lost otherwise.
 
 use std::sync::Arc;
 
 use fieldform_engine::compile::CompiledForm;
 use fieldform_engine::response::{Response, is_uuid_v7};
 use fieldform_engine::state::FormState;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::environment::SystemEnvironment;
 use crate::error::FieldError;
@@ -21,10 +38,38 @@ pub const MAX_FIELD_ERRORS: usize = 50;
 /// quote what the device sent.
 pub const MAX_MESSAGE_CHARS: usize = 300;
 
+/// Every top-level field a submission may have: the engine's `Response`
+/// (what the app and its service worker send) and `corrects`.
+pub const TOP_LEVEL: [&str; 7] = [
+    "instance_id",
+    "form_id",
+    "form_version",
+    "status",
+    "meta",
+    "answers",
+    "corrects",
+];
+
+/// The `meta` keys stored (the engine's `Meta`); others are dropped.
+pub const META_KEYS: [&str; 4] = ["start", "end", "enumerator", "device"];
+
+/// Longest `meta` value, in characters (date-times, a user name, a device id).
+pub const MAX_META_CHARS: usize = 200;
+
+/// What is stored of an accepted submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    /// The answers as the engine computes them.
+    pub answers: Value,
+    /// The known `meta` keys.
+    pub meta: Value,
+}
+
 /// Checks a submission document (the engine's `Response` JSON:
 /// `instance_id`, `form_id`, `form_version`, `status`, `meta`, `answers`;
 /// plus an optional `corrects`) against the compiled form it claims to
-/// answer. Returns every problem found, not just the first.
+/// answer. Returns every problem found, not just the first; accepted, what
+/// to store of it (see the module docs).
 ///
 /// First the envelope (so that a malformed document gets precise field
 /// errors), then the engine: `FormState::from_response` (every answer name
@@ -37,28 +82,45 @@ pub const MAX_MESSAGE_CHARS: usize = 300;
 pub fn validate_submission(
     form: &Arc<CompiledForm>,
     submission: &Value,
-) -> Result<(), Vec<FieldError>> {
+) -> Result<Accepted, Vec<FieldError>> {
     check_submission(form, submission).map_err(bounded)
 }
 
-fn check_submission(form: &Arc<CompiledForm>, submission: &Value) -> Result<(), Vec<FieldError>> {
-    check_envelope(&form.form, submission)?;
+fn check_submission(
+    form: &Arc<CompiledForm>,
+    submission: &Value,
+) -> Result<Accepted, Vec<FieldError>> {
+    let meta = match (
+        check_envelope(&form.form, submission),
+        known_meta(submission.get("meta")),
+    ) {
+        (Ok(()), Ok(meta)) => meta,
+        (envelope, meta) => {
+            let mut errors = envelope.err().unwrap_or_default();
+            errors.extend(meta.err().unwrap_or_default());
+            return Err(errors);
+        }
+    };
     let mut document = submission.clone();
     if let Some(doc) = document.as_object_mut() {
         doc.remove("corrects");
         // Older clients may omit the status; what is submitted is complete.
         doc.entry("status")
             .or_insert_with(|| Value::from("complete"));
+        // Checked above; the engine's `Meta` would refuse only some of it.
+        doc.insert("meta".to_owned(), meta.clone());
     }
     let response: Response = serde_json::from_value(document)
         .map_err(|e| vec![FieldError::new("", format!("not a response document: {e}"))])?;
-    // Calculations recomputed while validating are not stored: the device's answers are.
     let env = SystemEnvironment::default();
     let state = FormState::from_response(form.clone(), &response, &env)
         .map_err(|e| vec![FieldError::new("answers", e.to_string())])?;
     let issues = fieldform_engine::validate::validate(&state, &form.form.default_language);
     if issues.is_empty() {
-        Ok(())
+        Ok(Accepted {
+            answers: state.computed_answers(&response.answers),
+            meta,
+        })
     } else {
         Err(issues
             .into_iter()
@@ -96,8 +158,38 @@ pub(crate) fn truncate(text: &str) -> String {
     }
 }
 
-/// The envelope: object, UUID v7 instance id, the right form and version,
-/// `corrects` naming the instance itself, answers an object.
+/// The known keys of `meta` (absent: `{}`), each a short string.
+fn known_meta(meta: Option<&Value>) -> Result<Value, Vec<FieldError>> {
+    let fields = match meta {
+        None | Some(Value::Null) => return Ok(Value::Object(Map::new())),
+        Some(Value::Object(fields)) => fields,
+        Some(_) => return Err(vec![FieldError::new("meta", "must be a JSON object")]),
+    };
+    let mut kept = Map::new();
+    let mut errors = Vec::new();
+    for key in META_KEYS {
+        match fields.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) if text.chars().count() <= MAX_META_CHARS => {
+                kept.insert(key.to_owned(), Value::String(text.clone()));
+            }
+            Some(Value::String(_)) => errors.push(FieldError::new(
+                format!("meta.{key}"),
+                format!("must be at most {MAX_META_CHARS} characters"),
+            )),
+            Some(_) => errors.push(FieldError::new(format!("meta.{key}"), "must be a string")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Value::Object(kept))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The envelope: object, only known top-level fields, UUID v7 instance id,
+/// the right form and version, `corrects` naming the instance itself,
+/// answers an object.
 fn check_envelope(
     form: &fieldform_engine::model::Form,
     submission: &Value,
@@ -109,6 +201,15 @@ fn check_envelope(
             "a submission must be a JSON object",
         )]);
     };
+    for key in doc.keys().filter(|k| !TOP_LEVEL.contains(&k.as_str())) {
+        errors.push(FieldError::new(
+            key.clone(),
+            format!(
+                "is not a field of a submission (those are: {})",
+                TOP_LEVEL.join(", ")
+            ),
+        ));
+    }
     let instance_id = doc.get("instance_id").and_then(Value::as_str);
     match instance_id {
         Some(id) if is_uuid_v7(id) => {}
@@ -170,7 +271,9 @@ mod tests {
     fn accepts_a_well_formed_submission() {
         let doc =
             json!({"instance_id": ID, "form_id":"f","form_version":"1","answers":{"age":"3"}});
-        assert_eq!(validate_submission(&form(), &doc), Ok(()));
+        let accepted = validate_submission(&form(), &doc).expect("valid");
+        assert_eq!(accepted.answers, json!({"age": "3"}));
+        assert_eq!(accepted.meta, json!({}));
     }
 
     #[test]
@@ -237,5 +340,54 @@ mod tests {
             let errors = validate_submission(&form(), &doc).expect_err(what);
             assert_eq!(errors[0].field, "answers.age", "{what}: {errors:?}");
         }
+    }
+
+    /// Issue 12 item 6: what is stored is what the engine computes.
+    #[test]
+    fn accepted_answers_are_the_engines() {
+        let form = Form::from_json(
+            r#"{"format":1,"id":"f","version":"1","title":{"en":"F"},
+                "languages":[{"code":"en","name":"English"}],"default_language":"en",
+                "items":[{"kind":"repeat","name":"member","items":[
+                    {"kind":"question","type":"integer","name":"age"},
+                    {"kind":"question","type":"text","name":"job","relevant":"${age} >= 15"},
+                    {"kind":"question","type":"calculate","name":"adult",
+                     "calculation":"if(${age} >= 18, 1, 0)"}]}]}"#,
+        )
+        .expect("form");
+        let form = Arc::new(fieldform_engine::compile::compile(&form).expect("compiles"));
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "meta": {"start": "2026-01-01T10:00:00.000+02:00", "device": "tab", "gps": "1 2"},
+            "answers": {"member": [
+                {"age": "9", "job": "miner", "adult": "1"},
+                {"age": "30", "job": "cook", "adult": "0"}]}});
+        let accepted = validate_submission(&form, &doc).expect("valid");
+        assert_eq!(
+            accepted.answers,
+            json!({"member": [{"age": "9", "adult": "0"},
+                              {"age": "30", "job": "cook", "adult": "1"}]})
+        );
+        assert_eq!(
+            accepted.meta,
+            json!({"start": "2026-01-01T10:00:00.000+02:00", "device": "tab"})
+        );
+    }
+
+    #[test]
+    fn unknown_top_level_fields_and_bad_meta_are_refused() {
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "answers":{"age":"3"}, "answerz": {}, "meta": {"enumerator": ["a"]}});
+        let errors = validate_submission(&form(), &doc).expect_err("unknown field");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["answerz", "meta.enumerator"], "{errors:?}");
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "answers":{"age":"3"}, "meta": {"enumerator": ["a"], "end": "x".repeat(201)}});
+        let errors = validate_submission(&form(), &doc).expect_err("bad meta");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["meta.end", "meta.enumerator"], "{errors:?}");
+        let doc = json!({"instance_id": ID, "form_id":"f","form_version":"1",
+            "answers":{"age":"3"}, "meta": "tablet"});
+        let errors = validate_submission(&form(), &doc).expect_err("meta not an object");
+        assert_eq!(errors[0].field, "meta", "{errors:?}");
     }
 }

@@ -1,38 +1,23 @@
-//! Running the `fieldform` binary from the command-line tests.
+//! The harness shared by the server's integration tests: the two backends
+//! and `on_both_backends!` ([`backend`]), an in-process server to call
+//! ([`app`]), SQL behind its back ([`db`]), ids and error codes
+//! ([`data`]), a fresh PostgreSQL database ([`pg`]) and the `fieldform`
+//! binary ([`cli`]).
+//!
+//! Each file in `tests/` is its own crate and uses only part of this, so
+//! what one file leaves unused (items, re-exports) is not dead code.
+#![allow(dead_code, unused_imports)]
 
-use std::path::PathBuf;
-use std::process::Command;
+#[macro_use]
+pub mod backend;
+pub mod app;
+pub mod cli;
+pub mod data;
+pub mod db;
+#[path = "../pg/mod.rs"]
+pub mod pg;
 
-/// What a run printed: (succeeded, stdout, stderr).
-pub struct Run {
-    pub ok: bool,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// Runs `fieldform ARGS...`, with no database URL or password leaking in
-/// from the environment.
-pub fn fieldform<I, S>(args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldform"))
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("FIELDFORM_PASSWORD")
-        .output()
-        .expect("run fieldform");
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// The repository's `forms/` directory, or a file in it.
-pub fn forms(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../forms")
-        .join(name)
-}
+pub use app::{PASSWORD, TestApp, TestServer, json_or_text};
+pub use backend::{Backend, database_url};
+pub use cli::{Run, fieldform, forms};
+pub use data::{error_code, uuid};

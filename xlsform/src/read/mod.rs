@@ -1,8 +1,12 @@
 //! Readers: one module per file format, each producing a [`Workbook`].
 
+mod container;
 mod csv;
+pub mod limits;
 mod markdown;
+mod ods_scan;
 mod spreadsheet;
+mod xls_scan;
 
 use crate::workbook::Workbook;
 
@@ -11,10 +15,47 @@ use crate::workbook::Workbook;
 pub enum ReadError {
     #[error("cannot read the spreadsheet: {0}")]
     Spreadsheet(String),
+    #[error("the spreadsheet is damaged: the reader failed on it ({0})")]
+    Damaged(String),
     #[error("cannot read the CSV file: {0}")]
     Csv(String),
     #[error("the file is not UTF-8 text")]
     NotUtf8,
+    #[error("the file has {size} bytes; an XLSForm may have at most {limit} bytes")]
+    FileTooLarge { size: String, limit: String },
+    #[error("the workbook is a zip of {entries} files; a workbook may hold at most {limit}")]
+    TooManyEntries { entries: String, limit: String },
+    #[error(
+        "the workbook inflates to more than {limit} bytes (the limit); \
+         an XLSForm is far smaller, so the file is damaged or not a form"
+    )]
+    Inflates { limit: String },
+    #[error(
+        "sheet `{sheet}`: the used range {range} is too large ({rows} rows × {columns} \
+         columns counted from column A); a sheet may have at most {} cells and {} columns",
+        limits::thousands(limits::MAX_SHEET_CELLS),
+        limits::thousands(limits::MAX_COLUMNS)
+    )]
+    SheetTooLarge {
+        sheet: String,
+        range: String,
+        rows: String,
+        columns: String,
+    },
+    #[error(
+        "sheet `{sheet}`: the sheets up to this one use more than {} cells together (the limit)",
+        limits::thousands(limits::MAX_WORKBOOK_CELLS)
+    )]
+    WorkbookTooLarge { sheet: String },
+}
+
+impl ReadError {
+    fn file_too_large(size: u64) -> Self {
+        ReadError::FileTooLarge {
+            size: limits::thousands(size),
+            limit: limits::thousands(limits::MAX_FILE_BYTES),
+        }
+    }
 }
 
 /// The formats an XLSForm can come in, chosen by file extension.
@@ -42,8 +83,13 @@ impl Format {
     }
 }
 
-/// Reads `bytes` in `format` into a workbook.
+/// Reads `bytes` in `format` into a workbook, refusing files past the
+/// [`limits`] before allocating for them.
 pub fn read(format: Format, bytes: &[u8]) -> Result<Workbook, ReadError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limits::MAX_FILE_BYTES {
+        return Err(ReadError::file_too_large(size));
+    }
     match format {
         Format::Spreadsheet => spreadsheet::read(bytes),
         Format::Csv => csv::read(bytes),
@@ -52,6 +98,23 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Workbook, ReadError> {
             Ok(markdown::read(text))
         }
     }
+}
+
+/// Reads at most [`limits::MAX_FILE_BYTES`] of the file at `path`: a larger
+/// file is refused without reading it all.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limits::MAX_FILE_BYTES {
+        let actual = std::fs::metadata(path).map_or(size, |m| m.len());
+        return Err(ReadError::file_too_large(actual).to_string());
+    }
+    Ok(bytes)
 }
 
 /// Sections of the single-file variants (CSV, markdown): a row whose first

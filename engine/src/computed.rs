@@ -1,0 +1,316 @@
+//! The answers of a loaded response as the engine computes them, for a
+//! server to store instead of what the device claims (issue 12, "server-side
+//! truth").
+//!
+//! [`FormState::computed_answers`] walks the state like the submitted
+//! response does: answers of non-relevant fields are left out (a
+//! non-relevant repeat instance stays as `{}`), calculations carry the
+//! engine's value, every other answer is what was loaded.
+//!
+//! *Decision: the engine is the judge only of what it can compute alone.* A
+//! calculation that reads the device's clock, randomness or chosen language
+//! (`now()`, `today()`, `random()`, `uuid()`, `once()`, `.`,
+//! `jr:choice-name`), or another calculation that does, would get the
+//! server's value, which is not the truth (an interview's duration measured
+//! on the server, an age off by the time zone): the device's value is kept.
+//! Likewise a field whose relevance depends on such a calculation (its own
+//! or an enclosing group's or repeat's) is kept exactly as the device sent
+//! it, present or absent.
+
+use serde_json::{Map, Value as Json};
+
+use crate::compile::{Compiled, CompiledForm, FieldId, FieldKind};
+use crate::state::{FormState, InstanceId, NodeRef};
+
+/// Which fields the engine cannot judge alone (see the module docs).
+struct DeviceDependent {
+    /// The calculation's value depends on the device.
+    value: Vec<bool>,
+    /// The field's relevance (or an ancestor's) depends on the device.
+    relevance: Vec<bool>,
+}
+
+impl DeviceDependent {
+    fn of(form: &CompiledForm) -> DeviceDependent {
+        let n = form.fields.len();
+        let mut value = vec![false; n];
+        // Calculations read each other in any order: iterate to a fixpoint
+        // (each pass marks at least one more field, or stops).
+        let own: Vec<bool> = form
+            .fields
+            .iter()
+            .map(|f| match (&f.props.calculation, f.props.trigger) {
+                (Some(c), None) => reads_the_device(c),
+                _ => false,
+            })
+            .collect();
+        loop {
+            let mut changed = false;
+            for f in &form.fields {
+                let i = f.id.index();
+                if value[i] {
+                    continue;
+                }
+                let dependent = match (&f.props.calculation, f.props.trigger) {
+                    (Some(c), None) => own[i] || c.refs.iter().any(|&(_, r)| value[r.index()]),
+                    _ => false,
+                };
+                if dependent {
+                    value[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let own_relevance: Vec<bool> = form
+            .fields
+            .iter()
+            .map(|f| {
+                f.props.relevant.as_ref().is_some_and(|c| {
+                    reads_the_device(c) || c.refs.iter().any(|&(_, r)| value[r.index()])
+                })
+            })
+            .collect();
+        let relevance = (0..n)
+            .map(|i| {
+                let mut at = Some(FieldId(i as u32));
+                while let Some(f) = at {
+                    if own_relevance[f.index()] {
+                        return true;
+                    }
+                    at = form.field(f).parent;
+                }
+                false
+            })
+            .collect();
+        DeviceDependent { value, relevance }
+    }
+}
+
+/// The expression reads the clock, randomness, the language or its own
+/// previous value (`once()`), which only the device saw.
+fn reads_the_device(c: &Compiled) -> bool {
+    let analysis = c.expr.analyze();
+    c.uses_language || analysis.uses_current || !analysis.volatile.is_empty()
+}
+
+impl FormState {
+    /// The answers as the engine computes them from what was loaded
+    /// (normally with [`FormState::from_response`] from `sent`, the
+    /// device's answer tree): see the module docs. `end` questions keep
+    /// their loaded value (unlike [`FormState::to_response`], which stamps
+    /// them with the current time).
+    pub fn computed_answers(&self, sent: &Json) -> Json {
+        let dependent = DeviceDependent::of(&self.form);
+        let top: Vec<FieldId> = self.form.top_level().collect();
+        Json::Object(self.computed(InstanceId::ROOT, &top, sent.as_object(), &dependent))
+    }
+
+    fn computed(
+        &self,
+        inst: InstanceId,
+        fields: &[FieldId],
+        sent: Option<&Map<String, Json>>,
+        dependent: &DeviceDependent,
+    ) -> Map<String, Json> {
+        let mut out = Map::new();
+        for &f in fields {
+            let field = self.form.field(f);
+            let sent_value = sent.and_then(|m| m.get(&field.name));
+            if dependent.relevance[f.index()] {
+                if let Some(v) = sent_value {
+                    out.insert(field.name.clone(), v.clone());
+                }
+                continue;
+            }
+            let node = NodeRef {
+                field: f,
+                instance: inst,
+            };
+            match field.kind {
+                FieldKind::Question(_) => {
+                    if !self.relevant(node) {
+                        continue;
+                    }
+                    let value = if dependent.value[f.index()] {
+                        sent_value.and_then(Json::as_str).unwrap_or_default()
+                    } else {
+                        self.value(node)
+                    };
+                    if !value.is_empty() {
+                        out.insert(field.name.clone(), Json::String(value.to_owned()));
+                    }
+                }
+                FieldKind::Group => {
+                    if self.relevant(node) {
+                        let inner = sent_value.and_then(Json::as_object);
+                        let inner = self.computed(inst, &field.children, inner, dependent);
+                        out.insert(field.name.clone(), Json::Object(inner));
+                    }
+                }
+                FieldKind::Repeat => {
+                    let sent_items = sent_value.and_then(Json::as_array);
+                    let items = self
+                        .instances(f, inst)
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &i)| {
+                            let relevant = self.relevant(NodeRef {
+                                field: f,
+                                instance: i,
+                            });
+                            Json::Object(if relevant {
+                                let inner = sent_items
+                                    .and_then(|items| items.get(k))
+                                    .and_then(Json::as_object);
+                                self.computed(i, &field.children, inner, dependent)
+                            } else {
+                                Map::new()
+                            })
+                        })
+                        .collect();
+                    out.insert(field.name.clone(), Json::Array(items));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::env::FixedEnvironment;
+    use crate::response::{Meta, Response, Status};
+    use crate::testing::{compiled, q};
+
+    fn form() -> Arc<CompiledForm> {
+        compiled(
+            json!([
+                q("end", "end", json!({})),
+                q("consent", "select_one", json!({ "choices": "yn" })),
+                q("name", "text", json!({ "relevant": "${consent} = 'yes'" })),
+                q("age", "integer", json!({})),
+                q("eligible", "calculate", json!({ "calculation": "if(${age} >= 18, 1, 0)" })),
+                { "kind": "repeat", "name": "member", "items": [
+                    q("m_age", "integer", json!({})),
+                    q("job", "text", json!({ "relevant": "${m_age} >= 15" })),
+                    q("adult", "calculate", json!({ "calculation": "${m_age} >= 18" })),
+                ]},
+                { "kind": "group", "name": "later", "relevant": "${age} > 100", "items": [
+                    q("note", "text", json!({})),
+                ]},
+                q("stamp", "calculate", json!({ "calculation": "now()" })),
+                q("stamp_copy", "calculate", json!({ "calculation": "concat('at ', ${stamp})" })),
+                q("fresh", "text", json!({ "relevant": "${stamp} != ''" })),
+                q("label", "calculate",
+                  json!({ "calculation": "jr:choice-name(${consent}, '${consent}')" })),
+            ]),
+            json!({ "yn": [
+                { "name": "yes", "label": { "en": "Yes", "ro": "Da" } },
+                { "name": "no", "label": { "en": "No", "ro": "Nu" } },
+            ]}),
+        )
+    }
+
+    fn computed(answers: Json) -> Json {
+        let form = form();
+        let env = FixedEnvironment::default();
+        let response = Response {
+            instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c".into(),
+            form_id: "test".into(),
+            form_version: "1".into(),
+            status: Status::Complete,
+            meta: Meta::default(),
+            answers: answers.clone(),
+        };
+        let state = FormState::from_response(form, &response, &env).unwrap();
+        state.computed_answers(&answers)
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn drops_non_relevant_answers_and_recomputes_calculations() {
+        let got = computed(json!({
+            "consent": "no", "name": "Ana", "age": "12", "eligible": "1",
+            "member": [
+                { "m_age": "10", "job": "miner", "adult": "true" },
+                { "m_age": "40", "job": "teacher", "adult": "false" },
+            ],
+            "later": { "note": "kept?" },
+        }));
+        assert_eq!(got["eligible"], "0", "{got}");
+        assert!(got.get("name").is_none(), "{got}");
+        assert!(got.get("later").is_none(), "{got}");
+        assert_eq!(
+            got["member"],
+            json!([
+                { "m_age": "10", "adult": "false" },
+                { "m_age": "40", "job": "teacher", "adult": "true" },
+            ])
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn relevant_answers_and_right_calculations_are_unchanged() {
+        let sent = json!({
+            "consent": "yes", "name": "Ana", "age": "30", "eligible": "1",
+            "member": [{ "m_age": "20", "job": "cook", "adult": "true" }],
+        });
+        assert_eq!(computed(sent.clone()), sent);
+        // A missing calculation is filled in: the engine computed it.
+        let got = computed(json!({ "age": "30" }));
+        assert_eq!(got["eligible"], "1", "{got}");
+    }
+
+    /// What the app sends, the server stores unchanged: a response built by
+    /// the engine is its own computation (`end` included, though its time
+    /// has passed).
+    #[wasm_bindgen_test(unsupported = test)]
+    fn an_engine_built_response_is_unchanged() {
+        let form = form();
+        let device = FixedEnvironment::default();
+        let mut s = FormState::new(form.clone(), &device);
+        s.set("consent", "no", &device).unwrap();
+        s.set("name", "Ana", &device).unwrap();
+        s.set("age", "17", &device).unwrap();
+        for age in ["16", "3"] {
+            let (id, _) = s.add("member", &device).unwrap();
+            let p = s.instance_path(id);
+            s.set(&format!("{p}/m_age"), age, &device).unwrap();
+            s.set(&format!("{p}/job"), "x", &device).unwrap();
+        }
+        let sent = s.to_response(Status::Complete, &device);
+        let server = FixedEnvironment::at(device.now_millis + 86_400_000);
+        let loaded = FormState::from_response(form, &sent, &server).unwrap();
+        assert_eq!(loaded.computed_answers(&sent.answers), sent.answers);
+    }
+
+    /// What depends on the device's clock or language is the device's word.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn keeps_what_only_the_device_could_compute() {
+        let got = computed(json!({
+            "consent": "yes", "age": "30",
+            "stamp": "2020-01-01T00:00:00.000+03:00",
+            "stamp_copy": "at 2020-01-01T00:00:00.000+03:00",
+            "fresh": "yes", "label": "Da",
+        }));
+        assert_eq!(got["stamp"], "2020-01-01T00:00:00.000+03:00");
+        assert_eq!(got["stamp_copy"], "at 2020-01-01T00:00:00.000+03:00");
+        assert_eq!(got["fresh"], "yes");
+        assert_eq!(got["label"], "Da");
+        // Left out by the device: left out here too.
+        let got = computed(json!({ "consent": "yes", "age": "30" }));
+        assert!(
+            got.get("stamp").is_none() && got.get("fresh").is_none(),
+            "{got}"
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! Values the tests send and read back.
+
+use serde_json::Value;
+
+/// A random instance id shaped like a UUIDv7, as devices make them.
+pub fn uuid() -> String {
+    let hex = fieldform_server::auth::new_token("");
+    format!(
+        "{}-{}-7{}-8{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+/// The `error.code` of a reply, or a placeholder that names its absence.
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}
