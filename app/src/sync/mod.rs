@@ -72,12 +72,26 @@ pub enum Problem {
 thread_local! {
     // Owned by a root of their own, never disposed: the signals live as
     // long as the page, whichever screen first asked for them.
-    static SIGNALS: (RwSignal<SyncStatus>, RwSignal<u32>) = {
-        let owner = Owner::new_root(None);
-        let signals = owner.with(|| (RwSignal::new(SyncStatus::default()), RwSignal::new(0)));
-        std::mem::forget(owner);
-        signals
-    };
+    static SIGNALS: (RwSignal<SyncStatus>, RwSignal<u32>) =
+        page_long(|| (RwSignal::new(SyncStatus::default()), RwSignal::new(0)));
+}
+
+/// Makes reactive nodes owned by a root of their own, never disposed, and
+/// leaves the current owner as it was. `Owner::new_root` also makes itself
+/// the current owner, for good: without giving the rendering component its
+/// owner back, everything built after the first `status()` (the rest of a
+/// screen) belonged to this root, was never disposed, and lost the app's
+/// contexts (the home screen then never heard of the draft just left).
+fn page_long<T>(make: impl FnOnce() -> T) -> T {
+    let rendering = Owner::current();
+    let owner = Owner::new_root(None);
+    let made = owner.with(make);
+    match rendering {
+        Some(rendering) => rendering.set(),
+        None => owner.clone().unset(),
+    }
+    std::mem::forget(owner);
+    made
 }
 
 /// The app-wide sync status.
@@ -97,4 +111,22 @@ pub fn responses_changed() -> ReadSignal<u32> {
 /// Says that a run changed stored responses.
 pub(crate) fn mark_responses_changed() {
     SIGNALS.with(|s| s.1.try_update(|n| *n = n.wrapping_add(1)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_long_nodes_leave_the_rendering_owner_in_place() {
+        let screen = Owner::new();
+        screen.with(|| {
+            provide_context(7u8);
+            let signal = page_long(|| RwSignal::new(1u32));
+            assert_eq!(Owner::current(), Some(screen.clone()));
+            assert_eq!(use_context::<u8>(), Some(7), "the screen's contexts");
+            screen.cleanup();
+            assert_eq!(signal.try_get_untracked(), Some(1), "outlives the screen");
+        });
+    }
 }
