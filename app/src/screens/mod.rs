@@ -4,6 +4,7 @@ pub mod backup;
 pub mod catalog;
 pub mod home;
 pub mod provision;
+pub mod sign_in;
 pub mod sync_panel;
 
 /// Asks `question` in the browser's dialog; no window means no.

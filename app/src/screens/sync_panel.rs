@@ -70,7 +70,17 @@ pub fn SyncPanel(lang: String, #[prop(into)] refresh: Signal<u32>) -> impl IntoV
                 }
                 .into_any()
             }
-            _ => view! { <SignIn lang=lang.clone() signed /> }.into_any(),
+            _ => view! {
+                <super::sign_in::SignInForm
+                    lang=lang.clone()
+                    button_class="sign-in-button"
+                    allowed=|| true
+                    signed_in=move || {
+                        signed.try_update(|n| *n += 1);
+                    }
+                />
+            }
+            .into_any(),
         }
     };
 
@@ -161,53 +171,4 @@ pub fn day_and_time(millis: f64) -> String {
         d.get_month() + 1,
         clock(millis)
     )
-}
-
-/// Signing in with an enumerator account (for tablets without a
-/// provisioning link, or whose access was withdrawn).
-#[component]
-fn SignIn(lang: String, signed: RwSignal<u32>) -> impl IntoView {
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        let (user, pass) = (username.get_untracked(), password.get_untracked());
-        leptos::task::spawn_local(async move {
-            match credential::sign_in(user.trim(), &pass).await {
-                Ok(_) => {
-                    error.try_set(None);
-                    password.try_set(String::new());
-                    signed.try_update(|n| *n += 1);
-                    sync::request();
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            busy.try_set(false);
-        });
-    };
-    view! {
-        <form class="sign-in" on:submit=submit>
-            <label>
-                <span>{w(W::Username, &lang)}</span>
-                <input type="text" name="username" autocomplete="username" required
-                    prop:value=move || username.get()
-                    on:input=move |ev| username.set(event_target_value(&ev)) />
-            </label>
-            <label>
-                <span>{w(W::Password, &lang)}</span>
-                <input type="password" name="password" autocomplete="current-password" required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev)) />
-            </label>
-            <button type="submit" class="sign-in-button" disabled=move || busy.get()>
-                {w(W::SignIn, &lang)}
-            </button>
-            {move || error.get().map(|e| view! { <p class="status error" role="alert">{e}</p> })}
-        </form>
-    }
 }
