@@ -16,6 +16,19 @@ pub struct CatalogEntry {
     /// responses use.
     #[serde(default)]
     pub published_at: f64,
+    /// The version's data files (`select_one_from_file`, `pulldata()`).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+/// A data file of a form version, as the catalog lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub name: String,
+    /// Bytes.
+    pub size: f64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -76,6 +89,28 @@ pub async fn fetch_definition(
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     fieldform_engine::model::Form::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// A data file of a form version, as text (the engine reads only UTF-8
+/// CSV, XML and GeoJSON files).
+pub async fn fetch_attachment(id: &str, version: &str, name: &str) -> Result<String, ApiError> {
+    let url = format!(
+        "/api/forms/{}/versions/{}/attachments/{}",
+        js_sys::encode_uri_component(id),
+        js_sys::encode_uri_component(version),
+        js_sys::encode_uri_component(name)
+    );
+    let response = authorized(gloo_net::http::Request::get(&url))
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(status_error(response).await);
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 /// `request` with the device's credential, if it has one.

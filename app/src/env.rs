@@ -52,9 +52,17 @@ impl Environment for BrowserEnvironment {
         js_sys::Date::now() as i64
     }
 
-    fn utc_offset_minutes(&self) -> i32 {
-        // getTimezoneOffset is UTC minus local, in minutes.
-        -(js_sys::Date::new_0().get_timezone_offset() as i32)
+    fn utc_offset_minutes_at(&self, millis: i64) -> i32 {
+        // getTimezoneOffset is UTC minus local, in minutes, for that
+        // instant in the device's zone (daylight saving time included).
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+        let offset = date.get_timezone_offset();
+        // An instant beyond the Date range (±8.64e15 ms) gives NaN.
+        if offset.is_finite() {
+            -(offset as i32)
+        } else {
+            -(js_sys::Date::new_0().get_timezone_offset() as i32)
+        }
     }
 
     fn random(&self) -> f64 {
@@ -68,8 +76,15 @@ impl Environment for BrowserEnvironment {
         (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn uuid(&self) -> String {
-        uuid_v7(self)
+    fn random_bytes(&self, out: &mut [u8]) {
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(out).is_ok());
+        if !filled {
+            for b in out {
+                *b = (js_sys::Math::random() * 256.0) as u8;
+            }
+        }
     }
 
     fn device_id(&self) -> String {

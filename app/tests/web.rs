@@ -32,6 +32,7 @@ fn entry(id: &str, en: &str, ro: &str) -> CatalogEntry {
         default_language: "ro".into(),
         open: true,
         published_at: 0.0,
+        attachments: Vec::new(),
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Each form has blocks of six questions with a relevance chain, a
 //! calculation and a constraint, and a roster (repeat) whose rows have their
-//! own calculations and relevance, summed outside the roster.
+//! own calculations and relevance, summed outside the roster. A last form
+//! adds a select whose choices are a 40,000-row CSV filtered by two answers.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod workload;
@@ -49,6 +50,54 @@ mod native {
             &env,
             |_, rows, state| workload::roster_node(rows, state),
         );
+        filtered(c, &env);
+    }
+
+    /// An edit of `district` re-filters a 40,000-row CSV choice list:
+    /// from the index, and with the same test written so that it scans.
+    fn filtered(c: &mut Criterion, env: &FixedEnvironment) {
+        let mut bench = c.benchmark_group("edit_filtered_csv");
+        for (id, filter) in [
+            ("indexed", workload::FILTER_INDEXED),
+            ("scanned", workload::FILTER_SCANNED),
+        ] {
+            let (mut state, node) = workload::villages_state(filter, env);
+            let mut flip = 0;
+            bench.bench_function(BenchmarkId::from_parameter(id), |b| {
+                b.iter(|| {
+                    flip = 1 - flip;
+                    let value = workload::DISTRICT_VALUES[flip];
+                    black_box(state.set_value(node, value, env).expect("set"))
+                });
+            });
+            assert_eq!(
+                state.choices(state.node("village").expect("village")).len(),
+                50
+            );
+        }
+        bench.finish();
+
+        // What the list costs once: parsing the file, and compiling the
+        // form with it (choice list and index built) into a blank state.
+        let mut once = c.benchmark_group("load_filtered_csv");
+        once.sample_size(10);
+        let (form, attachments) = workload::villages_form(workload::FILTER_INDEXED);
+        let csv = workload::villages_csv();
+        once.bench_function(BenchmarkId::from_parameter("parse"), |b| {
+            b.iter(|| {
+                let mut a = fieldform_engine::Attachments::new();
+                a.add("villages.csv", csv.as_bytes()).expect("parses");
+                black_box(a)
+            });
+        });
+        once.bench_function(BenchmarkId::from_parameter("compile"), |b| {
+            b.iter(|| {
+                let compiled =
+                    fieldform_engine::compile_with(&form, &attachments).expect("compiles");
+                black_box(FormState::new(std::sync::Arc::new(compiled), env))
+            });
+        });
+        once.finish();
     }
 
     /// Times setting the node chosen by `pick`, alternating two values so

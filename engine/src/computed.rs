@@ -89,11 +89,18 @@ impl DeviceDependent {
     }
 }
 
-/// The expression reads the clock, randomness, the language or its own
-/// previous value (`once()`), which only the device saw.
+/// The expression reads the clock, randomness, the language, its own
+/// previous value (`once()`) or the last response saved on the device
+/// (`${last-saved#x}`), which only the device saw.
 fn reads_the_device(c: &Compiled) -> bool {
     let analysis = c.expr.analyze();
-    c.uses_language || analysis.uses_current || !analysis.volatile.is_empty()
+    c.uses_language
+        || analysis.uses_current
+        || !analysis.volatile.is_empty()
+        || analysis
+            .references
+            .iter()
+            .any(|r| r.kind == crate::expr::ReferenceKind::LastSaved)
 }
 
 impl FormState {

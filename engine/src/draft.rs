@@ -25,7 +25,7 @@ use crate::compile::{CompiledForm, FieldId, FieldKind};
 use crate::env::Environment;
 use crate::model::QuestionType;
 use crate::response::{ResponseError, Saved};
-use crate::state::{FormState, InstanceId, NodeRef};
+use crate::state::{FormState, InstanceId, LastSaved, NodeRef};
 
 /// The draft format this engine writes.
 pub const DRAFT_FORMAT: u32 = 1;
@@ -43,6 +43,11 @@ pub struct Draft {
     pub language: String,
     /// Stored answers by field name, groups as objects, repeats as arrays.
     pub answers: Json,
+    /// The last saved answers the response started from, by field path
+    /// (what `${last-saved#name}` reads), so that a reopened draft computes
+    /// as it did; absent when the form reads none.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub last_saved: Map<String, Json>,
 }
 
 /// Why a draft cannot be loaded.
@@ -68,6 +73,7 @@ impl FormState {
             started: self.started.clone(),
             language: self.lang.clone(),
             answers: Json::Object(self.stored_answers(InstanceId::ROOT, &top)),
+            last_saved: self.last_saved.to_map(),
         }
     }
 
@@ -131,7 +137,13 @@ impl FormState {
             language: Some(&draft.language),
             answers: &draft.answers,
         };
-        Ok(Self::restore(form, saved, env)?)
+        let mut state = Self::restore(form, saved, env)?;
+        if !draft.last_saved.is_empty() {
+            // Computed again with what `${last-saved#name}` read at the start.
+            state.last_saved = std::sync::Arc::new(LastSaved::from_map(&draft.last_saved));
+            state.recompute_all(env);
+        }
+        Ok(state)
     }
 
     /// The response's name in lists: the form's `instance_name` expression

@@ -10,10 +10,13 @@ pub mod computed;
 pub mod draft;
 pub mod env;
 pub mod expr;
+pub mod external;
 pub mod model;
 pub mod response;
 pub mod state;
 pub mod validate;
+
+pub use external::{AttachmentError, Attachments, compile_with};
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -384,9 +384,14 @@ impl FormState {
         let form = self.form.clone();
         for (name, value) in answers {
             let path = format!("{prefix}{name}");
-            let f = form
-                .lookup(name)
-                .ok_or_else(|| ResponseError::UnknownName { path: path.clone() })?;
+            // Names are unique among siblings only: look in the container.
+            let f = match form
+                .child_named(container, name)
+                .or_else(|| form.lookup(name))
+            {
+                Some(f) => f,
+                None => return Err(ResponseError::UnknownName { path }),
+            };
             let field = form.field(f);
             if field.parent != container {
                 return Err(ResponseError::Misplaced {

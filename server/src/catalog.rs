@@ -7,8 +7,11 @@ use fieldform_engine::model::{Form, Language, Text};
 use serde::Serialize;
 use validator::{Validate, ValidationError};
 
+use crate::attachments::{self, AttachmentFile, AttachmentProblems};
 use crate::auth::{Principal, sha256_hex};
-use crate::store::{AuditEntry, AuditWith, FormRecord, FormRow, Store, StoreError, now_ms};
+use crate::store::{
+    AttachmentInfo, AuditEntry, AuditWith, FormRecord, FormRow, Store, StoreError, now_ms,
+};
 
 pub use crate::store::Published;
 
@@ -25,6 +28,8 @@ pub struct CatalogEntry {
     pub etag: String,
     /// Unix milliseconds; a device starts new responses on the newest open version.
     pub published_at: i64,
+    /// The version's data files (`GET .../attachments/{name}`), by name.
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +61,9 @@ pub enum PublishError {
         value: String,
         message: String,
     },
+    /// The form's data files are missing, misnamed, too large or malformed.
+    #[error("{0}")]
+    Attachments(#[from] AttachmentProblems),
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -197,8 +205,16 @@ pub fn parse_upload(upload: Upload<'_>) -> Result<Form, PublishError> {
 
 /// Refuses forms the engine cannot run, with every compile error.
 pub fn check(form: &Form) -> Result<(), PublishError> {
+    check_with(form, &fieldform_engine::Attachments::new())
+}
+
+/// [`check`] with the form's data files.
+pub fn check_with(
+    form: &Form,
+    attachments: &fieldform_engine::Attachments,
+) -> Result<(), PublishError> {
     check_key(form)?;
-    fieldform_engine::compile::compile(form)
+    fieldform_engine::compile_with(form, attachments)
         .map(|_| ())
         .map_err(|errors| PublishError::Compile {
             id: form.id.clone(),
@@ -207,10 +223,37 @@ pub fn check(form: &Form) -> Result<(), PublishError> {
         })
 }
 
+/// A form with its data files, checked and compiled: ready to store.
+#[derive(Debug)]
+pub struct Prepared {
+    pub form: Form,
+    attachments: attachments::Checked,
+}
+
+/// Checks a form and its data files (see [`attachments::check`]; `hint`
+/// says how to give a missing file) and compiles them. Slow for big forms
+/// and files: call it off the async workers.
+pub fn prepare(
+    form: Form,
+    files: Vec<AttachmentFile>,
+    hint: &str,
+) -> Result<Prepared, PublishError> {
+    check_key(&form)?;
+    let checked = attachments::check(&form, files, hint)?;
+    check_with(&form, &checked.parsed)?;
+    Ok(Prepared {
+        form,
+        attachments: checked,
+    })
+}
+
 /// Checks `form` and publishes it unless this exact version is already there.
 pub async fn publish(store: &dyn Store, form: &Form) -> Result<Published, PublishError> {
-    publish_audited(store, form, None).await
+    let prepared = prepare(form.clone(), Vec::new(), NO_FILES_HINT)?;
+    publish_audited(store, &prepared, None).await
 }
+
+const NO_FILES_HINT: &str = "publish the form with its data files";
 
 /// [`publish`], writing the audit row `actor` is credited with in the same
 /// transaction as a new version (nothing for an unchanged re-publish).
@@ -219,22 +262,43 @@ pub async fn publish_by(
     form: &Form,
     actor: &str,
 ) -> Result<Published, PublishError> {
+    let prepared = prepare(form.clone(), Vec::new(), NO_FILES_HINT)?;
+    publish_prepared_by(store, &prepared, actor).await
+}
+
+/// [`publish_by`] for a form [`prepare`]d with its data files.
+pub async fn publish_prepared_by(
+    store: &dyn Store,
+    prepared: &Prepared,
+    actor: &str,
+) -> Result<Published, PublishError> {
     let audit = |record: &FormRecord| AuditEntry {
         at: now_ms(),
         actor: actor.to_owned(),
         action: "form.publish".to_owned(),
         target: format!("form:{}@{}", record.form_id, record.version),
-        details: serde_json::json!({}),
+        // The data files published with it, so the log says what went out.
+        details: if record.attachments.is_empty() {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({
+                "attachments": record
+                    .attachments
+                    .iter()
+                    .map(|f| serde_json::json!({ "name": f.name, "sha256": f.sha256 }))
+                    .collect::<Vec<_>>()
+            })
+        },
     };
-    publish_audited(store, form, Some(&audit)).await
+    publish_audited(store, prepared, Some(&audit)).await
 }
 
 async fn publish_audited(
     store: &dyn Store,
-    form: &Form,
+    prepared: &Prepared,
     audit: AuditWith<'_, FormRecord>,
 ) -> Result<Published, PublishError> {
-    check(form)?;
+    let form = &prepared.form;
     // Stored in canonical form, so the same form published twice compares equal.
     let definition = form.to_json();
     let record = FormRecord {
@@ -245,6 +309,7 @@ async fn publish_audited(
         default_language: form.default_language.clone(),
         etag: format!("\"{}\"", sha256_hex(&definition)),
         definition,
+        attachments: prepared.attachments.files.clone(),
     };
     Ok(store.publish_form(&record, audit).await?)
 }
@@ -275,14 +340,27 @@ pub async fn publish_dir(
     results
 }
 
-/// Reads, checks and publishes one form file.
+/// Reads, checks and publishes one form file with the data files it
+/// needs, found beside it.
 pub async fn publish_file(store: &dyn Store, path: &Path) -> Result<Published, PublishError> {
     let text = std::fs::read_to_string(path).map_err(|source| PublishError::Read {
         path: path.display().to_string(),
         source,
     })?;
     let form = parse_upload(Upload::FormJson(&text))?;
-    publish(store, &form).await
+    let prepared = prepare_beside(form, path)?;
+    publish_audited(store, &prepared, None).await
+}
+
+/// [`prepare`] with the data files the form needs, read from the folder
+/// of `path` (its workbook or form file).
+pub fn prepare_beside(form: Form, path: &Path) -> Result<Prepared, PublishError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let files = attachments::read_beside(&form, dir)?;
+    prepare(form, files, "put it beside the form")
 }
 
 /// The versions `who` may see: closed versions only for coordinators and
@@ -293,17 +371,29 @@ pub async fn list(
     who: Option<&Principal>,
 ) -> Result<Vec<CatalogEntry>, StoreError> {
     let rows = store.list_forms().await?;
+    let mut files: std::collections::HashMap<(String, String), Vec<AttachmentInfo>> =
+        std::collections::HashMap::new();
+    for (form_id, version, info) in store.list_attachments().await? {
+        files.entry((form_id, version)).or_default().push(info);
+    }
     rows.into_iter()
         .filter(|row| match who {
             None => row.open,
             Some(p) if p.is_coordinator() => true,
             Some(p) => row.open && p.may_use_form(&row.form_id),
         })
-        .map(entry)
+        .map(|row| {
+            let mut attachments = files
+                .remove(&(row.form_id.clone(), row.version.clone()))
+                .unwrap_or_default();
+            // By name, whatever the database's collation.
+            attachments.sort_by(|a, b| a.name.cmp(&b.name));
+            entry(row, attachments)
+        })
         .collect()
 }
 
-fn entry(row: FormRow) -> Result<CatalogEntry, StoreError> {
+fn entry(row: FormRow, attachments: Vec<AttachmentInfo>) -> Result<CatalogEntry, StoreError> {
     let corrupt = |what: &str, e: serde_json::Error| {
         StoreError::Corrupt(format!("form `{}` {what}: {e}", row.form_id))
     };
@@ -316,5 +406,6 @@ fn entry(row: FormRow) -> Result<CatalogEntry, StoreError> {
         open: row.open,
         etag: row.etag,
         published_at: row.published_at,
+        attachments,
     })
 }

@@ -381,19 +381,14 @@ pub async fn prepare(
             ),
         )]));
     }
-    // Compiling is the slow part; forms can be large.
-    let compiled = tokio::task::spawn_blocking(move || fieldform_engine::compile::compile(&form))
+    // With its stored data files; compiled off the async workers.
+    let compiled = crate::attachments::compile_stored(store, form_id, &version, form)
         .await
-        .map_err(|e| ExportFailure::Internal(format!("compiling form `{form_id}`: {e}")))?
-        .map_err(|errors| {
-            ExportFailure::Internal(format!(
-                "stored form `{form_id}` version `{version}` does not compile: {}",
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ))
+        .map_err(|e| match e {
+            crate::attachments::StoredFormError::Store(e) => ExportFailure::from(e),
+            crate::attachments::StoredFormError::Broken(message) => {
+                ExportFailure::Internal(message)
+            }
         })?;
     let mut filter = spec.filter;
     let total = if spec.format.reads_rows() {

@@ -2,6 +2,7 @@
 //! the release build of the app, over one SQLite (or PostgreSQL) database.
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

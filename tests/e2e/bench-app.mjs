@@ -4,18 +4,20 @@
 // is redrawn, moving between sections, and sending a thousand queued
 // responses. A generated 3000-question form
 // and a 100-question one run in the same browser, so their ratio shows
-// whether an answer costs what it changes or what the form holds. Prints a
-// markdown section for BENCHMARKS.md on stdout.
+// whether an answer costs what it changes or what the form holds. Then the
+// heavy cases, navigation to GGS's first question and the bytes a tablet
+// downloads (bench-heavy.mjs). Prints a markdown section for BENCHMARKS.md
+// on stdout.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { readdirSync } from 'node:fs';
 import { ggsFromRosterToEnd, ggsToRoster, fillMember, household } from './ggs.mjs';
 import { launchBrowser, present, startServer, storedResponses, until } from './harness.mjs';
 import { members } from './interview-helpers.mjs';
 import { cloneFinalized } from './outbox.mjs';
+import { bundle, heavy, heavyForms, heavySection } from './bench-heavy.mjs';
 
 const DRAIN = 1000;
 const EDITS = 300;
@@ -270,6 +272,7 @@ const small = generated('bench_small', 5, 20);
 const large = generated('bench_large', 50, 60);
 await writeFile(join(formsDir, 'small.form.json'), JSON.stringify(small));
 await writeFile(join(formsDir, 'large.form.json'), JSON.stringify(large));
+for (const f of heavyForms()) await writeFile(join(formsDir, `${f.id}.form.json`), JSON.stringify(f));
 const shipped = [];
 for (const f of readdirSync(process.env.FIELDFORM_FORMS_DIR).filter((f) => f.endsWith('.form.json')).sort()) {
   const text = await readFile(join(process.env.FIELDFORM_FORMS_DIR, f), 'utf8');
@@ -282,6 +285,9 @@ try {
   const drain = await draining(browser, server.url, server.admin);
   const s = await measure(browser, server.url, small);
   const l = await measure(browser, server.url, large);
+  const ggs = shipped.find((f) => f.id === 'ggs_household');
+  if (!ggs) throw new Error('forms/ggs_household.form.json is missing: the navigation case opens it');
+  const h = await heavy(browser, server.url, ggs);
   const context = await browser.newContext();
   const page = await context.newPage();
   const shippedOpens = [];
@@ -291,9 +297,7 @@ try {
     .map(([form, open]) => `| ${form.id} (${countQuestions(form.items)} items) | ${ms(open)} ms |`)
     .join('\n');
   const appDir = process.env.FIELDFORM_APP_DIR;
-  const wasm = readdirSync(appDir).find((f) => f.endsWith('.wasm'));
-  const bytes = await readFile(join(appDir, wasm));
-  const kb = (n) => `${Math.round(n / 1024)} KB`;
+  const b = await bundle(appDir);
   console.log(`## App in headless Chromium (\`cargo xtask bench-app\`)
 
 The release build of the app served by the real server, driven in Debian's headless Chromium (\`tests/e2e/bench-app.mjs\`). Generated forms of field-list sections, each with an integer, questions relevant once it is positive, a calculation and a note showing it. *Open*: navigation to the first page drawn (wasm start, definition fetched, compiled, state built, page rendered; median of ${OPENS}, wasm cached). *Answer*: an answer typed until the note that shows its consequence is redrawn (mean of ${EDITS}: the browser's clock ticks in 0.1 ms). *Section*: a tap on the section bar until the new page is drawn (median of 4 to 20).
@@ -325,8 +329,7 @@ ${shippedRows}
 
 *Sync*: ${DRAIN} finalized GGS households (five members each, ${(drain.bytes / 1024).toFixed(1)} KB per submission) queued on an enrolled tablet while offline; from the browser's \`online\` event to the last one marked sent in IndexedDB (every receipt checked, the credential and the form catalog checked first, batches of the server's limit, each written back in one transaction), with the server re-validating each with the engine and storing it: **${(drain.ms / 1000).toFixed(2)} s** (${Math.round(DRAIN / (drain.ms / 1000))} responses per second), of which ${(drain.serverMs / 1000).toFixed(2)} s waiting for the server's replies (its release build). The server stored each exactly once.
 
-Bundle: the app's wasm is ${kb(bytes.length)} (${kb(gzipSync(bytes, { level: 9 }).length)} gzipped), engine included.
-`);
+${heavySection(h, b, { answer: l.edit })}`);
 } finally {
   await browser.close();
   await server.stop();

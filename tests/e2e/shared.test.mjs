@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -29,6 +29,7 @@ before(async () => {
   }
   const files = (await readdir(env.formsDir)).filter((f) => f.endsWith('.form.json'));
   env.forms = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(env.formsDir, f), 'utf8'))));
+  for (const form of env.forms) await writeStandInDataFiles(form, env.formsDir);
   env.server = await startServer({ formsDir: env.formsDir });
   env.browser = await launchBrowser();
 });
@@ -38,6 +39,52 @@ after(async () => {
   await env.server?.stop();
   if (env.formsDir) await rm(env.formsDir, { recursive: true, force: true });
 });
+
+/**
+ * The corpus has the workbooks but not their data files: a form whose
+ * selects take their choices from a file gets a stand-in beside it (the
+ * server publishes files beside form files), with the columns the form
+ * reads, so that it publishes and its questions can be walked.
+ */
+async function writeStandInDataFiles(form, dir) {
+  const needs = new Map();
+  const walk = (items) => {
+    for (const item of items ?? []) {
+      walk(item.items);
+      if (!item.choices_file) continue;
+      const columns = needs.get(item.choices_file) ?? new Set(['name', 'label']);
+      for (const key of ['value', 'label']) if (item.parameters?.[key]) columns.add(item.parameters[key]);
+      // Bare names in the filter are the file's columns (`${x}` are fields).
+      const filter = (item.choice_filter ?? '').replace(/\$\{[^}]*\}|'[^']*'|"[^"]*"/g, ' ');
+      for (const word of filter.match(/[A-Za-z_][\w.-]*/g) ?? []) {
+        if (!['and', 'or', 'div', 'mod', 'not', 'true', 'false'].includes(word) && !filter.includes(`${word}(`)) columns.add(word);
+      }
+      needs.set(item.choices_file, columns);
+    }
+  };
+  walk(form.items);
+  for (const [file, columnSet] of needs) {
+    const columns = [...columnSet];
+    const rows = [1, 2, 3].map((n) => columns.map((c) => `${c}_${n}`));
+    let text;
+    if (file.endsWith('.geojson')) {
+      text = JSON.stringify({
+        type: 'FeatureCollection',
+        features: rows.map((row, i) => ({
+          type: 'Feature',
+          id: `id_${i + 1}`,
+          geometry: { type: 'Point', coordinates: [28.8 + i / 10, 47.0] },
+          properties: Object.fromEntries(columns.map((c, k) => [c === 'label' ? 'title' : c, row[k]])),
+        })),
+      });
+    } else if (file.endsWith('.xml')) {
+      text = `<root>${rows.map((row) => `<item>${columns.map((c, k) => `<${c}>${row[k]}</${c}>`).join('')}</item>`).join('')}</root>`;
+    } else {
+      text = [columns, ...rows].map((row) => row.join(',')).join('\n') + '\n';
+    }
+    await writeFile(join(dir, file), text);
+  }
+}
 
 /** Questions shown on the page without an input of their kind. */
 async function inputless(page) {

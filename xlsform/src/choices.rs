@@ -28,16 +28,36 @@ pub fn read(
     allow_duplicates: bool,
     diag: &mut Diagnostics,
 ) -> ChoiceLists {
+    read_sheet(SHEET, table, langs, allow_duplicates, diag)
+}
+
+/// The `external_choices` sheet: the lists of `select_one_external`
+/// questions, in the choices sheet's layout. pyxform copies it to
+/// `itemsets.csv` unchecked, so duplicate names are allowed.
+pub fn read_external(table: &Table<'_>, langs: &Languages, diag: &mut Diagnostics) -> ChoiceLists {
+    read_sheet(EXTERNAL_SHEET, table, langs, true, diag)
+}
+
+pub const EXTERNAL_SHEET: &str = "external_choices";
+
+fn read_sheet(
+    sheet: &str,
+    table: &Table<'_>,
+    langs: &Languages,
+    allow_duplicates: bool,
+    diag: &mut Diagnostics,
+) -> ChoiceLists {
     let mut out = ChoiceLists::default();
+    table.check_duplicates(sheet, diag);
     let list_col = table.column("list_name");
     // pyxform reads `value` as an older name for `name`.
     let name_col = table.column("name").or_else(|| table.column("value"));
     if !table.rows.is_empty() {
         if list_col.is_none() {
-            diag.error(Location::sheet(SHEET), "no `list_name` column");
+            diag.error(Location::sheet(sheet), "no `list_name` column");
         }
         if name_col.is_none() {
-            diag.error(Location::sheet(SHEET), "no `name` column");
+            diag.error(Location::sheet(sheet), "no `name` column");
         }
     }
     let (Some(list_col), Some(name_col)) = (list_col, name_col) else {
@@ -46,7 +66,7 @@ pub fn read(
     for c in table.columns.iter().filter(|c| is_media(&c.key)) {
         if table.has_content(c) {
             diag.warn(
-                Location::column(SHEET, &c.header),
+                Location::column(sheet, &c.header),
                 "choice images and sounds are not supported yet; ignored",
             );
         }
@@ -61,15 +81,19 @@ pub fn read(
         let list = row.cell(list_col.index);
         let name = row.cell(name_col.index);
         if list.is_empty() {
-            diag.error(
-                Location::cell(SHEET, row.number, &list_col.header),
-                "choice without a list name",
-            );
+            // pyxform groups choices by list name and drops rows without one
+            // (a designer's note, a stray label): skipped, but said.
+            if row.cells.iter().any(|c| !c.is_empty()) {
+                diag.warn(
+                    Location::cell(sheet, row.number, &list_col.header),
+                    "choice row without a list name; skipped",
+                );
+            }
             continue;
         }
         if name.is_empty() {
             diag.error(
-                Location::cell(SHEET, row.number, &name_col.header),
+                Location::cell(sheet, row.number, &name_col.header),
                 format!("choice in list `{list}` has no name"),
             );
             continue;
@@ -78,8 +102,10 @@ pub fn read(
             && !allow_duplicates
         {
             diag.error(
-                Location::cell(SHEET, row.number, &name_col.header),
-                format!("duplicate choice `{name}` in list `{list}` (also on row {first})"),
+                Location::cell(sheet, row.number, &name_col.header),
+                format!(
+                    "duplicate choice `{name}` in list `{list}` (also on row {first}): choice names must be unique in a list; if this is intentional (choices told apart by a choice_filter), set `allow_choice_duplicates` to `yes` on the settings sheet"
+                ),
             );
         }
         let mut label = Text::default();

@@ -1,6 +1,7 @@
 //! Column headers: case-insensitive names, pyxform's aliases, and the
 //! language suffix of translatable columns (`label::English (en)`).
 
+use crate::errors::{Diagnostics, Location};
 use crate::workbook::{Row, Sheet};
 
 /// A column of a sheet, its header understood.
@@ -143,10 +144,43 @@ impl<'a> Table<'a> {
         self.columns.iter().filter(move |c| c.key == key)
     }
 
+    /// Refuses a header written twice, as pyxform does ("Duplicate column
+    /// header"): it compares headers as written (case-sensitively, spaces
+    /// collapsed), before aliases, so `label` twice is refused but `Label`
+    /// beside `label` is not.
+    pub fn check_duplicates(&self, sheet: &str, diag: &mut Diagnostics) {
+        let written = |c: &Column| c.header.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (i, c) in self.columns.iter().enumerate() {
+            if let Some(first) = self.columns[..i].iter().find(|f| written(f) == written(c)) {
+                diag.error(
+                    Location::column(sheet, &c.header),
+                    format!(
+                        "duplicate column header `{}`: columns {} and {} have the same header; remove or rename one",
+                        written(c),
+                        letter(first.index),
+                        letter(c.index)
+                    ),
+                );
+            }
+        }
+    }
+
     /// Whether any data row has text in `column`.
     pub fn has_content(&self, column: &Column) -> bool {
         self.rows.iter().any(|r| !r.cell(column.index).is_empty())
     }
+}
+
+/// A spreadsheet's column letter for a 0-based index: A, …, Z, AA, ….
+pub fn letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
 }
 
 #[cfg(test)]
@@ -186,5 +220,15 @@ mod tests {
             parse_header("bind::jr:preload"),
             ("bind".into(), Some("jr:preload".into()))
         );
+    }
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(25), "Z");
+        assert_eq!(letter(26), "AA");
+        assert_eq!(letter(27), "AB");
+        assert_eq!(letter(701), "ZZ");
+        assert_eq!(letter(702), "AAA");
     }
 }

@@ -24,10 +24,19 @@
 //! * A `choices` list on a question that is not a select is not written.
 //! * Duplicate choice names in a list are written with the setting
 //!   `allow_choice_duplicates = yes`, which is how pyxform accepts them.
+//! * External data: `choices_file` as `select_one_from_file` /
+//!   `select_multiple_from_file` (a rank from a file has no XLSForm
+//!   spelling and is written as a select_one), `external` selects as
+//!   `select_one_external` with the `external_choices` sheet, and
+//!   `external_instances` as `csv-external` / `xml-external` rows at the
+//!   top of the survey (other extensions have no XLSForm row and are not
+//!   written).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use fieldform_engine::model::{Condition, Form, Item, Language, Question, Text};
+use fieldform_engine::model::{
+    Choice, Condition, Form, Item, Language, Question, QuestionType, Text,
+};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::types::type_name;
@@ -231,14 +240,38 @@ fn items(sheet: &mut SheetData, list: &[Item], langs: &[Language]) {
     }
 }
 
-fn question(sheet: &mut SheetData, q: &Question, langs: &[Language]) {
-    let mut ty = type_name(q.kind).to_owned();
-    if let (true, Some(list)) = (q.kind.has_choices(), &q.choices) {
-        ty = format!("{ty} {list}");
-        if q.or_other {
-            ty.push_str(" or_other");
-        }
+/// The type cell of a select: from its list, its file or the
+/// external_choices sheet.
+fn select_type(q: &Question) -> Option<String> {
+    if !q.kind.has_choices() {
+        return None;
     }
+    if let Some(file) = &q.choices_file {
+        let command = match q.kind {
+            QuestionType::SelectMultiple => "select_multiple_from_file",
+            _ => "select_one_from_file",
+        };
+        return Some(format!("{command} {file}"));
+    }
+    let list = q.choices.as_ref()?;
+    if q.external {
+        return Some(format!("select_one_external {list}"));
+    }
+    let mut ty = format!("{} {list}", type_name(q.kind));
+    if q.or_other {
+        ty.push_str(" or_other");
+    }
+    Some(ty)
+}
+
+fn question(sheet: &mut SheetData, q: &Question, langs: &[Language]) {
+    let ty = match select_type(q) {
+        Some(ty) => ty,
+        // A value nothing computes (what an image or audit row imports as):
+        // pyxform refuses a `calculate` without a calculation, not `hidden`.
+        None if q.kind == QuestionType::Calculate && q.calculation.is_none() => "hidden".to_owned(),
+        None => type_name(q.kind).to_owned(),
+    };
     let mut row = sheet.row();
     row.set("type", &ty);
     row.set("name", &q.name);
@@ -264,16 +297,16 @@ fn question(sheet: &mut SheetData, q: &Question, langs: &[Language]) {
     row.opt("trigger", q.trigger.as_ref());
 }
 
-fn choices(form: &Form) -> SheetData {
+/// The `choices` or `external_choices` sheet.
+fn choices(lists: &BTreeMap<String, Vec<Choice>>, langs: &[Language]) -> SheetData {
     let mut sheet = SheetData::default();
     sheet.column("list_name");
     sheet.column("name");
-    for l in &form.languages {
+    for l in langs {
         sheet.column(&lang_header("label", l));
     }
     sheet.always = sheet.headers.len();
-    let properties: BTreeSet<&String> = form
-        .choices
+    let properties: BTreeSet<&String> = lists
         .values()
         .flatten()
         .flat_map(|c| c.properties.keys())
@@ -281,18 +314,36 @@ fn choices(form: &Form) -> SheetData {
     for p in properties {
         sheet.column(p);
     }
-    for (list, options) in &form.choices {
+    for (list, options) in lists {
         for choice in options {
             let mut row = sheet.row();
             row.set("list_name", list);
             row.set("name", &choice.name);
-            row.text("label", &choice.label, &form.languages);
+            row.text("label", &choice.label, langs);
             for (k, v) in &choice.properties {
                 row.set(k, v);
             }
         }
     }
     sheet
+}
+
+/// `csv-external people` rows for the files `instance()` reads.
+fn attachment_rows(sheet: &mut SheetData, form: &Form) {
+    for file in &form.external_instances {
+        let Some((stem, ext)) = file.rsplit_once('.') else {
+            continue;
+        };
+        let ty = match ext {
+            "csv" => "csv-external",
+            "xml" => "xml-external",
+            // No XLSForm type attaches other files.
+            _ => continue,
+        };
+        let mut row = sheet.row();
+        row.set("type", ty);
+        row.set("name", stem);
+    }
 }
 
 fn settings(form: &Form) -> SheetData {
@@ -326,6 +377,7 @@ fn settings(form: &Form) -> SheetData {
 pub fn export_xlsx(form: &Form) -> Result<Vec<u8>, ExportError> {
     let mut survey = SheetData::default();
     survey_columns(&mut survey, &form.languages);
+    attachment_rows(&mut survey, form);
     items(&mut survey, &form.items, &form.languages);
 
     let bold = Format::new().set_bold();
@@ -334,11 +386,18 @@ pub fn export_xlsx(form: &Form) -> Result<Vec<u8>, ExportError> {
     // shipped workbooks in forms/ only change in a diff when the form does.
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
-    for (name, data) in [
+    let mut sheets = vec![
         ("survey", survey),
-        ("choices", choices(form)),
+        ("choices", choices(&form.choices, &form.languages)),
         ("settings", settings(form)),
-    ] {
+    ];
+    if !form.external_choices.is_empty() {
+        sheets.push((
+            "external_choices",
+            choices(&form.external_choices, &form.languages),
+        ));
+    }
+    for (name, data) in sheets {
         let ws = book.add_worksheet();
         ws.set_name(name)?;
         data.write(ws, &bold)?;

@@ -40,22 +40,30 @@ impl ExprCell {
     }
 }
 
-/// Parses each cell and reports syntax errors and references to names
-/// that do not exist (with a did-you-mean).
-pub fn check(
-    cells: &[ExprCell],
-    names: &HashMap<String, usize>,
-    ambiguous: &HashMap<String, Vec<usize>>,
-    diag: &mut Diagnostics,
-) {
+/// How an expression mentions a name.
+enum Written {
+    /// `${name}` (or `'${name}'` in `jr:choice-name`): must name exactly
+    /// one field, as in pyxform.
+    Dollar,
+    /// A bare name or a location path: XPath, so one that designates no
+    /// field is an empty node-set, which ODK reads as empty.
+    Path,
+}
+
+/// Parses each cell and reports syntax errors, `${name}` references to
+/// names that do not exist (with a did-you-mean) or that several fields
+/// have (pyxform's PYREF_004: a referenced name must be unique in the
+/// survey), and warns about bare names and paths that name no field.
+/// `names`: every name with the rows it is on.
+pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut Diagnostics) {
     let mut candidates: Vec<&str> = names.keys().map(String::as_str).collect();
     // Deterministic suggestions when two names are equally close.
     candidates.sort_unstable();
     for cell in cells {
-        let references: Vec<(String, usize)> = match cell.kind {
+        let references: Vec<(String, usize, Written)> = match cell.kind {
             CellKind::Text => insertions(&cell.text)
                 .into_iter()
-                .map(|i| (i.name, i.position))
+                .map(|i| (i.name, i.position, Written::Dollar))
                 .collect(),
             CellKind::Default if !cell.text.contains("${") => continue,
             _ => match parse(&cell.text) {
@@ -73,7 +81,15 @@ pub fn check(
                                 | ReferenceKind::ChoiceList
                         )
                     })
-                    .map(|r| (r.name.clone(), r.position()))
+                    .map(|r| {
+                        let dollar = cell.text.chars().nth(r.position()) == Some('$');
+                        let written = if dollar || r.kind == ReferenceKind::ChoiceList {
+                            Written::Dollar
+                        } else {
+                            Written::Path
+                        };
+                        (r.name.clone(), r.position(), written)
+                    })
                     .collect(),
                 Err(e) => {
                     diag.error_at(cell.location.clone(), e.to_string(), e.position());
@@ -81,31 +97,50 @@ pub fn check(
                 }
             },
         };
-        for (name, position) in references {
-            if let Some(rows) = ambiguous.get(&name) {
-                let rows: Vec<String> = rows.iter().map(ToString::to_string).collect();
-                diag.error_at(
-                    cell.location.clone(),
-                    format!(
-                        "${{{name}}} is ambiguous: `{name}` is the name on rows {}",
-                        rows.join(", ")
-                    ),
-                    position,
-                );
-                continue;
+        for (name, position, written) in references {
+            let rows = names.get(&name).map_or(&[][..], Vec::as_slice);
+            match (written, rows) {
+                (_, [_]) | (Written::Path, [_, _, ..]) => {}
+                (Written::Dollar, [_, _, ..]) => {
+                    let rows: Vec<String> = rows.iter().map(ToString::to_string).collect();
+                    diag.error_at(
+                        cell.location.clone(),
+                        format!(
+                            "${{{name}}} is ambiguous: `{name}` is the name on rows {}; \
+                             a name used in ${{}} must be unique in the form (as in pyxform), \
+                             so rename one or write its path (`/data/group/{name}`)",
+                            rows.join(", ")
+                        ),
+                        position,
+                    );
+                }
+                (Written::Path, []) => {
+                    diag.warn(
+                        cell.location.clone(),
+                        format!(
+                            "`{name}` at position {position} names no field; it evaluates as empty, as in ODK{}",
+                            suggestion(&name, &candidates, "; did you mean ${", "}?")
+                        ),
+                    );
+                }
+                (Written::Dollar, []) => {
+                    diag.error_at(
+                        cell.location.clone(),
+                        format!(
+                            "${{{name}}} is not a field{}",
+                            suggestion(&name, &candidates, "; did you mean ${", "}?")
+                        ),
+                        position,
+                    );
+                }
             }
-            if names.contains_key(&name) {
-                continue;
-            }
-            let hint = suggest(&name, candidates.iter().copied())
-                .map_or_else(String::new, |s| format!("; did you mean ${{{s}}}?"));
-            diag.error_at(
-                cell.location.clone(),
-                format!("${{{name}}} is not a field{hint}"),
-                position,
-            );
         }
     }
+}
+
+fn suggestion(name: &str, candidates: &[&str], before: &str, after: &str) -> String {
+    suggest(name, candidates.iter().copied())
+        .map_or_else(String::new, |s| format!("{before}{s}{after}"))
 }
 
 #[cfg(test)]
@@ -114,7 +149,10 @@ mod tests {
 
     #[test]
     fn unknown_references_and_parse_errors() {
-        let names = HashMap::from([("hh_size".to_owned(), 3), ("region".to_owned(), 4)]);
+        let names = HashMap::from([
+            ("hh_size".to_owned(), vec![3]),
+            ("region".to_owned(), vec![4]),
+        ]);
         let cells = [
             ExprCell::new(
                 Location::cell("survey", 40, "relevant"),
@@ -143,7 +181,7 @@ mod tests {
             ),
         ];
         let mut diag = Diagnostics::default();
-        check(&cells, &names, &HashMap::new(), &mut diag);
+        check(&cells, &names, &mut diag);
         let messages: Vec<String> = diag.errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

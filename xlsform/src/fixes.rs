@@ -101,8 +101,13 @@ mod tests {
             panic!("rewritten");
         };
         assert_eq!(text, "jr:choice-name(${income}, '${se_list}')");
+        // Instance paths parse; only what the engine cannot read is dropped.
         assert!(matches!(
             fix("count(instance('x')/root/item[a = 1])", &none),
+            Fixed::Use { .. }
+        ));
+        assert!(matches!(
+            fix("instance('x')/root/item[a = 1]/b/c", &none),
             Fixed::Drop { .. }
         ));
         assert_eq!(

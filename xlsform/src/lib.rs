@@ -27,17 +27,29 @@
 //!   `select all that apply`, `add text prompt`, `gps`, `trigger` =
 //!   acknowledge, `or specify other` = `or_other`). `barcode` becomes text;
 //!   input and metadata types Fieldform lacks (image, audio, video, file,
-//!   geotrace, geoshape, select_one_from_file, audit, phonenumber, email,
-//!   simserial, subscriberid, ...) become empty hidden calculates so that
-//!   expressions naming them still resolve; `xml-external` and
-//!   `csv-external` declare nothing and are skipped. Each with a warning.
-//! * Names must be unique in Fieldform but only among siblings in XLSForm:
-//!   a name reused elsewhere is renamed `parent_name` (warning), and an
-//!   expression naming it is an error (it is ambiguous, as in pyxform).
+//!   audit, phonenumber, email, simserial, subscriberid, ...) become empty
+//!   hidden calculates so that expressions naming them still resolve, with
+//!   a warning.
+//! * External data: `select_one_from_file f.csv` / `select_multiple_from_file`
+//!   (CSV, XML, GeoJSON; `parameters` `value=`/`label=`) set
+//!   `Question::choices_file`; `csv-external`/`xml-external` rows add their
+//!   file to `Form::external_instances`; `select_one_external` reads its
+//!   list from the `external_choices` sheet, kept in the form
+//!   (`Form::external_choices`) instead of pyxform's `itemsets.csv`. The
+//!   importer only records file names: the engine's `compile_with` checks
+//!   that the files are given and have the columns used.
+//! * Names follow pyxform: unique among siblings (and a repeat's name in
+//!   the whole form), so `name` may be in a household group and in a
+//!   roster; names are kept as written and fields identified by their path,
+//!   so responses and exports carry ODK's names. `${name}` must then be
+//!   unique in the form (an error otherwise, as in pyxform); a bare name or
+//!   path that names no field (`null`) evaluates as empty, with a warning.
+//!   A note without a name is called `generated_note_name_<row>`, as pyxform
+//!   calls it.
 //! * Expressions are repaired where ODK tolerates what our parser does not
 //!   (typographic quotes, a bare `false`, `jr:itext(instance(..)..)` choice
-//!   labels), each with a warning; other uses of secondary instances or
-//!   predicates are dropped with a warning.
+//!   labels), each with a warning. `instance('x')/root/item[...]` paths
+//!   and `pulldata()` are expressions like any other.
 //!
 //! See `export` for what a workbook cannot carry and how Fieldform's own
 //! extensions (`form_title::Language (code)`, `min_instances`,
@@ -52,6 +64,7 @@ mod export;
 mod expressions;
 mod fixes;
 mod languages;
+mod last_saved;
 mod read;
 mod settings;
 mod survey;
@@ -152,7 +165,7 @@ fn id_from(stem: &str) -> String {
 }
 
 /// Sheets an XLSForm may have that Fieldform does not read.
-const UNSUPPORTED_SHEETS: &[&str] = &["external_choices", "entities", "osm"];
+const UNSUPPORTED_SHEETS: &[&str] = &["entities", "osm"];
 
 /// Imports a workbook already read; `fallback_id` names the form when its
 /// settings do not.
@@ -181,10 +194,16 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
     let survey_table = Table::new(sheet(survey::SHEET));
     let choices_table = Table::new(sheet(choices::SHEET));
     let settings_table = Table::new(sheet(settings::SHEET));
+    let external_table = Table::new(sheet(choices::EXTERNAL_SHEET));
 
     let raw = settings::read(&settings_table, &mut diag);
     let langs = languages(
-        &[&survey_table, &choices_table, &settings_table],
+        &[
+            &survey_table,
+            &choices_table,
+            &settings_table,
+            &external_table,
+        ],
         raw.default_language.as_deref(),
     );
     let lists = choices::read(
@@ -193,11 +212,48 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
         raw.allow_choice_duplicates,
         &mut diag,
     );
-    let survey = if book.sheet(survey::SHEET).is_some() {
-        survey::read(&survey_table, &langs, &lists.lists, &mut diag)
+    // pyxform copies the external_choices sheet to itemsets.csv unread
+    // unless a select_one_external needs it: only then do its problems count.
+    let mut external_diag = Diagnostics::default();
+    let mut external = choices::read_external(&external_table, &langs, &mut external_diag);
+    let uses_external = survey_table.column("type").is_some_and(|c| {
+        survey_table.rows.iter().any(|r| {
+            matches!(
+                types::parse_type(r.cell(c.index)),
+                Ok(types::RowType::External { .. })
+            )
+        })
+    });
+    if uses_external || external_diag.errors.is_empty() {
+        diag.errors.extend(external_diag.errors);
+        diag.warnings.extend(external_diag.warnings);
+    } else {
+        diag.warn(
+            Location::sheet(choices::EXTERNAL_SHEET),
+            "no select_one_external uses this sheet, and it cannot be read; ignored",
+        );
+        external.lists.clear();
+    }
+    let mut survey = if book.sheet(survey::SHEET).is_some() {
+        survey::read(
+            &survey_table,
+            &langs,
+            &lists.lists,
+            &external.lists,
+            &mut diag,
+        )
     } else {
         survey::Survey::default()
     };
+    // pyxform's root element: the settings' `name`, else `data`.
+    let root = settings_table
+        .column("name")
+        .and_then(|c| settings_table.rows.first().map(|r| r.cell(c.index)))
+        .filter(|n| !n.is_empty())
+        .unwrap_or("data");
+    survey::check_root_name(&survey_table, root, &mut diag);
+    // No knock-on errors from rows that failed.
+    errors::settle_failed_rows(&survey_table, survey::SHEET, &mut diag, &mut survey.names);
 
     let mut cells = survey.expressions;
     if let (Some(column), Some(text)) = (&raw.instance_name_column, &raw.settings.instance_name) {
@@ -207,7 +263,8 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
             expressions::CellKind::Expression,
         ));
     }
-    expressions::check(&cells, &survey.names, &survey.ambiguous, &mut diag);
+    expressions::check(&cells, &survey.names, &mut diag);
+    last_saved::check(&cells, &survey.names, &mut diag);
 
     let id = raw.form_id.clone().unwrap_or_else(|| id_from(fallback_id));
     let version = raw.version.clone().unwrap_or_else(|| {
@@ -221,11 +278,9 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
     if title.is_empty() {
         title.0.insert(langs.default.clone(), id.clone());
     }
+    let diag = diag.finish(cells.iter().map(|c| (&c.location, c.text.as_str())));
     if !diag.errors.is_empty() {
-        return Err(ImportErrors {
-            errors: diag.errors,
-            warnings: diag.warnings,
-        });
+        return Err(diag);
     }
     Ok(Imported {
         form: Form {
@@ -237,6 +292,8 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
             default_language: langs.default,
             settings: raw.settings,
             choices: lists.lists,
+            external_choices: external.lists,
+            external_instances: survey.external_instances,
             items: survey.items,
         },
         warnings: diag.warnings,

@@ -70,10 +70,17 @@ pub fn read(table: &Table<'_>, diag: &mut Diagnostics) -> RawSettings {
             "public_key" => out.settings.public_key = some,
             "submission_url" => out.settings.submission_url = some,
             "style" => out.settings.style = some,
-            "allow_choice_duplicates" => {
-                out.allow_choice_duplicates =
-                    matches!(value.to_lowercase().as_str(), "yes" | "true" | "true()");
-            }
+            // pyxform's yes/no words; anything else leaves duplicates refused.
+            "allow_choice_duplicates" => match value.to_lowercase().as_str() {
+                "yes" | "true" | "true()" => out.allow_choice_duplicates = true,
+                "no" | "false" | "false()" => {}
+                _ => diag.warn(
+                    Location::cell(SHEET, row.number, &c.header),
+                    format!(
+                        "`allow_choice_duplicates` is `{value}`; expected `yes` or `no`, so duplicate choice names stay refused"
+                    ),
+                ),
+            },
             key if IGNORED.contains(&key) => diag.warn(
                 Location::cell(SHEET, row.number, &c.header),
                 format!("setting `{key}` does not apply to Fieldform; ignored"),

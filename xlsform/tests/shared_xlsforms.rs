@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use fieldform_engine::compile::LoadError;
 use fieldform_xlsform::{Format, export_xlsx, import_bytes, import_path};
 
 fn corpus() -> PathBuf {
@@ -73,13 +74,21 @@ fn every_shared_xlsform_imports_without_errors() {
                     Err(e) => failures.push(format!("{file}: export: {e}")),
                 }
                 // The imported form must also load in the engine (references,
-                // cycles, functions), or importing it would help nobody.
+                // cycles, functions), or importing it would help nobody. The
+                // corpus has no data files: a file the form needs is the one
+                // error expected (published, the form comes with its files).
                 if let Err(errors) = fieldform_engine::compile::compile(form) {
-                    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    let errors: Vec<String> = errors
+                        .iter()
+                        .filter(|e| !matches!(e, LoadError::MissingAttachment { file } if form.attachment_names().contains(file)))
+                        .map(ToString::to_string)
+                        .collect();
                     for e in &errors {
                         say(&format!("{file}: ENGINE LOAD ERROR: {e}"));
                     }
-                    failures.push(format!("{file} (engine):\n{}", errors.join("\n")));
+                    if !errors.is_empty() {
+                        failures.push(format!("{file} (engine):\n{}", errors.join("\n")));
+                    }
                 }
             }
             Err(e) => {

@@ -1,7 +1,10 @@
 //! `cargo xtask bench-app`: the app in headless Chromium against the real
 //! server (`tests/e2e/bench-app.mjs`): opening forms, answering, moving
-//! between sections, draining the outbox, and the bundle size; rewrites the
-//! "App in headless Chromium" section of BENCHMARKS.md.
+//! between sections, draining the outbox, the heavy cases (a roster of 200,
+//! a repeat in a repeat, a 40,000-choice cascade; `tests/e2e/bench-heavy.mjs`),
+//! navigation to GGS's first question cold and from the service worker's
+//! cache, and the bytes downloaded (raw, gzip, brotli); rewrites the "App in
+//! headless Chromium" section of BENCHMARKS.md.
 
 use anyhow::Context;
 

@@ -7,10 +7,12 @@ mod app;
 mod bench;
 mod bench_app;
 mod bench_ingest;
+mod bench_peers;
 mod benchmarks_md;
 mod fuzz;
 mod install;
 mod postgres;
+mod pyxform;
 mod run;
 mod serve;
 mod test;
@@ -29,10 +31,11 @@ commands:
                             the same alone and under bogus logins and upload bombs
   bench                 run the engine benchmarks and write BENCHMARKS.md
   bench-app             time the app in headless Chromium (open, answer, section) and its size
+  bench-peers           the engine beside SurveyJS and ODK in one Chromium page (part of bench)
   fuzz [--seconds N] [--target T] [--seed S] [--save] [--replay PATH]
                         fuzz the parsers and loaders longer than the tests do (release)
   build-app             build the app's release bundle into dist/
-  install               install the tools the build and the tests need";
+  install               install the tools the build and the tests need (pyxform included)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,9 +46,12 @@ fn main() -> ExitCode {
         Some("bench-ingest") => bench_ingest::bench_ingest(&args[1..]),
         Some("bench") => bench::bench(),
         Some("bench-app") => bench_app::bench_app(),
+        Some("bench-peers") => bench_peers::bench_peers(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("build-app") => install::build_tools().and_then(|tools| app::build(&tools, true)),
-        Some("install") => install::build_tools().and_then(|_| install::browser().map(|_| ())),
+        Some("install") => install::build_tools()
+            .and_then(|_| install::browser())
+            .and_then(|_| pyxform::install()),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -67,6 +67,13 @@ pub fn test_all() -> anyhow::Result<()> {
         ),
         25 * MINUTE,
     ));
+    // The XLSForm parity test runs the pinned pyxform; without it that test
+    // fails (naming the install step), so a failed install is its own step.
+    let started = Instant::now();
+    if let Err(error) = crate::pyxform::install() {
+        steps.push(failed_step("pyxform (for the parity test)", error));
+    }
+    eprintln!("xtask: pyxform checked in {}", human(started.elapsed()));
     // The server's tests run on SQLite and on a throwaway PostgreSQL; if
     // it cannot start, the PostgreSQL tests fail with a clear message.
     let postgres = crate::postgres::Cluster::start();
@@ -99,6 +106,8 @@ pub fn test_all() -> anyhow::Result<()> {
                         "fieldform-engine",
                         "-p",
                         "fieldform-app",
+                        "-p",
+                        "fieldform-bench-wasm",
                         "--all-targets",
                         "--",
                         "-D",
@@ -127,6 +136,7 @@ pub fn test_all() -> anyhow::Result<()> {
                 20 * MINUTE,
             ));
             steps.push(end_to_end(&tools, &browser));
+            steps.push(peer_crosscheck(&browser));
         }
     }
 
@@ -196,6 +206,19 @@ fn end_to_end(tools: &install::BuildTools, browser: &install::Browser) -> Step {
         .env("FIELDFORM_FORMS_DIR", root.join("forms"))
         .env("CHROMIUM", &browser.chromium);
     run_step("end-to-end tests (Chromium)", node, 25 * MINUTE)
+}
+
+/// The benchmark's three engines compute the same after the same edits
+/// (`bench/run.mjs --check`), so the comparison measures the same work.
+fn peer_crosscheck(browser: &install::Browser) -> Step {
+    const NAME: &str = "peer engines cross-check (Chromium)";
+    match crate::bench_peers::prepare() {
+        Err(error) => failed_step(NAME, error),
+        Ok(page) => match crate::bench_peers::command(&page, browser, true) {
+            Err(error) => failed_step(NAME, error),
+            Ok(node) => run_step(NAME, node, 10 * MINUTE),
+        },
+    }
 }
 
 fn failed_step(name: &'static str, error: anyhow::Error) -> Step {

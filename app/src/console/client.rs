@@ -40,6 +40,9 @@ pub enum Body {
     Json(Value),
     /// Sent as is (a `File` or `Blob`), with this content type.
     Raw(JsValue, String),
+    /// A `FormData`, sent as `multipart/form-data` (the browser writes the
+    /// content type, with its boundary).
+    Multipart(web_sys::FormData),
 }
 
 /// Longest wait for a console request (an upload can be slow to parse).
@@ -64,6 +67,7 @@ pub async fn call(method: Method, path: &str, body: Body) -> Result<Value, Failu
             .header("Content-Type", "application/json")
             .body(value.to_string()),
         Body::Raw(value, content_type) => builder.header("Content-Type", &content_type).body(value),
+        Body::Multipart(form) => builder.body(form),
     }
     .map_err(|e| Failure::Unexpected(e.to_string()))?;
     let response = request

@@ -59,6 +59,7 @@ pub(super) fn FormsPage(ctx: Ctx) -> impl IntoView {
 
     let outcome = RwSignal::new(None::<Outcome>);
     let file_input = NodeRef::<leptos::html::Input>::new();
+    let data_input = NodeRef::<leptos::html::Input>::new();
     let publish_ctx = ctx.clone();
     let publish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -74,10 +75,26 @@ pub(super) fn FormsPage(ctx: Ctx) -> impl IntoView {
             ))));
             return;
         };
+        let data_files: Vec<web_sys::File> = data_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
+            .unwrap_or_default();
+        // With data files: one multipart upload, the form and its files.
+        let body = if data_files.is_empty() {
+            Body::Raw(file.unchecked_into(), kind.to_owned())
+        } else {
+            match multipart(&file, &data_files) {
+                Ok(form) => Body::Multipart(form),
+                Err(message) => {
+                    outcome.set(Some(Outcome::Failed(message)));
+                    return;
+                }
+            }
+        };
         outcome.set(Some(Outcome::Busy));
         let ctx = publish_ctx.clone();
         leptos::task::spawn_local(async move {
-            let body = Body::Raw(file.unchecked_into(), kind.to_owned());
             let result = call(Method::POST, "/api/forms", body).await;
             let lang = &ctx.lang;
             let shown = match result {
@@ -175,6 +192,11 @@ pub(super) fn FormsPage(ctx: Ctx) -> impl IntoView {
                     <input type="file" name="form-file" class="form-file" node_ref=file_input required
                         accept=".xlsx,.xls,.ods,.csv,.json" />
                 </label>
+                <label class="file-label">
+                    <span>{c(C::DataFiles, &lang)}</span>
+                    <input type="file" name="data-files" class="data-files" node_ref=data_input multiple
+                        accept=".csv,.xml,.geojson" />
+                </label>
                 <button type="submit" class="primary publish" disabled=move || outcome.get() == Some(Outcome::Busy)>
                     {c(C::Publish, &lang)}
                 </button>
@@ -186,6 +208,20 @@ pub(super) fn FormsPage(ctx: Ctx) -> impl IntoView {
             {list_view}
         </section>
     }
+}
+
+/// The form (part `form`) and its data files (parts `attachment`), as the
+/// server's publishing route reads them.
+fn multipart(form: &web_sys::File, files: &[web_sys::File]) -> Result<web_sys::FormData, String> {
+    let failed = |_| "the browser cannot build the upload".to_owned();
+    let data = web_sys::FormData::new().map_err(failed)?;
+    data.append_with_blob_and_filename("form", form, &form.name())
+        .map_err(failed)?;
+    for file in files {
+        data.append_with_blob_and_filename("attachment", file, &file.name())
+            .map_err(failed)?;
+    }
+    Ok(data)
 }
 
 /// Import errors, one row each: sheet, row, column, problem.

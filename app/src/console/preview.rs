@@ -21,18 +21,8 @@ pub fn Preview(form: String, version: String) -> impl IntoView {
         if crate::sync::credential::current().is_none() {
             crate::sync::credential::load().await;
         }
-        let result = match crate::api::fetch_definition(form, version).await {
-            Ok(definition) => fieldform_engine::compile::compile(&definition)
-                .map(Arc::new)
-                .map_err(|errors| {
-                    errors
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                }),
-            Err(e) => Err(e.to_string()),
-        };
+        // With the form's data files (`select_one_from_file`, `pulldata()`).
+        let result = crate::library::fetch_compiled(&form, &version).await;
         loaded.try_set(Some(result));
     });
     let back = Route::Console { tab: Tab::Forms }.href();

@@ -138,18 +138,8 @@ fn RevisionView(revision: Value, lang: String) -> impl IntoView {
     {
         let (form_id, version) = (form_id.clone(), version.clone());
         leptos::task::spawn_local(async move {
-            let result = match crate::api::fetch_definition(form_id, version).await {
-                Ok(definition) => fieldform_engine::compile::compile(&definition)
-                    .map(Arc::new)
-                    .map_err(|errors| {
-                        errors
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    }),
-                Err(e) => Err(e.to_string()),
-            };
+            // With the form's data files (`select_one_from_file`, `pulldata()`).
+            let result = crate::library::fetch_compiled(&form_id, &version).await;
             compiled.try_set(Some(result));
         });
     }

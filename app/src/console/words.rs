@@ -20,6 +20,7 @@ pub enum C {
     Refused,
     PublishHeading,
     FormFile,
+    DataFiles,
     Publish,
     Publishing,
     Published,
@@ -195,6 +196,14 @@ fn words(c: C) -> [&'static str; 6] {
             "مصنف XLSForm أو ملف استمارة",
             "Registru XLSForm sau fișier de formular",
             "Книга XLSForm или файл формы",
+        ],
+        C::DataFiles => [
+            "Data files the form uses (CSV, XML, GeoJSON), if any",
+            "Fichiers de données du formulaire (CSV, XML, GeoJSON), s’il y en a",
+            "Archivos de datos del formulario (CSV, XML, GeoJSON), si los hay",
+            "ملفات البيانات التي تستخدمها الاستمارة (CSV وXML وGeoJSON)، إن وُجدت",
+            "Fișierele de date ale formularului (CSV, XML, GeoJSON), dacă există",
+            "Файлы данных формы (CSV, XML, GeoJSON), если есть",
         ],
         C::Publish => [
             "Publish",

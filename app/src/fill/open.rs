@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use fieldform_engine::compile::CompiledForm;
-use fieldform_engine::state::FormState;
+use fieldform_engine::state::{FormState, LastSaved};
 use leptos::prelude::*;
 
 use super::interview::interview;
@@ -24,21 +24,38 @@ pub fn NewResponse(form: String, version: String) -> impl IntoView {
         let (form, version) = (form.clone(), version.clone());
         async move {
             let version = library::version_for_new(&form, &version).await;
-            library::open_form(&form, &version).await
+            let compiled = library::open_form(&form, &version).await?;
+            let last_saved = last_saved(&compiled).await;
+            Ok::<_, String>((compiled, last_saved))
         }
     });
     view! {
         <Suspense fallback=|| view! { <p class="status">"…"</p> }>
             {move || loaded.get().map(|result| match result {
-                Ok(compiled) => start(compiled).into_any(),
+                Ok((compiled, last_saved)) => start(compiled, last_saved).into_any(),
                 Err(message) => failure(message).into_any(),
             })}
         </Suspense>
     }
 }
 
-fn start(compiled: Arc<CompiledForm>) -> impl IntoView {
-    let session = Session::new(compiled.clone(), BrowserEnvironment::new(""));
+/// The last finalized response's answers, for a form that reads
+/// `${last-saved#name}`. A storage failure only loses the defaults: the
+/// interview still starts.
+async fn last_saved(compiled: &CompiledForm) -> LastSaved {
+    if !LastSaved::wanted_by(&compiled.form) {
+        return LastSaved::default();
+    }
+    match store::db().await {
+        Ok(db) => db.last_saved(&compiled.form.id).await.unwrap_or_default(),
+        Err(_) => LastSaved::default(),
+    }
+}
+
+fn start(compiled: Arc<CompiledForm>, last_saved: LastSaved) -> impl IntoView {
+    let env = BrowserEnvironment::new("");
+    let state = FormState::new_with_last_saved(compiled.clone(), &env, last_saved);
+    let session = Session::from_state(state, env);
     open_in_preferred_language(session);
     let page = RwSignal::new(first_page(session, &pages(&compiled)));
     interview(session, page, None)

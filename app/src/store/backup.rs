@@ -6,8 +6,8 @@
 use fieldform_engine::response::is_uuid_v7;
 use serde::{Deserialize, Serialize};
 
-use super::records::{FormRecord, ResponseRecord};
-use super::schema::{FORMS, RESPONSES};
+use super::records::{AttachmentRecord, FormRecord, ResponseRecord};
+use super::schema::{ATTACHMENTS, FORMS, RESPONSES};
 use super::{Db, StoreError, to_js};
 
 /// The backup format this app writes and reads.
@@ -27,6 +27,10 @@ pub struct Backup {
     pub responses: Vec<ResponseRecord>,
     #[serde(default)]
     pub forms: Vec<FormRecord>,
+    /// The data files of those forms (`select_one_from_file`, `pulldata()`),
+    /// so that they open on the new device with no network.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRecord>,
 }
 
 /// Why a file cannot be imported.
@@ -106,10 +110,9 @@ pub fn parse(text: &str) -> Result<Backup, BackupError> {
     }
     let backup: Backup =
         serde_json::from_str(text).map_err(|e| BackupError::NotABackup(e.to_string()))?;
-    if backup.responses.len() + backup.forms.len() > MAX_RECORDS {
-        return Err(BackupError::TooMany(
-            backup.responses.len() + backup.forms.len(),
-        ));
+    let records = backup.responses.len() + backup.forms.len() + backup.attachments.len();
+    if records > MAX_RECORDS {
+        return Err(BackupError::TooMany(records));
     }
     for (i, r) in backup.responses.iter().enumerate() {
         let problem = if !is_uuid_v7(&r.instance_id) {
@@ -145,13 +148,18 @@ impl Db {
                     .iter()
                     .any(|r| r.form_id == f.id && r.form_version == f.version)
             })
-            .collect();
+            .collect::<Vec<FormRecord>>();
+        let mut attachments = Vec::new();
+        for f in &forms {
+            attachments.extend(self.attachments(&f.id, &f.version).await?);
+        }
         Ok(Backup {
             fieldform_backup: BACKUP_FORMAT,
             exported: now,
             device: device.to_owned(),
             responses,
             forms,
+            attachments,
         })
     }
 
@@ -185,10 +193,17 @@ impl Db {
                 form_writes.push(to_js(f)?);
             }
         }
-        if writes.is_empty() && form_writes.is_empty() {
+        // Files are keyed by form, version and name, and a version's files
+        // never change: writing them again changes nothing.
+        let file_writes = backup
+            .attachments
+            .iter()
+            .map(to_js)
+            .collect::<Result<Vec<_>, _>>()?;
+        if writes.is_empty() && form_writes.is_empty() && file_writes.is_empty() {
             return Ok(report);
         }
-        self.write(&[RESPONSES, FORMS], |tx| {
+        self.write(&[RESPONSES, FORMS, ATTACHMENTS], |tx| {
             let responses = tx.object_store(RESPONSES)?;
             for v in &writes {
                 responses.put(v, None)?;
@@ -196,6 +211,10 @@ impl Db {
             let forms = tx.object_store(FORMS)?;
             for v in &form_writes {
                 forms.put(v, None)?;
+            }
+            let files = tx.object_store(ATTACHMENTS)?;
+            for v in &file_writes {
+                files.put(v, None)?;
             }
             Ok(())
         })
@@ -228,6 +247,7 @@ mod tests {
                 started: String::new(),
                 language: "en".into(),
                 answers: json!({}),
+                last_saved: Default::default(),
             },
             submission: None,
             page: 0,
@@ -272,6 +292,7 @@ mod tests {
             device: "d".into(),
             responses: vec![bad],
             forms: vec![],
+            attachments: vec![],
         })
         .unwrap();
         assert_eq!(

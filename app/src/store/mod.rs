@@ -9,7 +9,9 @@
 //! Records are stored as plain JSON objects (see [`records`]); the schema
 //! is versioned with upgrade steps ([`schema`]).
 
+mod attachments;
 pub mod backup;
+mod last_saved;
 pub mod records;
 pub mod schema;
 
@@ -26,7 +28,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::CatalogEntry;
 pub use records::{
-    FieldReason, FormRecord, Receipt, Refusal, ResponseRecord, ResponseState, SyncInfo,
+    AttachmentRecord, FieldReason, FormRecord, Receipt, Refusal, ResponseRecord, ResponseState,
+    SyncInfo,
 };
 use schema::{BY_STATE, CATALOG, FORMS, RESPONSES, SETTINGS};
 

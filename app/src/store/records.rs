@@ -144,3 +144,14 @@ pub struct FormRecord {
     /// When it was fetched (Unix milliseconds).
     pub fetched: f64,
 }
+
+/// A data file of a form version kept on the device (`select_one_from_file`,
+/// `pulldata()`), as the server published it. The engine reads only UTF-8
+/// text files (CSV, XML, GeoJSON), so it is kept as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentRecord {
+    pub form_id: String,
+    pub version: String,
+    pub name: String,
+    pub text: String,
+}

@@ -7,7 +7,7 @@
 use idb::{Database, IndexParams, KeyPath, ObjectStoreParams, Transaction};
 
 /// The schema this app writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Form versions kept on the device, keyed by `[id, version]`.
 pub const FORMS: &str = "forms";
@@ -18,10 +18,17 @@ pub const SETTINGS: &str = "settings";
 /// The catalog as last fetched, keyed by `[id, version]` (since version 2).
 pub const CATALOG: &str = "catalog";
 
+/// The data files of the form versions kept (CSV, XML, GeoJSON), keyed
+/// by `[form_id, version, name]` (since version 3). Apart from `forms` so
+/// that listing the forms does not read megabytes of files.
+pub const ATTACHMENTS: &str = "attachments";
+
 /// Index of responses by `state` (since version 2).
 pub const BY_STATE: &str = "by_state";
 /// Index of responses by `[form_id, form_version]` (since version 2).
 pub const BY_FORM: &str = "by_form";
+/// Index of attachments by `[form_id, version]` (since version 3).
+pub const BY_VERSION: &str = "by_version";
 
 /// Brings a database at `from` up to `to`.
 pub fn upgrade(db: &Database, tx: &Transaction, from: u32, to: u32) -> Result<(), idb::Error> {
@@ -30,6 +37,9 @@ pub fn upgrade(db: &Database, tx: &Transaction, from: u32, to: u32) -> Result<()
     }
     if from < 2 && to >= 2 {
         version_2(db, tx)?;
+    }
+    if from < 3 && to >= 3 {
+        version_3(db)?;
     }
     Ok(())
 }
@@ -64,5 +74,19 @@ fn version_2(db: &Database, tx: &Transaction) -> Result<(), idb::Error> {
     let mut catalog = ObjectStoreParams::new();
     catalog.key_path(Some(KeyPath::new_array(["id", "version"])));
     db.create_object_store(CATALOG, catalog)?;
+    Ok(())
+}
+
+/// Form attachments, for forms that read data files. Forms kept before
+/// need none (an older app could not open a form that did).
+fn version_3(db: &Database) -> Result<(), idb::Error> {
+    let mut attachments = ObjectStoreParams::new();
+    attachments.key_path(Some(KeyPath::new_array(["form_id", "version", "name"])));
+    let store = db.create_object_store(ATTACHMENTS, attachments)?;
+    store.create_index(
+        BY_VERSION,
+        KeyPath::new_array(["form_id", "version"]),
+        Some(IndexParams::new()),
+    )?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use fieldform_engine::model::{
     Choice, Condition, Form, Item, Language, Question, QuestionType, Repeat, Settings, Text,
 };
 use fieldform_engine::state::{FormState, NodeRef};
+use fieldform_engine::{Attachments, compile_with};
 
 /// (questions, roster rows), as in the engine issue.
 pub const SIZES: [(usize, usize); 3] = [(200, 10), (1000, 50), (3000, 100)];
@@ -111,6 +112,8 @@ pub fn generate(questions: usize) -> Form {
         default_language: "en".into(),
         settings: Settings::default(),
         choices: [("yes_no".to_owned(), yes_no)].into_iter().collect(),
+        external_choices: Default::default(),
+        external_instances: Default::default(),
         items,
     }
 }
@@ -144,3 +147,70 @@ pub fn roster_node(rows: usize, state: &FormState) -> NodeRef {
 /// Values to alternate between, so every edit really changes something.
 pub const TOP_LEVEL_VALUES: [&str; 2] = ["3", "7"];
 pub const ROSTER_VALUES: [&str; 2] = ["12", "40"];
+
+/// Rows of the large external choice list: states × districts × villages.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub const VILLAGES: (usize, usize, usize) = (20, 40, 50);
+
+/// The filter the index answers, and the same tests written so that they
+/// cannot be indexed (not a conjunction: every row is evaluated), for the
+/// ratio.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub const FILTER_INDEXED: &str = "state=${state} and district=${district}";
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub const FILTER_SCANNED: &str = "(state=${state} and district=${district}) or false()";
+
+/// The 40,000-row `villages.csv`: name, label, state, district.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub fn villages_csv() -> String {
+    let (states, districts, villages) = VILLAGES;
+    let mut csv = String::from("name,label,state,district\n");
+    for s in 0..states {
+        for d in 0..districts {
+            for v in 0..villages {
+                csv.push_str(&format!("v{s}_{d}_{v},Village {v},s{s},d{s}_{d}\n"));
+            }
+        }
+    }
+    csv
+}
+
+/// A form whose village select takes its choices from a 40,000-row CSV
+/// (`villages.csv`), filtered by two earlier answers with `filter`.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub fn villages_form(filter: &str) -> (Form, Attachments) {
+    let csv = villages_csv();
+    let mut attachments = Attachments::new();
+    attachments
+        .add("villages.csv", csv.as_bytes())
+        .unwrap_or_else(|e| panic!("generated CSV: {e}"));
+    let mut village = question("village", QuestionType::SelectOne);
+    village.choices_file = Some("villages.csv".into());
+    village.choice_filter = Some(filter.into());
+    let mut form = generate(SIZES[0].0);
+    form.id = "bench_villages".into();
+    form.items.extend(
+        [
+            question("state", QuestionType::Text),
+            question("district", QuestionType::Text),
+            village,
+        ]
+        .map(Item::Question),
+    );
+    (form, attachments)
+}
+
+/// The villages form compiled, a state chosen; the node to edit is `district`.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub fn villages_state(filter: &str, env: &FixedEnvironment) -> (FormState, NodeRef) {
+    let (form, attachments) = villages_form(filter);
+    let compiled = compile_with(&form, &attachments).unwrap_or_else(|e| panic!("villages: {e:?}"));
+    let mut state = FormState::new(Arc::new(compiled), env);
+    state.set("state", "s7", env).expect("set state");
+    let node = state.node("district").expect("district");
+    (state, node)
+}
+
+/// Two districts of state `s7`, 50 villages each.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // native benchmark only
+pub const DISTRICT_VALUES: [&str; 2] = ["d7_3", "d7_31"];

@@ -50,8 +50,40 @@ pub enum LoadError {
     #[error("`{name}` is not a valid field name")]
     InvalidName { name: String },
 
+    /// Two siblings (children of one group or repeat, or two top-level
+    /// items) with one name; `field` is the path of the second.
     #[error("field `{field}` is defined more than once")]
     DuplicateName { field: String },
+
+    /// pyxform wants a repeat's name unique in the whole form, since it
+    /// names the repeat's table in exports.
+    #[error(
+        "repeat `{field}`: another repeat has the same name; repeat names must be unique in the form"
+    )]
+    DuplicateRepeat { field: String },
+
+    /// `${name}` where several fields are called `name`. pyxform refuses it
+    /// too (PYREF_004: reference names must be unique in the survey).
+    #[error("field `{field}`, {property}: ${{{name}}} at position {position} is ambiguous: {} fields are called `{name}` ({}); use a name that is unique in the form, or a path such as `{}`", paths.len(), paths.join(", "), example_path(paths))]
+    AmbiguousReference {
+        field: String,
+        property: Property,
+        name: String,
+        position: usize,
+        /// The paths of the fields called `name`.
+        paths: Vec<String>,
+    },
+
+    /// `${name}` in a label, hint or message where several fields are
+    /// called `name` (as [`LoadError::AmbiguousReference`]).
+    #[error("field `{field}`, {column} ({lang}): ${{{name}}} is ambiguous: {} fields are called `{name}` ({})", paths.len(), paths.join(", "))]
+    AmbiguousInsertion {
+        field: String,
+        column: &'static str,
+        lang: String,
+        name: String,
+        paths: Vec<String>,
+    },
 
     #[error("field `{field}`, {property}: {error}")]
     Parse {
@@ -96,15 +128,6 @@ pub enum LoadError {
         suggestion: Option<String>,
     },
 
-    #[error("field `{field}`, choice_filter: `{name}` at position {position} is not a column of choice list `{list}`{}", did_you_mean(suggestion.as_deref(), true))]
-    UnknownColumn {
-        field: String,
-        list: String,
-        name: String,
-        position: usize,
-        suggestion: Option<String>,
-    },
-
     #[error("field `{field}`: choice list `{list}` does not exist")]
     MissingChoiceList { field: String, list: String },
 
@@ -114,9 +137,6 @@ pub enum LoadError {
         trigger: String,
         suggestion: Option<String>,
     },
-
-    #[error("field `{field}`: a trigger needs a calculation to run")]
-    TriggerWithoutCalculation { field: String },
 
     #[error("settings, {setting}: {problem}")]
     Setting {
@@ -131,6 +151,66 @@ pub enum LoadError {
     /// field the cycle started from: `["${a} calculation", "${b} calculation", "${a}"]`.
     #[error("cycle: {}", steps.join(" → "))]
     Cycle { steps: Vec<String> },
+
+    /// A data file the form needs (`select_one_from_file`, `pulldata`,
+    /// `csv-external`) that is missing, of the wrong kind or clashing.
+    #[error("attachment `{file}`: {problem}")]
+    Attachment { file: String, problem: String },
+
+    /// A data file the form needs that was not given with it.
+    #[error("attachment `{file}`: the form needs this file, but it was not given with the form")]
+    MissingAttachment { file: String },
+
+    /// The value or label column of a `select_*_from_file` is not in its file.
+    #[error("field `{field}`: `{file}` has no column `{column}` for the choice {role} (its columns: {}){}", columns.join(", "), if *default { format!("; name the column with parameters `{role}=...`") } else { String::new() })]
+    FileColumn {
+        field: String,
+        file: String,
+        column: String,
+        role: &'static str,
+        columns: Vec<String>,
+        /// The column was the default (`name`, `label`), not a parameter.
+        default: bool,
+    },
+
+    /// A path into an instance that reads what it does not have: other
+    /// element names than the file's, or a column it lacks.
+    #[error("field `{field}`, {property}: instance `{name}` at position {position}: {problem}")]
+    InstancePath {
+        field: String,
+        property: Property,
+        name: String,
+        position: usize,
+        problem: String,
+    },
+
+    /// `instance('x')` (or `pulldata('x', ...)`) where `x` is neither a
+    /// choice list nor a file the form attaches.
+    #[error(
+        "field `{field}`, {property}: instance `{name}` at position {position} is neither a choice list nor an attached file (attach `{name}.csv` with a `csv-external` row, or use it in `select_one_from_file`)"
+    )]
+    UnknownInstance {
+        field: String,
+        property: Property,
+        name: String,
+        position: usize,
+    },
+}
+
+fn empty_path_reason(written: &str, several: bool) -> String {
+    if several {
+        format!(
+            "is ambiguous (several fields are called that; write a path, e.g. `../{written}` for a sibling)"
+        )
+    } else {
+        "names no field".to_owned()
+    }
+}
+
+fn example_path(paths: &[String]) -> String {
+    paths
+        .first()
+        .map_or_else(String::new, |p| format!("/data/{p}"))
 }
 
 fn did_you_mean(suggestion: Option<&str>, bare: bool) -> String {
@@ -150,4 +230,29 @@ pub enum LoadWarning {
     /// `what` says which text: "field `age`, label", "choice list `yes_no`, choice `y`".
     #[error("{what}: no text in language `{lang}`")]
     MissingTranslation { what: String, lang: String },
+
+    /// A bare name or a location path that designates no field (`null` in
+    /// `if(${a} > 1, ${x}, null)`): XPath evaluates it as an empty node-set,
+    /// so ODK reads it as empty, and so do we. `several`: the last step
+    /// names more than one field (a bare name cannot choose between them).
+    #[error("field `{field}`, {property}: `{written}` at position {position} {}; it evaluates as empty, as in ODK", empty_path_reason(written, *several))]
+    EmptyPath {
+        field: String,
+        property: Property,
+        written: String,
+        position: usize,
+        several: bool,
+    },
+
+    /// A bare name in a choice filter that is no column of the list (`yes`
+    /// in `${q} = yes`): in XPath a relative path from the choice item to
+    /// nothing, so ODK reads it as empty, and so do we.
+    #[error("field `{field}`, choice_filter: `{name}` at position {position} is not a column of choice list `{list}`, so it evaluates as empty, as in ODK{}", did_you_mean(suggestion.as_deref(), true))]
+    UnknownColumn {
+        field: String,
+        list: String,
+        name: String,
+        position: usize,
+        suggestion: Option<String>,
+    },
 }

@@ -1,45 +1,62 @@
 //! Parse every expression of every field once and resolve its references
 //! to [`FieldId`]s, collecting every problem.
 
-use std::collections::HashMap;
-
+use super::names::{Names, display_name, path_of};
 use super::{
-    Compiled, Cond, DefaultValue, Field, FieldId, FieldKind, LoadError, LoadWarning, Property,
+    Compiled, CompiledForm, Cond, DefaultValue, Field, FieldId, FieldKind, LoadError, LoadWarning,
+    Property,
 };
-use crate::expr::{Expr, ExprKind, Func, ReferenceKind, parse, suggest};
+use crate::expr::{Expr, ExprKind, Func, Path, ReferenceKind, Step, parse, suggest};
 use crate::model::{Choice, Condition, Form, Item};
 
+/// What resolving needs to know of each field while `fields` is being
+/// filled in.
+struct Info {
+    name: String,
+    kind: FieldKind,
+    select: bool,
+    parent: Option<FieldId>,
+    children: Vec<FieldId>,
+    /// See [`Names::by_path`].
+    path: String,
+}
+
 struct Ctx<'a> {
-    by_name: &'a HashMap<String, FieldId>,
-    kinds: Vec<(String, FieldKind, bool)>,
+    names: &'a Names,
+    info: Vec<Info>,
+    top: Vec<FieldId>,
+    /// The field whose expressions are being compiled: the context node of
+    /// relative paths.
+    at: Node,
     errors: &'a mut Vec<LoadError>,
+    warnings: &'a mut Vec<LoadWarning>,
+}
+
+/// Where a location path step stands in the form's tree.
+#[derive(Clone, Copy)]
+enum Node {
+    /// The instance's root element (`/data`).
+    Root,
+    Field(FieldId),
 }
 
 pub(super) fn compile_all(
     _form: &Form,
     fields: &mut [Field],
-    by_name: &HashMap<String, FieldId>,
+    names: &Names,
     list_names: &[String],
     lists: &[Vec<Choice>],
     errors: &mut Vec<LoadError>,
     warnings: &mut Vec<LoadWarning>,
 ) {
-    // Each field's name, kind and whether it is a select, for checking
-    // references while `fields` is being filled in.
-    let kinds = fields
+    let display: Vec<String> = fields
         .iter()
-        .map(|f| {
-            let select = f.question().is_some_and(|q| q.kind.has_choices());
-            (f.name.clone(), f.kind, select)
-        })
+        .map(|f| display_name(fields, names, f.id))
         .collect();
-    let mut cx = Ctx {
-        by_name,
-        kinds,
-        errors,
-    };
+    let mut cx = Ctx::new(fields, names, errors, warnings);
     for field in fields.iter_mut() {
-        let name = field.name.clone();
+        let name = display[field.id.index()].clone();
+        cx.at = Node::Field(field.id);
         let item = field.item.clone();
         match &item {
             Item::Question(q) => {
@@ -52,7 +69,7 @@ pub(super) fn compile_all(
                                 list: list.clone(),
                             }),
                         },
-                        None => warnings.push(LoadWarning::SelectWithoutChoices {
+                        None => cx.warnings.push(LoadWarning::SelectWithoutChoices {
                             field: name.clone(),
                             kind: type_name(q.kind),
                         }),
@@ -90,19 +107,28 @@ pub(super) fn compile_all(
                         .strip_prefix("${")
                         .and_then(|r| r.strip_suffix('}'))
                         .unwrap_or(t);
-                    match by_name.get(t) {
-                        Some(id) => p.trigger = Some(*id),
-                        None => cx.errors.push(LoadError::UnknownTrigger {
+                    let found = if t.contains('/') {
+                        names.path(t)
+                    } else {
+                        names.unique(t)
+                    };
+                    match (found, names.ambiguous(t)) {
+                        (Some(id), _) => p.trigger = Some(id),
+                        (None, Some(ids)) => cx.errors.push(LoadError::AmbiguousReference {
+                            field: name.clone(),
+                            property: Property::Trigger,
+                            name: t.to_owned(),
+                            position: 0,
+                            paths: ids
+                                .iter()
+                                .map(|i| cx.info[i.index()].path.clone())
+                                .collect(),
+                        }),
+                        (None, None) => cx.errors.push(LoadError::UnknownTrigger {
                             field: name.clone(),
                             trigger: t.to_owned(),
-                            suggestion: suggest(t, by_name.keys().map(String::as_str))
-                                .map(str::to_owned),
+                            suggestion: suggest(t, names.all()).map(str::to_owned),
                         }),
-                    }
-                    if q.calculation.is_none() {
-                        cx.errors.push(LoadError::TriggerWithoutCalculation {
-                            field: name.clone(),
-                        });
                     }
                 }
             }
@@ -191,7 +217,7 @@ impl Ctx<'_> {
         source: &str,
         columns: Option<(&str, &[Choice])>,
     ) -> Option<Compiled> {
-        let expr = match parse(source) {
+        let mut expr = match parse(source) {
             Ok(e) => e,
             Err(error) => {
                 self.errors.push(LoadError::Parse {
@@ -202,6 +228,7 @@ impl Ctx<'_> {
                 return None;
             }
         };
+        self.resolve_paths(&mut expr);
         let analysis = expr.analyze();
         let mut refs: Vec<(String, FieldId)> = Vec::new();
         let mut ok = true;
@@ -214,38 +241,71 @@ impl Ctx<'_> {
                     for c in choices {
                         cols.extend(c.properties.keys().map(String::as_str));
                     }
-                    self.errors.push(LoadError::UnknownColumn {
+                    self.warnings.push(LoadWarning::UnknownColumn {
                         field: field.to_owned(),
                         list: list.to_owned(),
                         name: r.name.clone(),
                         position: r.position(),
                         suggestion: suggest(&r.name, cols).map(str::to_owned),
                     });
-                    ok = false;
                 }
                 continue;
             }
-            let written = if r.bare || !source_has_ref(source, r.position()) {
-                r.name.clone()
+            let dollar = source_has_ref(source, r.position());
+            let written = if r.bare || !dollar {
+                span_text(source, r.span.start, r.span.end)
             } else {
                 format!("${{{}}}", r.name)
             };
-            let Some(&id) = self.by_name.get(&r.name) else {
-                let bare = !written.starts_with("${");
-                self.errors.push(LoadError::UnknownReference {
-                    field: field.to_owned(),
-                    property,
-                    name: r.name.clone(),
-                    written,
-                    bare,
-                    position: r.position(),
-                    suggestion: suggest(&r.name, self.kinds.iter().map(|k| k.0.as_str()))
-                        .map(str::to_owned),
-                });
+            let id = if r.name.starts_with('/') {
+                // A location path `resolve_paths` found in the form.
+                self.names.path(&r.name)
+            } else {
+                self.names.unique(&r.name)
+            };
+            let Some(id) = id else {
+                let ambiguous = self.names.ambiguous(&r.name);
+                // `${name}` and `jr:choice-name`'s '${name}' must name one
+                // field, as in pyxform; a bare name or a path that designates
+                // no field is XPath's empty node-set (`null` in
+                // `if(${a}, ${x}, null)`): ODK reads it as empty.
+                let is_path = !dollar && r.kind != ReferenceKind::ChoiceList;
+                if is_path {
+                    self.warnings.push(LoadWarning::EmptyPath {
+                        field: field.to_owned(),
+                        property,
+                        written,
+                        position: r.position(),
+                        several: ambiguous.is_some(),
+                    });
+                    continue;
+                }
+                match ambiguous {
+                    Some(ids) => self.errors.push(LoadError::AmbiguousReference {
+                        field: field.to_owned(),
+                        property,
+                        name: r.name.clone(),
+                        position: r.position(),
+                        paths: ids
+                            .iter()
+                            .map(|i| self.info[i.index()].path.clone())
+                            .collect(),
+                    }),
+                    None => self.errors.push(LoadError::UnknownReference {
+                        field: field.to_owned(),
+                        property,
+                        name: r.name.clone(),
+                        written,
+                        bare: false,
+                        position: r.position(),
+                        suggestion: suggest(&r.name, self.info.iter().map(|k| k.name.as_str()))
+                            .map(str::to_owned),
+                    }),
+                }
                 ok = false;
                 continue;
             };
-            let (_, kind, select) = &self.kinds[id.index()];
+            let Info { kind, select, .. } = &self.info[id.index()];
             let wrong = match (r.kind, kind) {
                 (ReferenceKind::Value, FieldKind::Group) => {
                     Some(("a group", "a question or a repeat"))
@@ -269,8 +329,11 @@ impl Ctx<'_> {
                 ok = false;
                 continue;
             }
-            // jr:choice-name's list is static: no dependency on its value.
-            if r.kind != ReferenceKind::ChoiceList && !refs.iter().any(|(n, _)| *n == r.name) {
+            // jr:choice-name's list is static, and a `${last-saved#x}` is
+            // fixed for the session: no dependency on their values.
+            if !matches!(r.kind, ReferenceKind::ChoiceList | ReferenceKind::LastSaved)
+                && !refs.iter().any(|(n, _)| *n == r.name)
+            {
                 refs.push((r.name.clone(), id));
             }
         }
@@ -283,6 +346,147 @@ impl Ctx<'_> {
             uses_position: analysis.uses_position,
         })
     }
+}
+
+impl CompiledForm {
+    /// Resolves the location paths of an ad-hoc expression (`fieldform
+    /// expr`, the `instance_name` setting) as if it belonged to `at`
+    /// (`None`: the top level); see `Ctx::resolve_paths`.
+    pub(crate) fn resolve_paths(&self, expr: &mut Expr, at: Option<FieldId>) {
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        let mut cx = Ctx::new(&self.fields, &self.names, &mut errors, &mut warnings);
+        cx.at = at.map_or(Node::Root, Node::Field);
+        cx.resolve_paths(expr);
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        fields: &[Field],
+        names: &'a Names,
+        errors: &'a mut Vec<LoadError>,
+        warnings: &'a mut Vec<LoadWarning>,
+    ) -> Self {
+        let info = fields
+            .iter()
+            .map(|f| Info {
+                name: f.name.clone(),
+                kind: f.kind,
+                select: f.question().is_some_and(|q| q.kind.has_choices()),
+                parent: f.parent,
+                children: f.children.clone(),
+                path: path_of(fields, f.id),
+            })
+            .collect();
+        let top = fields
+            .iter()
+            .filter(|f| f.parent.is_none())
+            .map(|f| f.id)
+            .collect();
+        Ctx {
+            names,
+            info,
+            top,
+            at: Node::Root,
+            errors,
+            warnings,
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Rewrites every location path (`/data/household/name`, `../age`)
+    /// that designates a field into a reference to that field's path
+    /// (`${/household/name}` in effect), so that two fields with one name
+    /// stay apart at run time. Bare names are left to the caller.
+    fn resolve_paths(&self, e: &mut Expr) {
+        self.resolve_in(e, false);
+    }
+
+    /// `in_predicate`: inside `instance(..)/root/item[...]`, where relative
+    /// paths start from the item, not from a field.
+    fn resolve_in(&self, e: &mut Expr, in_predicate: bool) {
+        match &mut e.kind {
+            ExprKind::Path(p) if !p.is_bare_name() && (p.absolute || !in_predicate) => {
+                if let Some(id) = self.walk(p).or_else(|| self.by_last_step(p)) {
+                    e.kind = ExprKind::Ref(format!("/{}", self.info[id.index()].path));
+                }
+            }
+            ExprKind::Neg(x) => self.resolve_in(x, in_predicate),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.resolve_in(lhs, in_predicate);
+                self.resolve_in(rhs, in_predicate);
+            }
+            ExprKind::Call { args, .. } => {
+                args.iter_mut()
+                    .for_each(|a| self.resolve_in(a, in_predicate));
+            }
+            ExprKind::Instance(p) => {
+                p.predicates
+                    .iter_mut()
+                    .for_each(|a| self.resolve_in(a, true));
+            }
+            _ => {}
+        }
+    }
+
+    /// The field `p` designates, walking the form's tree as XPath walks
+    /// the instance: from the root element for an absolute path (its first
+    /// step names the root, `data` or whatever the form calls it), else
+    /// from the field the expression belongs to.
+    fn walk(&self, p: &Path) -> Option<FieldId> {
+        let mut steps = p.steps.iter();
+        let mut node = if p.absolute {
+            match steps.next() {
+                Some(Step::Name(_)) => Node::Root,
+                _ => return None,
+            }
+        } else {
+            self.at
+        };
+        for step in steps {
+            node = if let Step::Name(n) = step {
+                let children = match node {
+                    Node::Root => &self.top,
+                    Node::Field(f) => &self.info[f.index()].children,
+                };
+                Node::Field(*children.iter().find(|c| self.info[c.index()].name == *n)?)
+            } else if *step == Step::Parent {
+                match node {
+                    Node::Root => return None,
+                    Node::Field(f) => self.info[f.index()].parent.map_or(Node::Root, Node::Field),
+                }
+            } else if *step == Step::Current {
+                node
+            } else {
+                return None;
+            };
+        }
+        match node {
+            Node::Field(f) => Some(f),
+            Node::Root => None,
+        }
+    }
+
+    /// A path that does not walk to a field but whose last step is a
+    /// name only one field has: that field. Fieldform has always resolved
+    /// paths by their last step, and forms written that way keep working.
+    fn by_last_step(&self, p: &Path) -> Option<FieldId> {
+        let plain = p
+            .steps
+            .iter()
+            .all(|s| matches!(s, Step::Name(_)) || *s == Step::Parent || *s == Step::Current);
+        plain.then(|| p.field_name().and_then(|n| self.names.unique(n)))?
+    }
+}
+
+/// The characters `start..end` of `source`.
+fn span_text(source: &str, start: usize, end: usize) -> String {
+    source
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 /// Whether the reference at character `position` is written `${...}`.
@@ -300,5 +504,35 @@ fn calls(e: &Expr, f: Func) -> bool {
         ExprKind::Neg(x) => calls(x, f),
         ExprKind::Binary { lhs, rhs, .. } => calls(lhs, f) || calls(rhs, f),
         _ => false,
+    }
+}
+
+impl Field {
+    /// The fields `property`'s expression reads, as resolved at load (by
+    /// path where names repeat); empty without an expression.
+    pub fn reads(&self, property: Property) -> Vec<FieldId> {
+        let p = &self.props;
+        let compiled = match property {
+            Property::Relevant => p.relevant.as_ref(),
+            Property::Required => cond(&p.required),
+            Property::ReadOnly => cond(&p.read_only),
+            Property::Constraint => p.constraint.as_ref(),
+            Property::Calculation => p.calculation.as_ref(),
+            Property::Default => match &p.default {
+                Some(DefaultValue::Expr(c)) => Some(c),
+                _ => None,
+            },
+            Property::ChoiceFilter => p.choice_filter.as_ref(),
+            Property::RepeatCount => p.repeat_count.as_ref(),
+            Property::Trigger => return p.trigger.into_iter().collect(),
+        };
+        compiled.map_or_else(Vec::new, |c| c.refs.iter().map(|&(_, id)| id).collect())
+    }
+}
+
+fn cond(c: &Cond) -> Option<&Compiled> {
+    match c {
+        Cond::Expr(c) => Some(c),
+        Cond::Const(_) => None,
     }
 }

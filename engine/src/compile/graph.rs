@@ -378,7 +378,8 @@ impl Builder<'_> {
             }
             NodeKind::Value => None,
             NodeKind::Default => Some("default"),
-            NodeKind::Trigger => Some("calculation"),
+            NodeKind::Trigger if p.calculation.is_some() => Some("calculation"),
+            NodeKind::Trigger => Some("trigger"),
             NodeKind::Required => Some("required"),
             NodeKind::ReadOnly => Some("read_only"),
             NodeKind::Constraint => Some("constraint"),

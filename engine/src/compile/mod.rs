@@ -19,8 +19,6 @@ mod settings;
 mod tests;
 mod texts;
 
-use std::collections::HashMap;
-
 pub use error::{LoadError, LoadWarning, Property};
 pub use graph::{Edge, Node, NodeId, NodeKind};
 pub use or_other::specify_name;
@@ -187,6 +185,8 @@ pub(crate) struct Props {
     pub choice_filter: Option<Compiled>,
     pub repeat_count: Option<Compiled>,
     pub trigger: Option<FieldId>,
+    /// The choice filter answered from an index (see `external::index`).
+    pub choice_index: Option<std::sync::Arc<crate::external::index::FilterIndex>>,
 }
 
 impl Default for Props {
@@ -201,6 +201,7 @@ impl Default for Props {
             choice_filter: None,
             repeat_count: None,
             trigger: None,
+            choice_index: None,
         }
     }
 }
@@ -217,11 +218,14 @@ pub struct CompiledForm {
     /// The dependency graph; a node's id is its rank in topological order.
     pub nodes: Vec<Node>,
     pub warnings: Vec<LoadWarning>,
-    by_name: HashMap<String, FieldId>,
+    names: names::Names,
     /// Per field, its nodes by kind (see [`CompiledForm::node_of`]).
     field_nodes: Vec<[Option<NodeId>; NodeKind::COUNT]>,
     /// Per field, the fields whose texts show its value (`${name}`).
     text_readers: Vec<Vec<FieldId>>,
+    /// Attached files by instance id (`instance('villages')`).
+    pub(crate) datasets:
+        std::collections::HashMap<String, std::sync::Arc<crate::external::Dataset>>,
 }
 
 /// Compile `form`, reporting every error at once.
@@ -232,31 +236,47 @@ pub fn compile(form: &Form) -> Result<CompiledForm, Vec<LoadError>> {
 impl CompiledForm {
     /// See [`compile`].
     pub fn new(form: &Form) -> Result<CompiledForm, Vec<LoadError>> {
+        Self::with_attachments(form, &crate::external::Attachments::new())
+    }
+
+    /// See [`crate::external::compile_with`].
+    pub fn with_attachments(
+        form: &Form,
+        attachments: &crate::external::Attachments,
+    ) -> Result<CompiledForm, Vec<LoadError>> {
         let form = &*or_other::expand(form);
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
+        // Files, and the choice lists of file and external selects.
+        let prepared = crate::external::prepare(form, attachments, &mut errors);
+        let form = prepared.form.as_ref().unwrap_or(form);
         let names::Table {
             mut fields,
             scopes,
-            by_name,
+            names,
         } = names::build(form, &mut errors);
-        let (choice_list_names, choice_lists): (Vec<String>, Vec<Vec<Choice>>) = form
+        let (mut choice_list_names, mut choice_lists): (Vec<String>, Vec<Vec<Choice>>) = form
             .choices
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .unzip();
+        for (name, list) in prepared.lists {
+            choice_list_names.push(name);
+            choice_lists.push(list);
+        }
         exprs::compile_all(
             form,
             &mut fields,
-            &by_name,
+            &names,
             &choice_list_names,
             &choice_lists,
             &mut errors,
             &mut warnings,
         );
         names::check_translations(form, &mut warnings);
-        settings::check(form, &by_name, &mut errors);
-        let text_readers = texts::check(&fields, &by_name, &mut errors);
+        settings::check(form, &fields, &names, &mut errors);
+        let text_readers = texts::check(&fields, &names, &mut errors);
+        crate::external::check_instances(&mut fields, &prepared.datasets, form, &mut errors);
         if !errors.is_empty() {
             // The graph needs resolved references; cycles are reported once
             // the references are right.
@@ -270,10 +290,18 @@ impl CompiledForm {
             choice_list_names,
             nodes: Vec::new(),
             warnings,
-            by_name,
+            names,
             field_nodes: Vec::new(),
             text_readers,
+            datasets: prepared.datasets,
         };
+        for f in &mut compiled.fields {
+            if let (Some(c), Some(i)) = (&f.props.choice_filter, f.choice_list) {
+                f.props.choice_index =
+                    crate::external::index::FilterIndex::build(&c.expr, &compiled.choice_lists[i])
+                        .map(std::sync::Arc::new);
+            }
+        }
         match graph::build(&compiled) {
             Ok(graph) => {
                 compiled.nodes = graph.nodes;
@@ -299,9 +327,52 @@ impl CompiledForm {
         &self.nodes[id.index()]
     }
 
-    /// The field called `name`.
+    /// The field `${name}` means: the one field called `name`; `None` when
+    /// no field or several (in different groups) are called that. Given a
+    /// path (with a `/`, see [`CompiledForm::lookup_path`]), the field at it.
     pub fn lookup(&self, name: &str) -> Option<FieldId> {
-        self.by_name.get(name).copied()
+        if name.contains('/') {
+            self.names.path(name)
+        } else {
+            self.names.unique(name)
+        }
+    }
+
+    /// The field at `path`: its name and those of the groups and repeats
+    /// around it, from the top level down, joined by `/`
+    /// (`household/members/name`; a leading `/` is allowed; a top-level
+    /// field's path is its name). Unique even where names are not.
+    pub fn lookup_path(&self, path: &str) -> Option<FieldId> {
+        self.names.path(path)
+    }
+
+    /// The path of `field` (see [`CompiledForm::lookup_path`]).
+    pub fn path_of(&self, field: FieldId) -> String {
+        names::path_of(&self.fields, field)
+    }
+
+    /// Every field called `name`, in document order.
+    pub fn named(&self, name: &str) -> Vec<FieldId> {
+        match (self.names.unique(name), self.names.ambiguous(name)) {
+            (Some(id), _) => vec![id],
+            (None, Some(ids)) => ids.to_vec(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// The child of `parent` (`None`: the top level) called `name`.
+    pub fn child_named(&self, parent: Option<FieldId>, name: &str) -> Option<FieldId> {
+        match parent {
+            // A top-level field's path is its name.
+            None if !name.contains('/') => self.names.path(name),
+            None => None,
+            Some(p) => self
+                .field(p)
+                .children
+                .iter()
+                .copied()
+                .find(|&c| self.field(c).name == name),
+        }
     }
 
     /// The node of `kind` for `field`, if the field has one.

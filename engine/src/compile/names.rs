@@ -1,7 +1,8 @@
 //! The name table: a dense [`FieldId`] per item, its place in the tree, and
 //! the scopes (levels of repetition).
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use super::{Field, FieldId, FieldKind, LoadError, LoadWarning, Props, Scope, ScopeId};
 use crate::expr::is_valid_field_name;
@@ -10,7 +11,74 @@ use crate::model::{Form, Item, Text};
 pub(super) struct Table {
     pub fields: Vec<Field>,
     pub scopes: Vec<Scope>,
-    pub by_name: HashMap<String, FieldId>,
+    pub names: Names,
+}
+
+/// How fields are found by name or by path.
+///
+/// XLSForm (pyxform) wants a name unique only among its siblings (the
+/// direct children of its nearest group or repeat, or of the survey) and a
+/// repeat's name unique in the whole form; a name may be reused in another
+/// group. A field is identified by its path (`household/name`); `${name}`
+/// resolves only when `name` is unique in the form, as in pyxform.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    /// Names used by exactly one field.
+    pub unique: HashMap<String, FieldId>,
+    /// Names used by several fields, each with every field using it.
+    pub ambiguous: HashMap<String, Vec<FieldId>>,
+    /// Every field by its path: the names from the top level down, joined by
+    /// `/` (`household/name`; a top-level field's path is its name).
+    pub by_path: HashMap<String, FieldId>,
+}
+
+impl Names {
+    /// The field `${name}` means: the one field called `name`.
+    pub fn unique(&self, name: &str) -> Option<FieldId> {
+        self.unique.get(name).copied()
+    }
+
+    /// The fields called `name`, when there are several.
+    pub fn ambiguous(&self, name: &str) -> Option<&[FieldId]> {
+        self.ambiguous.get(name).map(Vec::as_slice)
+    }
+
+    /// The field at `path` (`household/name`, a leading `/` allowed).
+    pub fn path(&self, path: &str) -> Option<FieldId> {
+        self.by_path
+            .get(path.strip_prefix('/').unwrap_or(path))
+            .copied()
+    }
+
+    /// Every distinct name, for did-you-mean suggestions.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.unique
+            .keys()
+            .chain(self.ambiguous.keys())
+            .map(String::as_str)
+    }
+}
+
+/// The path of `id` (see [`Names::by_path`]).
+pub(crate) fn path_of(fields: &[Field], id: FieldId) -> String {
+    let mut parts = Vec::new();
+    let mut at = Some(id);
+    while let Some(f) = at.and_then(|i| fields.get(i.index())) {
+        parts.push(f.name.as_str());
+        at = f.parent;
+    }
+    parts.reverse();
+    parts.join("/")
+}
+
+/// How errors name a field: its name when that is unique, else its path.
+pub(crate) fn display_name(fields: &[Field], names: &Names, id: FieldId) -> String {
+    let f = &fields[id.index()];
+    if names.unique(&f.name) == Some(id) {
+        f.name.clone()
+    } else {
+        path_of(fields, id)
+    }
 }
 
 pub(super) fn build(form: &Form, errors: &mut Vec<LoadError>) -> Table {
@@ -25,12 +93,61 @@ pub(super) fn build(form: &Form, errors: &mut Vec<LoadError>) -> Table {
             nodes: Vec::new(),
             fields: Vec::new(),
         }],
-        by_name: HashMap::new(),
+        names: Names::default(),
     };
+    let mut top = Vec::new();
     for item in &form.items {
-        add(&mut t, item, None, ScopeId::ROOT, errors);
+        top.push(add(&mut t, item, None, ScopeId::ROOT, errors));
     }
+    check_siblings(&t.fields, &top, errors);
+    index(&mut t);
     t
+}
+
+/// pyxform's rules: a name at most once among siblings (NAMES_001), a
+/// repeat's name at most once in the form (NAMES_004).
+fn check_siblings(fields: &[Field], top: &[FieldId], errors: &mut Vec<LoadError>) {
+    let mut lists: Vec<&[FieldId]> = vec![top];
+    lists.extend(fields.iter().map(|f| f.children.as_slice()));
+    for list in lists {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for &id in list {
+            let f = &fields[id.index()];
+            if !seen.insert(f.name.as_str()) {
+                errors.push(LoadError::DuplicateName {
+                    field: path_of(fields, id),
+                });
+            }
+        }
+    }
+    let mut repeats: HashSet<&str> = HashSet::new();
+    for f in fields.iter().filter(|f| f.kind == FieldKind::Repeat) {
+        if !repeats.insert(f.name.as_str()) {
+            errors.push(LoadError::DuplicateRepeat {
+                field: path_of(fields, f.id),
+            });
+        }
+    }
+}
+
+fn index(t: &mut Table) {
+    let mut by_name: HashMap<String, Vec<FieldId>> = HashMap::new();
+    for f in &t.fields {
+        // The first of two siblings with one name (an error already) keeps
+        // the path and the name, so that references to it do not pile up
+        // more errors.
+        if let Entry::Vacant(slot) = t.names.by_path.entry(path_of(&t.fields, f.id)) {
+            slot.insert(f.id);
+            by_name.entry(f.name.clone()).or_default().push(f.id);
+        }
+    }
+    for (name, ids) in by_name {
+        if let [id] = ids.as_slice() {
+            t.names.unique.insert(name, *id);
+        } else {
+            t.names.ambiguous.insert(name, ids);
+        }
+    }
 }
 
 fn add(
@@ -45,14 +162,6 @@ fn add(
     if !is_valid_field_name(name) {
         errors.push(LoadError::InvalidName {
             name: name.to_owned(),
-        });
-    }
-    if t.by_name.insert(name.to_owned(), id).is_some() {
-        // The first definition stays addressable, so references to it do not
-        // pile up more errors.
-        t.by_name.insert(name.to_owned(), t.by_name_first(name, id));
-        errors.push(LoadError::DuplicateName {
-            field: name.to_owned(),
         });
     }
     let kind = match item {
@@ -102,16 +211,6 @@ fn add(
         t.fields[id.index()].children.push(c);
     }
     id
-}
-
-impl Table {
-    /// The id of the first field called `name` (`id` is the newest).
-    fn by_name_first(&self, name: &str, id: FieldId) -> FieldId {
-        self.fields
-            .iter()
-            .find(|f| f.name == name)
-            .map_or(id, |f| f.id)
-    }
 }
 
 /// Texts that have some translations but not one for every form language.

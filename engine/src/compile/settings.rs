@@ -2,13 +2,12 @@
 //! must parse and name fields that exist, so a typo is reported when the
 //! form is published, not discovered as unnamed responses in the field.
 
-use std::collections::HashMap;
-
-use super::{FieldId, LoadError};
+use super::names::{Names, path_of};
+use super::{Field, LoadError};
 use crate::expr::{self, suggest};
 use crate::model::Form;
 
-pub(super) fn check(form: &Form, by_name: &HashMap<String, FieldId>, errors: &mut Vec<LoadError>) {
+pub(super) fn check(form: &Form, fields: &[Field], names: &Names, errors: &mut Vec<LoadError>) {
     let Some(src) = form.settings.instance_name.as_deref() else {
         return;
     };
@@ -25,10 +24,23 @@ pub(super) fn check(form: &Form, by_name: &HashMap<String, FieldId>, errors: &mu
     };
     for r in parsed.references() {
         // A bare name is a relative path, empty at the top level (as in ODK).
-        if r.bare || by_name.contains_key(&r.name) {
+        if r.bare || names.unique(&r.name).is_some() {
             continue;
         }
-        let hint = suggest(&r.name, by_name.keys().map(String::as_str))
+        // `${name}` must name one field, as in pyxform (PYREF_004).
+        if let Some(ids) = names.ambiguous(&r.name) {
+            let paths: Vec<String> = ids.iter().map(|&i| path_of(fields, i)).collect();
+            errors.push(problem(format!(
+                "${{{}}} at position {} is ambiguous: {} fields are called `{}` ({})",
+                r.name,
+                r.position(),
+                ids.len(),
+                r.name,
+                paths.join(", ")
+            )));
+            continue;
+        }
+        let hint = suggest(&r.name, names.all())
             .map(|s| format!("; did you mean ${{{s}}}?"))
             .unwrap_or_default();
         errors.push(problem(format!(

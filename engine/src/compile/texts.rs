@@ -2,8 +2,7 @@
 //! form's fields, and indexed by the field they show so that a UI redraws
 //! only the texts a changed value appears in.
 
-use std::collections::HashMap;
-
+use super::names::{Names, display_name, path_of};
 use super::{Field, FieldId, LoadError};
 use crate::expr::suggest;
 use crate::model::{Item, Text, insertions};
@@ -23,11 +22,13 @@ fn texts(item: &Item) -> Vec<(&'static str, &Text)> {
     }
 }
 
-/// Reports insertions of names that are not fields; returns, per field, the
-/// fields whose texts show it.
+/// Reports insertions of names that are not fields, or that several fields
+/// have (pyxform resolves `${name}` in labels as in expressions: the name
+/// must be unique in the form); returns, per field, the fields whose texts
+/// show it.
 pub(super) fn check(
     fields: &[Field],
-    by_name: &HashMap<String, FieldId>,
+    names: &Names,
     errors: &mut Vec<LoadError>,
 ) -> Vec<Vec<FieldId>> {
     let mut readers: Vec<Vec<FieldId>> = vec![Vec::new(); fields.len()];
@@ -35,15 +36,25 @@ pub(super) fn check(
         for (column, text) in texts(&field.item) {
             for (lang, s) in &text.0 {
                 for insertion in insertions(s) {
-                    match by_name.get(&insertion.name) {
-                        Some(&shown) => {
+                    match names.unique(&insertion.name) {
+                        Some(shown) => {
                             let list = &mut readers[shown.index()];
                             if !list.contains(&field.id) {
                                 list.push(field.id);
                             }
                         }
+                        None if names.ambiguous(&insertion.name).is_some() => {
+                            let ids = names.ambiguous(&insertion.name).unwrap_or_default();
+                            errors.push(LoadError::AmbiguousInsertion {
+                                field: display_name(fields, names, field.id),
+                                column,
+                                lang: lang.clone(),
+                                paths: ids.iter().map(|&i| path_of(fields, i)).collect(),
+                                name: insertion.name,
+                            });
+                        }
                         None => errors.push(LoadError::UnknownInsertion {
-                            field: field.name.clone(),
+                            field: display_name(fields, names, field.id),
                             column,
                             lang: lang.clone(),
                             suggestion: suggest(

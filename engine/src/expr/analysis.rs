@@ -19,6 +19,10 @@ pub enum ReferenceKind {
     /// up: only its (static) choice list is used, not its value, but the
     /// loader should still check that it exists and is a select.
     ChoiceList,
+    /// `${last-saved#name}`: the field's answer in the last response saved
+    /// on the device, fixed for the session; `name` is the field. Not a
+    /// dependency: the current answer is not read.
+    LastSaved,
 }
 
 /// One mention of a field.
@@ -58,13 +62,16 @@ pub struct Analysis {
     /// Volatile functions used (`now`, `today`, `random`, `uuid`), each once,
     /// in order of first use.
     pub volatile: Vec<Func>,
+    /// Secondary instances read (`instance('x')`, `pulldata('x', ...)`), in
+    /// source order, with where they are named.
+    pub instances: Vec<(String, Span)>,
 }
 
 impl Expr {
     /// Collect all static facts in one walk.
     pub fn analyze(&self) -> Analysis {
         let mut a = Analysis::default();
-        walk(self, &mut a);
+        walk(self, &mut a, false);
         a
     }
 
@@ -93,10 +100,22 @@ fn reference(a: &mut Analysis, name: &str, kind: ReferenceKind, span: Span) {
     });
 }
 
-fn walk(e: &Expr, a: &mut Analysis) {
+/// `in_predicate`: inside `instance(..)/root/item[...]`, where a bare name
+/// is a column of the item, not a field.
+fn walk(e: &Expr, a: &mut Analysis, in_predicate: bool) {
     match &e.kind {
         ExprKind::String(_) | ExprKind::Pattern(_) | ExprKind::Number(_) | ExprKind::Parent => {}
-        ExprKind::Ref(name) => reference(a, name, ReferenceKind::Value, e.span),
+        ExprKind::Ref(name) => match super::lex::last_saved_name(name) {
+            Some(field) => reference(a, field, ReferenceKind::LastSaved, e.span),
+            None => reference(a, name, ReferenceKind::Value, e.span),
+        },
+        ExprKind::Path(p) if in_predicate && p.is_bare_name() => {}
+        ExprKind::Instance(p) => {
+            a.instances.push((p.id.clone(), e.span));
+            for pred in &p.predicates {
+                walk(pred, a, true);
+            }
+        }
         ExprKind::Path(p) => match p.field_name() {
             Some(name) => {
                 reference(a, name, ReferenceKind::Value, e.span);
@@ -107,10 +126,10 @@ fn walk(e: &Expr, a: &mut Analysis) {
             None => a.uses_current |= p.steps.iter().all(|s| *s == Step::Current),
         },
         ExprKind::Current => a.uses_current = true,
-        ExprKind::Neg(x) => walk(x, a),
+        ExprKind::Neg(x) => walk(x, a, in_predicate),
         ExprKind::Binary { lhs, rhs, .. } => {
-            walk(lhs, a);
-            walk(rhs, a);
+            walk(lhs, a, in_predicate);
+            walk(rhs, a, in_predicate);
         }
         ExprKind::Call { func, args } => {
             if func.is_volatile() && !a.volatile.contains(func) {
@@ -122,6 +141,15 @@ fn walk(e: &Expr, a: &mut Analysis) {
                     a.uses_current = true;
                 }
                 Func::Position => a.uses_position = true,
+                Func::Pulldata => {
+                    if let Some(Expr {
+                        kind: ExprKind::String(id),
+                        span,
+                    }) = args.first()
+                    {
+                        a.instances.push((id.trim().to_owned(), *span));
+                    }
+                }
                 _ => {}
             }
             for (i, arg) in args.iter().enumerate() {
@@ -140,7 +168,7 @@ fn walk(e: &Expr, a: &mut Analysis) {
                         }
                     }
                     // `..` in `position(..)` is not a reference.
-                    _ => walk(arg, a),
+                    _ => walk(arg, a, in_predicate),
                 }
             }
         }
@@ -242,6 +270,23 @@ mod tests {
         );
         assert_eq!(names("'${not_a_ref}'"), vec![]);
         assert_eq!(names("if(${x}, -${y}, concat(${z}))").len(), 3);
+    }
+
+    /// In a predicate of an instance path, a bare name is a column of the
+    /// item, not a field; `${...}` are fields as anywhere.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn instance_paths_read_columns_and_fields() {
+        use ReferenceKind::*;
+        assert_eq!(
+            names("instance('people')/root/item[name = ${p} and ../x = 1]/place"),
+            vec![("p".into(), Value, 36), ("x".into(), Value, 45)]
+        );
+        let a = parse("pulldata('fruits', 'price', 'name', ${f}) + count(instance('s')/root/item)")
+            .expect("parses")
+            .analyze();
+        let ids: Vec<&str> = a.instances.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["fruits", "s"]);
+        assert_eq!(a.references.len(), 1);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

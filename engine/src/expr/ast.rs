@@ -61,13 +61,31 @@ pub enum ExprKind {
     },
     /// A call of a known function; arity was checked by the parser.
     Call { func: Func, args: Vec<Expr> },
+    /// `instance('villages')/root/item[region = ${region}]/label`: rows of
+    /// a secondary instance (an attached file or a choice list).
+    Instance(Box<InstancePath>),
 }
 
-/// A location path. XLSForms reference fields with `${name}`, so paths are
-/// rare (they come from hand-written XForms-isms); we do not walk a tree but
-/// resolve a path by its last named step, exactly like `${name}`: field names
-/// are unique in an XLSForm, so `/data/household/age` and `../age` both mean
-/// `${age}`.
+/// A path into a secondary instance: `instance(id)/root/item[p1][p2]/column`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstancePath {
+    /// The instance id: a file name without its extension, or a choice list.
+    pub id: String,
+    /// The element names of the path: `root` and `item` (XML files may
+    /// name them otherwise). `None` for `instance('x')` alone.
+    pub steps: Option<(String, String)>,
+    /// Filters on the items, in order. In them a bare name (`region`) is a
+    /// column of the item being tested; a number keeps the item at that
+    /// 1-based position.
+    pub predicates: Vec<Expr>,
+    /// The column read from each item left (`/label`); `None`: the items.
+    pub column: Option<String>,
+}
+
+/// A location path (`/data/household/age`, `../age`). The loader walks it
+/// through the form's tree and replaces it by a [`ExprKind::Ref`] to the
+/// field's path (`/household/age`) where it designates a field; see
+/// `compile::exprs`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
     pub absolute: bool,
@@ -149,6 +167,28 @@ impl BinOp {
 impl Expr {
     pub(crate) fn new(kind: ExprKind, span: Span) -> Self {
         Self { kind, span }
+    }
+
+    /// Calls `f` on this expression and every sub-expression (predicates
+    /// of instance paths included), parents first.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Neg(x) => x.visit(f),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.visit(f);
+                rhs.visit(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.visit(f)),
+            ExprKind::Instance(p) => p.predicates.iter().for_each(|a| a.visit(f)),
+            ExprKind::String(_)
+            | ExprKind::Pattern(_)
+            | ExprKind::Number(_)
+            | ExprKind::Ref(_)
+            | ExprKind::Current
+            | ExprKind::Parent
+            | ExprKind::Path(_) => {}
+        }
     }
 
     /// The field this expression names when it is a plain reference

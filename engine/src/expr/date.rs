@@ -6,6 +6,8 @@
 //! minutes they were recorded in, which is needed to print them back as ODK
 //! does (`2024-01-15T12:30:00.000+02:00`).
 
+use crate::env::{Environment, local_to_utc};
+
 pub const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_MINUTE: i64 = 60_000;
 
@@ -64,9 +66,60 @@ pub enum Parsed {
 /// Parse `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH[:MM]]`.
 ///
 /// A date-time without a zone is local time, i.e. `default_offset` minutes
-/// from UTC (the device's offset). Like JavaRosa we accept unpadded month
-/// and day (`2020-1-5`); we also accept a space instead of `T`.
+/// from UTC (a fixed offset; [`parse_iso_in`] uses the device's zone, with
+/// its daylight saving time). Like JavaRosa we accept unpadded month and
+/// day (`2020-1-5`); we also accept a space instead of `T`.
 pub fn parse_iso(s: &str, default_offset: i32) -> Option<Parsed> {
+    Some(match parse_written(s)? {
+        Written::Date(days) => Parsed::Date(days),
+        Written::Zoned {
+            millis,
+            offset_minutes,
+        } => Parsed::DateTime {
+            millis,
+            offset_minutes,
+        },
+        Written::Local(local) => Parsed::DateTime {
+            millis: local - i64::from(default_offset) * MS_PER_MINUTE,
+            offset_minutes: default_offset,
+        },
+    })
+}
+
+/// [`parse_iso`], with a zone-less date-time read as wall-clock time in
+/// the environment's time zone (the offset in force at that time).
+pub fn parse_iso_in(s: &str, env: &dyn Environment) -> Option<Parsed> {
+    Some(match parse_written(s)? {
+        Written::Date(days) => Parsed::Date(days),
+        Written::Zoned {
+            millis,
+            offset_minutes,
+        } => Parsed::DateTime {
+            millis,
+            offset_minutes,
+        },
+        Written::Local(local) => {
+            let (millis, offset_minutes) = local_to_utc(env, local);
+            Parsed::DateTime {
+                millis,
+                offset_minutes,
+            }
+        }
+    })
+}
+
+/// A date or date-time as written, before any time zone is applied.
+enum Written {
+    Date(i64),
+    Zoned {
+        millis: i64,
+        offset_minutes: i32,
+    },
+    /// Wall-clock milliseconds since 1970-01-01T00:00 with no zone.
+    Local(i64),
+}
+
+fn parse_written(s: &str) -> Option<Written> {
     let s = s.trim();
     let (date_part, time_part) = match s.find(['T', ' ']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
@@ -74,13 +127,16 @@ pub fn parse_iso(s: &str, default_offset: i32) -> Option<Parsed> {
     };
     let days = parse_date(date_part)?;
     let Some(time_part) = time_part else {
-        return Some(Parsed::Date(days));
+        return Some(Written::Date(days));
     };
     let (ms, offset) = parse_time(time_part)?;
-    let offset = offset.unwrap_or(default_offset);
-    Some(Parsed::DateTime {
-        millis: days * MS_PER_DAY + ms - i64::from(offset) * MS_PER_MINUTE,
-        offset_minutes: offset,
+    let local = days * MS_PER_DAY + ms;
+    Some(match offset {
+        Some(offset) => Written::Zoned {
+            millis: local - i64::from(offset) * MS_PER_MINUTE,
+            offset_minutes: offset,
+        },
+        None => Written::Local(local),
     })
 }
 
@@ -91,7 +147,9 @@ fn all_digits(s: &str) -> bool {
 fn parse_date(s: &str) -> Option<i64> {
     let mut parts = s.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() < 4 || m.len() > 2 || d.len() > 2 {
+    // Years of up to 6 digits: beyond, milliseconds since the epoch would
+    // overflow (and no survey asks about the year 1000000).
+    if parts.next().is_some() || !(4..=6).contains(&y.len()) || m.len() > 2 || d.len() > 2 {
         return None;
     }
     if !(all_digits(y) && all_digits(m) && all_digits(d)) {
@@ -323,6 +381,16 @@ mod tests {
         assert_eq!(parse_iso("hello", 0), None);
         assert_eq!(parse_iso("", 0), None);
         assert_eq!(parse_iso("2020-01-01-01", 0), None);
+        // Huge years are refused rather than overflowing.
+        assert_eq!(
+            parse_iso("999999-12-31T23:59", 0),
+            Some(Parsed::DateTime {
+                millis: days_from_civil(999_999, 12, 31) * MS_PER_DAY + 86_340_000,
+                offset_minutes: 0
+            })
+        );
+        assert_eq!(parse_iso("1000000-01-01", 0), None);
+        assert_eq!(parse_iso("999999999999999999-01-01T10:00", 0), None);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

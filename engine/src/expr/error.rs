@@ -25,6 +25,14 @@ pub enum ParseError {
     #[error("unexpected character `{found}` at position {position}")]
     UnexpectedChar { found: char, position: usize },
 
+    /// An operator from other languages: `==`, `&&`, `||`.
+    #[error("`{found}` at position {position} is not an XPath operator; use `{instead}`")]
+    ForeignOperator {
+        found: &'static str,
+        instead: &'static str,
+        position: usize,
+    },
+
     #[error("unterminated string starting at position {position}")]
     UnterminatedString { position: usize },
 
@@ -81,6 +89,7 @@ impl ParseError {
             Self::UnexpectedToken { position, .. }
             | Self::UnexpectedEnd { position, .. }
             | Self::UnexpectedChar { position, .. }
+            | Self::ForeignOperator { position, .. }
             | Self::UnterminatedString { position }
             | Self::UnterminatedReference { position }
             | Self::InvalidReference { position, .. }

@@ -2,11 +2,13 @@
 //! time (a missing answer, text in arithmetic, a bad date) become NaN or an
 //! empty string, and only parsing reports errors.
 
-use super::ast::{BinOp, Expr, ExprKind, Step};
+use super::ast::{BinOp, Expr, ExprKind, InstancePath, Step};
 use super::date::Parsed;
 use super::functions;
+use super::functions::Func;
 use super::value::Value;
 use crate::env::Environment;
+use crate::external::Rows;
 
 /// What an expression can see of the form it belongs to.
 ///
@@ -48,6 +50,19 @@ pub trait EvalContext {
         None
     }
 
+    /// XPath's context size, for `last()`: 1 for the expressions of a
+    /// field (their context is that one node); a predicate's context gives
+    /// the number of nodes it filters.
+    fn context_size(&self) -> usize {
+        1
+    }
+
+    /// The name of the node the expression belongs to, for `name()` and
+    /// `local-name()` without an argument (or with `.`); `None` if unknown.
+    fn current_name(&self) -> Option<String> {
+        None
+    }
+
     /// `indexed-repeat(${field}, ${repeat}, i [, ${repeat2}, i2 ...])`: the
     /// value of `field` in the given (1-based) instances, outermost repeat
     /// first. Indices are at least 1. An empty string when there is no such
@@ -66,6 +81,13 @@ pub trait EvalContext {
 
     /// Clock, randomness and identity for `now()`, `random()`, `uuid()`.
     fn env(&self) -> &dyn Environment;
+
+    /// The rows of secondary instance `id` (`instance('id')`, `pulldata('id', ...)`):
+    /// an attached file (by its name without extension) or a choice list.
+    fn dataset(&self, id: &str) -> Option<Rows<'_>> {
+        let _ = id;
+        None
+    }
 }
 
 /// Evaluate `expr`. Never fails: see the module docs.
@@ -88,6 +110,226 @@ pub fn evaluate(expr: &Expr, ctx: &dyn EvalContext) -> Value {
         ExprKind::Neg(x) => Value::Number(-evaluate(x, ctx).as_number()),
         ExprKind::Binary { op, lhs, rhs } => binary(*op, lhs, rhs, ctx),
         ExprKind::Call { func, args } => functions::call(*func, args, ctx),
+        ExprKind::Instance(path) => instance(path, ctx),
+    }
+}
+
+/// `instance('id')/root/item[...]/column`: a node-set with one member per
+/// item left by the predicates (the column's value, or the item's text).
+fn instance(path: &InstancePath, ctx: &dyn EvalContext) -> Value {
+    let Some(rows) = ctx.dataset(&path.id) else {
+        return Value::Nodeset(Vec::new());
+    };
+    let Some((root, item)) = &path.steps else {
+        // The instance's root element: one node.
+        return Value::Nodeset(vec![Value::empty()]);
+    };
+    if rows.path() != (root.as_str(), item.as_str()) {
+        return Value::Nodeset(Vec::new());
+    }
+    let kept = matching_rows(rows, &path.predicates, ctx);
+    Value::Nodeset(match &path.column {
+        Some(c) => kept
+            .iter()
+            .filter_map(|&r| rows.cell(r, c))
+            .map(Value::from)
+            .collect(),
+        None => kept
+            .iter()
+            .map(|&r| Value::String(rows.item_text(r)))
+            .collect(),
+    })
+}
+
+/// The rows of `rows` that pass every predicate, in order. A first
+/// predicate `column = <expression of the form only>` whose value is text
+/// is answered from the file's index instead of a scan.
+pub(crate) fn matching_rows(
+    rows: Rows<'_>,
+    predicates: &[Expr],
+    ctx: &dyn EvalContext,
+) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::new();
+    for (k, pred) in predicates.iter().enumerate() {
+        let candidates = if k == 0 {
+            match indexed(rows, pred, ctx) {
+                // The predicate is exactly the looked-up test.
+                Some((found, true)) => {
+                    kept = found;
+                    continue;
+                }
+                Some((found, false)) => found,
+                None => (0..rows.len()).collect(),
+            }
+        } else {
+            std::mem::take(&mut kept)
+        };
+        let size = candidates.len();
+        for (i, &r) in candidates.iter().enumerate() {
+            let row_ctx = RowCtx {
+                outer: ctx,
+                rows,
+                row: r,
+                size,
+            };
+            let keep = match evaluate(pred, &row_ctx) {
+                // `[2]`: the item at that position among those left.
+                Value::Number(n) => (i + 1) as f64 == n,
+                v => v.as_bool(),
+            };
+            if keep {
+                kept.push(r);
+            }
+        }
+    }
+    if predicates.is_empty() {
+        kept = (0..rows.len()).collect();
+    }
+    kept
+}
+
+/// The rows a predicate keeps for sure, from the file's index: the rows
+/// whose column equals the value of a `column = e` test (`e` independent
+/// of the row, its value text) that is the predicate or one of its
+/// `and`ed terms; with whether that test is the whole predicate.
+fn indexed(rows: Rows<'_>, pred: &Expr, ctx: &dyn EvalContext) -> Option<(Vec<usize>, bool)> {
+    // `last()` and `position()` would see the candidates instead of all
+    // the items: scan.
+    let mut positional = false;
+    pred.visit(&mut |e| {
+        positional |= matches!(
+            e.kind,
+            ExprKind::Call {
+                func: Func::Last | Func::Position,
+                ..
+            }
+        );
+    });
+    if positional {
+        return None;
+    }
+    let mut terms = Vec::new();
+    and_terms(pred, &mut terms);
+    let exact = terms.len() == 1;
+    terms.into_iter().find_map(|term| {
+        let ExprKind::Binary {
+            op: BinOp::Eq,
+            lhs,
+            rhs,
+        } = &term.kind
+        else {
+            return None;
+        };
+        let (column, other) = match (&lhs.kind, &rhs.kind) {
+            (ExprKind::Path(p), _) if p.is_bare_name() && row_independent(rhs) => (p, rhs),
+            (_, ExprKind::Path(p)) if p.is_bare_name() && row_independent(lhs) => (p, lhs),
+            _ => return None,
+        };
+        let column = column.field_name()?;
+        let Value::String(value) = evaluate(other, ctx) else {
+            return None;
+        };
+        rows.indexed(column, &value)
+            .map(|found| (found.iter().map(|&r| r as usize).collect(), exact))
+    })
+}
+
+/// The terms of a chain of `and`s.
+pub(crate) fn and_terms<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Binary {
+            op: BinOp::And,
+            lhs,
+            rhs,
+        } => {
+            and_terms(lhs, out);
+            and_terms(rhs, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Whether `e` reads nothing of the row it would be tested against (no
+/// bare column name outside a nested instance path, no `.`, nothing
+/// volatile): then its value is the same for every row.
+pub(crate) fn row_independent(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::String(_) | ExprKind::Pattern(_) | ExprKind::Number(_) | ExprKind::Ref(_) => true,
+        ExprKind::Path(p) => !p.is_bare_name() && p.field_name().is_some(),
+        ExprKind::Current | ExprKind::Parent => false,
+        ExprKind::Neg(x) => row_independent(x),
+        ExprKind::Binary { lhs, rhs, .. } => row_independent(lhs) && row_independent(rhs),
+        ExprKind::Call { func, args } => {
+            !func.is_volatile()
+                && !matches!(
+                    func,
+                    Func::Once
+                        | Func::Position
+                        | Func::String
+                        | Func::StringLength
+                        | Func::NormalizeSpace
+                )
+                && args.iter().all(row_independent)
+        }
+        // Its own predicates read its own rows.
+        ExprKind::Instance(_) => true,
+    }
+}
+
+/// The evaluation point inside a predicate: bare names are the columns of
+/// the item being tested, everything else is the outer context's.
+struct RowCtx<'a> {
+    outer: &'a dyn EvalContext,
+    rows: Rows<'a>,
+    row: usize,
+    /// How many items the predicate filters, for `last()`.
+    size: usize,
+}
+
+impl EvalContext for RowCtx<'_> {
+    fn resolve(&self, name: &str) -> Value {
+        self.outer.resolve(name)
+    }
+
+    fn resolve_relative(&self, name: &str) -> Value {
+        Value::String(
+            self.rows
+                .cell(self.row, name)
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
+
+    fn current(&self) -> Value {
+        self.outer.current()
+    }
+
+    fn position(&self) -> Option<usize> {
+        self.outer.position()
+    }
+
+    fn context_size(&self) -> usize {
+        self.size
+    }
+
+    fn current_name(&self) -> Option<String> {
+        self.outer.current_name()
+    }
+
+    fn indexed_repeat(&self, field: &str, repeats: &[(&str, usize)]) -> Value {
+        self.outer.indexed_repeat(field, repeats)
+    }
+
+    fn choice_label(&self, field: &str, value: &str) -> Option<String> {
+        self.outer.choice_label(field, value)
+    }
+
+    fn env(&self) -> &dyn Environment {
+        self.outer.env()
+    }
+
+    fn dataset(&self, id: &str) -> Option<Rows<'_>> {
+        self.outer.dataset(id)
     }
 }
 
@@ -104,13 +346,11 @@ fn binary(op: BinOp, lhs: &Expr, rhs: &Expr, ctx: &dyn EvalContext) -> Value {
     }
     let a = evaluate(lhs, ctx);
     let b = evaluate(rhs, ctx);
-    let offset = ctx.env().utc_offset_minutes();
+    let env = ctx.env();
     match op {
-        BinOp::Eq => Value::Bool(equals(&a, &b, offset)),
-        BinOp::Neq => Value::Bool(not_equals(&a, &b, offset)),
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            Value::Bool(relational(op, &a, &b, offset))
-        }
+        BinOp::Eq => Value::Bool(equals(&a, &b, env)),
+        BinOp::Neq => Value::Bool(not_equals(&a, &b, env)),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => Value::Bool(relational(op, &a, &b, env)),
         BinOp::Add => Value::Number(a.as_number() + b.as_number()),
         BinOp::Sub => Value::Number(a.as_number() - b.as_number()),
         BinOp::Mul => Value::Number(a.as_number() * b.as_number()),
@@ -127,11 +367,11 @@ const EPSILON: f64 = 1e-12;
 
 /// If exactly one side is a date and the other is a string that parses as
 /// one (`${dob} = '2020-01-01'`), compare them as dates.
-fn date_pair(a: &Value, b: &Value, offset: i32) -> Option<(f64, f64)> {
+fn date_pair(a: &Value, b: &Value, env: &dyn Environment) -> Option<(f64, f64)> {
     let as_days = |p: Parsed| Value::from(p).as_number();
     match (a, b) {
         (d, Value::String(s)) | (Value::String(s), d) if d.is_date_like() => {
-            let other = as_days(Value::String(s.clone()).as_date_like(offset)?);
+            let other = as_days(Value::String(s.clone()).as_date_like(env)?);
             let date = d.as_number();
             Some(if a.is_date_like() {
                 (date, other)
@@ -146,17 +386,17 @@ fn date_pair(a: &Value, b: &Value, offset: i32) -> Option<(f64, f64)> {
 /// XPath `=`: node-sets compare existentially (true if any member matches);
 /// else if either side is boolean compare as booleans, else if either is a
 /// number or date compare as numbers, else as strings.
-pub(crate) fn equals(a: &Value, b: &Value, offset: i32) -> bool {
+pub(crate) fn equals(a: &Value, b: &Value, env: &dyn Environment) -> bool {
     match (a, b) {
         (Value::Nodeset(_), Value::Bool(x)) | (Value::Bool(x), Value::Nodeset(_)) => {
             let ns = if matches!(a, Value::Nodeset(_)) { a } else { b };
             ns.as_bool() == *x
         }
-        (Value::Nodeset(xs), other) => xs.iter().any(|x| equals(x, other, offset)),
-        (other, Value::Nodeset(ys)) => ys.iter().any(|y| equals(other, y, offset)),
+        (Value::Nodeset(xs), other) => xs.iter().any(|x| equals(x, other, env)),
+        (other, Value::Nodeset(ys)) => ys.iter().any(|y| equals(other, y, env)),
         (Value::Bool(_), _) | (_, Value::Bool(_)) => a.as_bool() == b.as_bool(),
         _ => {
-            if let Some((x, y)) = date_pair(a, b, offset) {
+            if let Some((x, y)) = date_pair(a, b, env) {
                 return (x - y).abs() < EPSILON;
             }
             let numeric = |v: &Value| matches!(v, Value::Number(_)) || v.is_date_like();
@@ -171,26 +411,26 @@ pub(crate) fn equals(a: &Value, b: &Value, offset: i32) -> bool {
 
 /// XPath `!=`: with node-sets, true if any member differs (so it is not
 /// simply `not(=)`); otherwise the negation of [`equals`].
-pub(crate) fn not_equals(a: &Value, b: &Value, offset: i32) -> bool {
+pub(crate) fn not_equals(a: &Value, b: &Value, env: &dyn Environment) -> bool {
     match (a, b) {
         (Value::Nodeset(_), Value::Bool(_)) | (Value::Bool(_), Value::Nodeset(_)) => {
-            !equals(a, b, offset)
+            !equals(a, b, env)
         }
-        (Value::Nodeset(xs), other) => xs.iter().any(|x| not_equals(x, other, offset)),
-        (other, Value::Nodeset(ys)) => ys.iter().any(|y| not_equals(other, y, offset)),
-        _ => !equals(a, b, offset),
+        (Value::Nodeset(xs), other) => xs.iter().any(|x| not_equals(x, other, env)),
+        (other, Value::Nodeset(ys)) => ys.iter().any(|y| not_equals(other, y, env)),
+        _ => !equals(a, b, env),
     }
 }
 
 /// `< <= > >=`: always numeric (so `'abc' < 1` is false), node-sets
 /// existentially, dates as days, and a date-looking string against a date
 /// as a date.
-pub(crate) fn relational(op: BinOp, a: &Value, b: &Value, offset: i32) -> bool {
+pub(crate) fn relational(op: BinOp, a: &Value, b: &Value, env: &dyn Environment) -> bool {
     match (a, b) {
-        (Value::Nodeset(xs), other) => xs.iter().any(|x| relational(op, x, other, offset)),
-        (other, Value::Nodeset(ys)) => ys.iter().any(|y| relational(op, other, y, offset)),
+        (Value::Nodeset(xs), other) => xs.iter().any(|x| relational(op, x, other, env)),
+        (other, Value::Nodeset(ys)) => ys.iter().any(|y| relational(op, other, y, env)),
         _ => {
-            let (x, y) = date_pair(a, b, offset).unwrap_or((a.as_number(), b.as_number()));
+            let (x, y) = date_pair(a, b, env).unwrap_or((a.as_number(), b.as_number()));
             match op {
                 BinOp::Lt => x < y,
                 BinOp::Le => x <= y,

@@ -20,6 +20,9 @@ pub(crate) enum Tok {
     Slash,
     LParen,
     RParen,
+    /// `[` and `]` around a predicate (`instance('x')/root/item[name = 'a']`).
+    LBracket,
+    RBracket,
     Comma,
     Eq,
     Neq,
@@ -48,6 +51,17 @@ pub(crate) fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
+/// The prefix of `${last-saved#name}`: the value `name` had in the last
+/// response saved of this form on this device (ODK's `instance('__last-saved')`).
+/// It stays part of the reference's name, so `Tok::Ref` and the tree keep
+/// one kind of reference; see [`last_saved_name`].
+pub const LAST_SAVED: &str = "last-saved#";
+
+/// `name` for a reference written `${last-saved#name}`, else `None`.
+pub fn last_saved_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix(LAST_SAVED)
+}
+
 /// Whether `name` is a valid field name for `${name}`.
 pub fn is_valid_field_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -73,7 +87,8 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                     return Err(ParseError::UnterminatedReference { position: start });
                 };
                 let name: String = chars[i + 2..i + 2 + len].iter().collect();
-                if !is_valid_field_name(&name) {
+                let field = last_saved_name(&name).unwrap_or(&name);
+                if !is_valid_field_name(field) {
                     return Err(ParseError::InvalidReference {
                         name,
                         position: start,
@@ -117,6 +132,20 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                 Tok::Name(chars[start..i].iter().collect())
             }
             _ => {
+                // Written by people who know other languages: say what XPath uses.
+                let foreign = match (c, next) {
+                    ('=', Some('=')) => Some(("==", "=")),
+                    ('&', Some('&')) => Some(("&&", "and")),
+                    ('|', Some('|')) => Some(("||", "or")),
+                    _ => None,
+                };
+                if let Some((found, instead)) = foreign {
+                    return Err(ParseError::ForeignOperator {
+                        found,
+                        instead,
+                        position: start,
+                    });
+                }
                 let (tok, len) = match (c, next) {
                     ('!', Some('=')) => (Tok::Neq, 2),
                     ('<', Some('=')) => (Tok::Le, 2),
@@ -130,6 +159,8 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                     ('/', _) => (Tok::Slash, 1),
                     ('(', _) => (Tok::LParen, 1),
                     (')', _) => (Tok::RParen, 1),
+                    ('[', _) => (Tok::LBracket, 1),
+                    (']', _) => (Tok::RBracket, 1),
                     (',', _) => (Tok::Comma, 1),
                     _ => {
                         return Err(ParseError::UnexpectedChar {
@@ -231,6 +262,46 @@ mod tests {
             tokenize("1 # 2").expect_err("fails").to_string(),
             "unexpected character `#` at position 2"
         );
+        assert_eq!(
+            tokenize("${a} == 'x'").expect_err("fails").to_string(),
+            "`==` at position 5 is not an XPath operator; use `=`"
+        );
+        assert_eq!(
+            tokenize(". > 1 && . < 5").expect_err("fails"),
+            ParseError::ForeignOperator {
+                found: "&&",
+                instead: "and",
+                position: 6
+            }
+        );
+        assert_eq!(
+            tokenize("a || b").expect_err("fails").to_string(),
+            "`||` at position 2 is not an XPath operator; use `or`"
+        );
+        // Inside a string it is text.
+        assert!(tokenize("'a == b'").is_ok());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn last_saved_references() {
+        assert_eq!(
+            toks("${last-saved#street} + 1"),
+            vec![
+                Tok::Ref("last-saved#street".into()),
+                Tok::Plus,
+                Tok::Num(1.0)
+            ]
+        );
+        assert_eq!(last_saved_name("last-saved#street"), Some("street"));
+        assert_eq!(last_saved_name("street"), None);
+        assert_eq!(
+            tokenize("${last-saved#2nd}")
+                .expect_err("fails")
+                .to_string(),
+            "invalid field name `last-saved#2nd` in reference at position 0"
+        );
+        assert!(tokenize("${last-saved#}").is_err());
+        assert!(tokenize("${other#street}").is_err());
     }
 
     #[wasm_bindgen_test(unsupported = test)]

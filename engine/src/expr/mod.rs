@@ -22,11 +22,19 @@
 //! parentheses; function calls (`jr:choice-name` included). `and or div mod`
 //! are operators only after an operand, so a field may be called `div`.
 //!
-//! Location paths are accepted but not walked: `/data/group/age`,
-//! `../age` and `age` all resolve like `${age}` (by their last named step),
-//! which is what they mean in an XLSForm, where names are unique. Predicates
-//! (`[...]`), axes (`child::`), `//`, `@attr`, `$var`, the union `|` and
-//! `instance('...')` are not supported and are parse errors.
+//! Names are unique only among siblings (as in pyxform), so fields are
+//! told apart by path. `${name}` must name exactly one field of the form
+//! (else a load error, as pyxform's). Location paths (`/data/group/age`,
+//! `../age`) are resolved at load (`compile::exprs`) by walking the form's
+//! tree from the root (whatever the first step calls it) or from the field
+//! the expression belongs to; one that walks to no field but whose last
+//! step is a name only one field has resolves to that field (Fieldform has
+//! always read paths so). Secondary instances are read with
+//! `instance('id')/root/item[predicate]...[/column]` (`ast::InstancePath`):
+//! an attached file or a choice list (see [`crate::external`]); in a
+//! predicate a bare name is a column of the item, a number keeps the item
+//! at that position, and predicates elsewhere are not supported. Axes
+//! (`child::`), `//`, `@attr`, `$var` and the union `|` are parse errors.
 //!
 //! # Where we differ from ODK (Collect/JavaRosa, Enketo, the ODK XForms spec)
 //!
@@ -57,13 +65,68 @@
 //!   is (it is almost always `..`).
 //! * **`count(x)`** of a single (non-repeat) value is 1, `sum(x)` its value.
 //! * **`format-date`** month and day names are English; ODK uses the form
-//!   locale. Unknown `%x` are copied through instead of failing. Date-times
-//!   are shown in their own UTC offset (ODK: the device's).
-//! * **`date(x)` / `format-date(x)`** give `""` for unconvertible input
-//!   (JavaRosa raises an error or returns NaN).
-//! * **`regex`/`date`/`distance` errors** never interrupt the form: they
-//!   yield false, `""` or NaN.
+//!   locale. Unknown `%x` are copied through instead of failing. A
+//!   date-time is shown at its own UTC offset (ODK: the device's zone), so
+//!   the server, recomputing a calculation, shows a device's value as the
+//!   device did; values recorded on the device carry the device's offset
+//!   anyway.
+//! * **Time zones**: `today()`, `now()`, a date's local midnight
+//!   (`date-time`, `decimal-date-time`) and zone-less date-times use the
+//!   device's zone in the app and the `TZ` (else system) zone on the server
+//!   and in `fieldform expr`, with the offset in force at the instant
+//!   concerned (daylight saving time), as ODK does. A time alone
+//!   (`decimal-time('10:00+03:00')`) has no date, so it is moved to the
+//!   device's zone at today's offset.
+//! * **`date(x)` / `format-date(x)` / `decimal-date-time(x)`** give `""` or
+//!   NaN for unconvertible input (JavaRosa raises an error or returns NaN).
+//! * **Run-time errors** never interrupt the form: where JavaRosa throws at
+//!   evaluation (`regex`, `date`, `distance`, an unknown `digest` algorithm
+//!   or encoding in a field's value, text that is not base64 in
+//!   `base64-decode` or `extract-signed`, `weighted-checklist` with
+//!   node-sets of different sizes) we give false, `""` or NaN. Literal
+//!   arguments that JavaRosa would refuse are load errors where we can tell
+//!   (`digest`'s names; `count`, `sum`, `count-non-empty`, `randomize`,
+//!   `position`, `name` and `local-name` given a text, number or
+//!   calculation instead of a node-set).
+//! * **`normalize-space()`, `string-length()`, `string()`** without an
+//!   argument read the current node; JavaRosa's tests throw without a
+//!   context node (an expression here always has one).
+//! * **`uuid()`** is a random version-4 UUID, as the spec says; instance
+//!   ids (`meta/instanceID`) are version 7, which sort by time.
+//! * **`checklist`** counts the members of a single node-set argument, as
+//!   JavaRosa does; `weighted-checklist` pairs the members of two node-sets.
+//! * **`randomize(x)`** without a seed draws from the environment's random
+//!   source (so it is volatile: the server keeps the device's result); with
+//!   one it gives exactly JavaRosa's order (Park–Miller, inside-out
+//!   Fisher–Yates, text seeds hashed with SHA-256).
+//! * **`last()`** is XPath's context size: 1 for a field's own expressions,
+//!   the number of nodes in a predicate. **`name(x)` / `local-name(x)`**
+//!   give a field reference's field name (no namespaces, so both agree);
+//!   without an argument (or with `.`) the current node's name where the
+//!   context knows it ([`EvalContext::current_name`]), else `""`, as for
+//!   other nodes (`..`, instance items). JavaRosa has none of the three;
+//!   Enketo has them.
+//! * **`instance('list')/root/item[...]/label`** of a choice list gives
+//!   the label in the current language; in ODK a translated list's items
+//!   hold an itext id there (read with `jr:itext`). A predicate `[n]` or
+//!   `[last()]` picks by position among the items it filters, but
+//!   `position()` inside a predicate is still the repeat position.
+//! * **Not implemented** from the ODK XForms spec and JavaRosa:
+//!   `geofence()` (JavaRosa only, not in the spec), `jr:itext()` (XLSForm
+//!   writes translations in columns, not itext ids), `current()` (only
+//!   meaningful inside predicates of `instance()` paths, which read the
+//!   current form's fields with `${name}` here), `version()`, `property()`,
+//!   `depend()`, `is-selected()` and `enclosed-area()` (JavaRosa-only
+//!   aliases and internals); XPath 1.0's `lang()`, `namespace-uri()` and
+//!   `id()` (a form's data has no `xml:lang`, namespaces or ids). Each is
+//!   an "unknown function" load error with a did-you-mean.
 //! * Strings are indexed by Unicode scalar values, not UTF-16 units.
+//! * **Bare names** (`age`, a relative path of one step) outside choice
+//!   filters read the field called `age` when exactly one field is; XPath
+//!   would look for a child of the context node. A bare name or path that
+//!   designates no field (`null` in `if(.., ${x}, null)`) is XPath's empty
+//!   node-set, read as empty, with a load warning; we give `""` rather than
+//!   an empty node-set, so `null = ''` is true here and false in ODK.
 
 pub mod analysis;
 pub mod ast;
@@ -77,10 +140,12 @@ pub mod regex;
 pub mod value;
 
 #[cfg(test)]
+mod javarosa_cases;
+#[cfg(test)]
 pub(crate) mod testing;
 
 pub use analysis::{Analysis, Reference, ReferenceKind, suggest};
-pub use ast::{BinOp, Expr, ExprKind, Path, Span, Step};
+pub use ast::{BinOp, Expr, ExprKind, InstancePath, Path, Span, Step};
 pub use error::{ParseError, RegexError};
 pub use eval::{EvalContext, evaluate};
 pub use functions::{Arity, Func};

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use super::analysis::suggest;
-use super::ast::{BinOp, Expr, ExprKind, Path, Span, Step};
+use super::ast::{BinOp, Expr, ExprKind, InstancePath, Path, Span, Step};
 use super::error::ParseError;
 use super::functions::Func;
 use super::lex::{Tok, Token, tokenize};
@@ -266,7 +266,93 @@ impl Parser {
         Ok((Expr::new(kind, span), 1))
     }
 
+    /// `instance('id')`, optionally followed by `/root/item`, predicates on
+    /// the item and `/column`; `instance` was consumed. Not inlined: its
+    /// locals would enlarge `primary`'s frame, which recursion multiplies.
+    #[inline(never)]
+    fn instance(&mut self, start: Span) -> Result<Parsed, ParseError> {
+        self.pos += 1; // `(`
+        let id_tok = self.next("the instance name in quotes")?;
+        let Tok::Str(id) = &id_tok.tok else {
+            return Err(self.unexpected(&id_tok));
+        };
+        let close = self.next("`)`")?;
+        if close.tok != Tok::RParen {
+            return Err(self.unexpected(&close));
+        }
+        let mut span = start.to(close.span);
+        let mut path = InstancePath {
+            id: id.trim().to_owned(),
+            steps: None,
+            predicates: Vec::new(),
+            column: None,
+        };
+        let mut depth = 0;
+        let mut names: Vec<String> = Vec::new();
+        while self.peek() == Some(&Tok::Slash) {
+            self.pos += 1;
+            let t = self.next("a name after `/`")?;
+            let Tok::Name(n) = &t.tok else {
+                return Err(self.unexpected(&t));
+            };
+            if names.len() == 3 {
+                return Err(ParseError::InvalidArgument {
+                    name: "instance".to_owned(),
+                    message: "a path into an instance is `instance('name')/root/item[filter]/column`; deeper paths are not supported".to_owned(),
+                    position: t.span.start,
+                });
+            }
+            names.push(n.clone());
+            span = span.to(t.span);
+            while self.peek() == Some(&Tok::LBracket) {
+                let open = self.next("`[`")?;
+                if names.len() != 2 {
+                    return Err(ParseError::InvalidArgument {
+                        name: "instance".to_owned(),
+                        message: "a filter `[...]` goes on the item step: `instance('name')/root/item[filter]`".to_owned(),
+                        position: open.span.start,
+                    });
+                }
+                let (pred, d) = self.expr(0)?;
+                depth = depth.max(d);
+                let close = self.next("`]`")?;
+                if close.tok != Tok::RBracket {
+                    return Err(self.unexpected(&close));
+                }
+                span = span.to(close.span);
+                path.predicates.push(pred);
+            }
+        }
+        match names.len() {
+            0 => {}
+            1 => {
+                return Err(ParseError::InvalidArgument {
+                    name: "instance".to_owned(),
+                    message:
+                        "a path into an instance names the items: `instance('name')/root/item`"
+                            .to_owned(),
+                    position: span.end,
+                });
+            }
+            _ => {
+                let mut names = names.into_iter();
+                let root = names.next().unwrap_or_default();
+                let item = names.next().unwrap_or_default();
+                path.steps = Some((root, item));
+                path.column = names.next();
+            }
+        }
+        self.check_depth(depth + 1, span)?;
+        Ok((
+            Expr::new(ExprKind::Instance(Box::new(path)), span),
+            depth + 1,
+        ))
+    }
+
     fn call(&mut self, name: String, name_span: Span) -> Result<Parsed, ParseError> {
+        if name == "instance" {
+            return self.instance(name_span);
+        }
         self.pos += 1; // `(`
         let mut args = Vec::new();
         let mut depth = 0;
@@ -325,6 +411,8 @@ fn check_arguments(func: Func, args: &mut [Expr]) -> Result<(), ParseError> {
         message,
         position,
     };
+    super::functions::check_call(func, args)
+        .map_err(|(i, message)| invalid(message, args.get(i).map_or(0, |a| a.span.start)))?;
     match func {
         Func::IndexedRepeat => {
             // Field and repeat arguments name nodes; indices are expressions.
@@ -423,6 +511,19 @@ mod tests {
                 let a: Vec<String> = args.iter().map(show).collect();
                 format!("{}({})", func.name(), a.join(", "))
             }
+            ExprKind::Instance(p) => {
+                let mut out = format!("instance('{}')", p.id);
+                if let Some((root, item)) = &p.steps {
+                    out.push_str(&format!("/{root}/{item}"));
+                }
+                for pred in &p.predicates {
+                    out.push_str(&format!("[{}]", show(pred)));
+                }
+                if let Some(c) = &p.column {
+                    out.push_str(&format!("/{c}"));
+                }
+                out
+            }
         }
     }
 
@@ -470,6 +571,45 @@ mod tests {
         );
         assert_eq!(tree("concat()"), "concat()");
         assert_eq!(tree("if(${a} = '', 0, 1)"), "if((${a} = ''), 0, 1)");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn instance_paths() {
+        assert_eq!(
+            tree("instance('people')/root/item[name = ${p}]/place"),
+            "instance('people')/root/item[(name = ${p})]/place"
+        );
+        assert_eq!(
+            tree("count(instance(\"s\")/root/item[pop > 3][2])"),
+            "count(instance('s')/root/item[(pop > 3)][2])"
+        );
+        assert_eq!(tree("instance('x')"), "instance('x')");
+        assert_eq!(
+            tree("instance('c')/cities/city[n = instance('d')/root/item[a = 1]/n]"),
+            "instance('c')/cities/city[(n = instance('d')/root/item[(a = 1)]/n)]"
+        );
+        assert_eq!(
+            err("instance('x')/root"),
+            "function `instance`: a path into an instance names the items: `instance('name')/root/item` (position 18)"
+        );
+        assert_eq!(
+            err("instance('x')/root[a = 1]/item"),
+            "function `instance`: a filter `[...]` goes on the item step: `instance('name')/root/item[filter]` (position 18)"
+        );
+        assert_eq!(
+            err("instance('x')/root/item/a/b"),
+            "function `instance`: a path into an instance is `instance('name')/root/item[filter]/column`; deeper paths are not supported (position 26)"
+        );
+        assert_eq!(
+            err("instance(${x})/root/item"),
+            "unexpected `${x}` at position 9"
+        );
+        assert_eq!(
+            err("instance('x')/root/item[a = 1"),
+            "unexpected end of expression at position 29; expected `]`"
+        );
+        // A bracket anywhere else is still an error.
+        assert_eq!(err("${a}[1]"), "unexpected `[` at position 4");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

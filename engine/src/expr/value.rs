@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::date::{self, MS_PER_DAY, Parsed};
+use crate::env::Environment;
 
 /// The result of evaluating an expression, and what an [`super::EvalContext`]
 /// hands out for fields.
@@ -129,10 +130,11 @@ impl Value {
 
     /// Read the value as a date or date-time, for date functions and date
     /// comparisons: dates and date-times as they are, ISO strings parsed
-    /// (zone-less date-times at `default_offset`), numbers as days since the
-    /// epoch (the fraction being the time of day, UTC). `None` for anything
-    /// else, including `""` and NaN.
-    pub(crate) fn as_date_like(&self, default_offset: i32) -> Option<Parsed> {
+    /// (zone-less date-times as wall-clock time in `env`'s time zone),
+    /// numbers as days since the epoch (the fraction being the time of day,
+    /// UTC, shown at the device's offset then). `None` for anything else,
+    /// including `""` and NaN.
+    pub(crate) fn as_date_like(&self, env: &dyn Environment) -> Option<Parsed> {
         match self {
             Value::Date(d) => Some(Parsed::Date(*d)),
             Value::DateTime {
@@ -142,18 +144,19 @@ impl Value {
                 millis: *millis,
                 offset_minutes: *offset_minutes,
             }),
-            Value::String(s) => date::parse_iso(s, default_offset),
+            Value::String(s) => date::parse_iso_in(s, env),
             Value::Number(n) if n.is_finite() && n.abs() < 1e8 => {
                 if n.fract() == 0.0 {
                     Some(Parsed::Date(*n as i64))
                 } else {
+                    let millis = (n * MS_PER_DAY as f64).round() as i64;
                     Some(Parsed::DateTime {
-                        millis: (n * MS_PER_DAY as f64).round() as i64,
-                        offset_minutes: default_offset,
+                        millis,
+                        offset_minutes: env.utc_offset_minutes_at(millis),
                     })
                 }
             }
-            Value::Nodeset(items) => items.first()?.as_date_like(default_offset),
+            Value::Nodeset(items) => items.first()?.as_date_like(env),
             Value::Number(_) | Value::Bool(_) => None,
         }
     }
@@ -229,6 +232,7 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::FixedEnvironment;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -319,23 +323,41 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn date_like() {
+        let utc = FixedEnvironment::default();
         assert_eq!(
-            Value::from("2020-01-02").as_date_like(0),
+            Value::from("2020-01-02").as_date_like(&utc),
             Some(Parsed::Date(18_263))
         );
         assert_eq!(
-            Value::from(18_263.0).as_date_like(0),
+            Value::from(18_263.0).as_date_like(&utc),
             Some(Parsed::Date(18_263))
         );
         assert_eq!(
-            Value::from(0.5).as_date_like(0),
+            Value::from(0.5).as_date_like(&utc),
             Some(Parsed::DateTime {
                 millis: MS_PER_DAY / 2,
                 offset_minutes: 0
             })
         );
-        assert_eq!(Value::empty().as_date_like(0), None);
-        assert_eq!(Value::from(f64::NAN).as_date_like(0), None);
-        assert_eq!(Value::from("soon").as_date_like(0), None);
+        assert_eq!(Value::empty().as_date_like(&utc), None);
+        assert_eq!(Value::from(f64::NAN).as_date_like(&utc), None);
+        assert_eq!(Value::from("soon").as_date_like(&utc), None);
+        // Zone-less date-times are local time, summer or winter.
+        let chisinau = FixedEnvironment::chisinau(0);
+        let noon = |y, m, d| date::days_from_civil(y, m, d) * MS_PER_DAY + MS_PER_DAY / 2;
+        assert_eq!(
+            Value::from("2024-07-01T12:00").as_date_like(&chisinau),
+            Some(Parsed::DateTime {
+                millis: noon(2024, 7, 1) - 3 * 3_600_000,
+                offset_minutes: 180
+            })
+        );
+        assert_eq!(
+            Value::from("2024-01-01 12:00").as_date_like(&chisinau),
+            Some(Parsed::DateTime {
+                millis: noon(2024, 1, 1) - 2 * 3_600_000,
+                offset_minutes: 120
+            })
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! A whole form and its file format.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,15 @@ pub struct Form {
     /// Choice lists by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub choices: BTreeMap<String, Vec<Choice>>,
+    /// The XLSForm `external_choices` sheet: the lists of `select_one_external`
+    /// questions (ODK writes them to an `itemsets.csv` attachment; Fieldform
+    /// keeps them in the form file).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub external_choices: BTreeMap<String, Vec<Choice>>,
+    /// Data files attached by `csv-external` / `xml-external` rows, by file
+    /// name (`people.csv`), for `instance('people')` lookups.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub external_instances: BTreeSet<String>,
     pub items: Vec<Item>,
 }
 
@@ -165,6 +174,8 @@ mod tests {
             default_language: "en".into(),
             settings: Settings::default(),
             choices: BTreeMap::new(),
+            external_choices: BTreeMap::new(),
+            external_instances: BTreeSet::new(),
             items: vec![Item::Question(Question::new("age", QuestionType::Integer))],
         }
     }

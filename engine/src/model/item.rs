@@ -64,6 +64,12 @@ pub enum QuestionType {
     #[serde(rename = "datetime")]
     DateTime,
     Geopoint,
+    /// A line: points (`lat lon alt acc`, as for a geopoint) separated by
+    /// `;`, at least two.
+    Geotrace,
+    /// A polygon: like a geotrace, at least four points, the last the same
+    /// as the first (closed, as ODK Collect writes it).
+    Geoshape,
     Range,
     Note,
     Calculate,
@@ -121,6 +127,17 @@ pub struct Question {
     /// For select_one, select_multiple and rank: the name of the choice list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<String>,
+    /// `select_one_from_file villages.csv` (and `select_multiple_from_file`):
+    /// the choices are the rows of this attached file (CSV, XML or GeoJSON),
+    /// not a list of the form. The value and label columns are `name` and
+    /// `label` (GeoJSON: `id` and `title`) unless `parameters` give
+    /// `value=` and `label=`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices_file: Option<String>,
+    /// `select_one_external list`: `choices` names a list of the form's
+    /// `external_choices` rather than of its `choices`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub external: bool,
     /// `select_one list or_other`: adds an "Other" choice (value `other`) and,
     /// unless the form has a field of that name, a text question
     /// `<name>_other` asked when it is selected.
@@ -169,6 +186,8 @@ impl Question {
             name: name.to_owned(),
             kind,
             choices: None,
+            choices_file: None,
+            external: false,
             or_other: false,
             label: Text::default(),
             hint: Text::default(),

@@ -7,6 +7,7 @@ use crate::env::Environment;
 use crate::expr::date::parse_iso;
 use crate::expr::value::parse_number;
 use crate::expr::{EvalContext, Value};
+use crate::external::Rows;
 use crate::model::{Choice, QuestionType};
 
 /// The evaluation point of one expression.
@@ -23,6 +24,11 @@ pub(crate) struct Ctx<'a> {
 
 impl EvalContext for Ctx<'_> {
     fn resolve(&self, name: &str) -> Value {
+        if let Some(base) = crate::expr::lex::last_saved_name(name) {
+            return self
+                .state
+                .last_saved_value(base, self.env.utc_offset_minutes());
+        }
         let field = self
             .expr
             .field(name)
@@ -37,14 +43,17 @@ impl EvalContext for Ctx<'_> {
 
     fn resolve_relative(&self, name: &str) -> Value {
         match self.choice {
-            Some(c) => Value::String(match name {
-                "name" => c.name.clone(),
-                "label" => c
+            // A property first: a file's rows keep every column (their
+            // `name` column may not be the value) as properties.
+            Some(c) => Value::String(match (c.properties.get(name), name) {
+                (Some(v), _) => v.clone(),
+                (None, "name") => c.name.clone(),
+                (None, "label") => c
                     .label
                     .get(&self.state.lang, &self.state.form.form.default_language)
                     .unwrap_or_default()
                     .to_owned(),
-                _ => c.properties.get(name).cloned().unwrap_or_default(),
+                (None, _) => String::new(),
             }),
             None => self.resolve(name),
         }
@@ -105,6 +114,18 @@ impl EvalContext for Ctx<'_> {
 
     fn env(&self) -> &dyn Environment {
         self.env
+    }
+
+    fn dataset(&self, id: &str) -> Option<Rows<'_>> {
+        let form = &*self.state.form;
+        if let Some(d) = form.datasets.get(id) {
+            return Some(Rows::File(d));
+        }
+        form.form.choices.get(id).map(|list| Rows::Choices {
+            list,
+            lang: &self.state.lang,
+            default_lang: &form.form.default_language,
+        })
     }
 }
 

@@ -34,6 +34,7 @@
 mod changes;
 mod context;
 mod error;
+mod last_saved;
 pub(crate) mod limits;
 mod probe;
 pub(crate) mod propagate;
@@ -53,6 +54,7 @@ use std::sync::Arc;
 
 pub use changes::{Change, ChangeKind, Changes};
 pub use error::StateError;
+pub use last_saved::LastSaved;
 pub use limits::{MAX_RESPONSE_INSTANCES, MAX_RESPONSE_NODES};
 pub use probe::{ProbeError, evaluate_alone, type_name};
 pub use propagate::MAX_INSTANCES;
@@ -183,6 +185,8 @@ pub struct FormState {
     /// Set only while loading a response from outside: bounds the instances
     /// built (see `limits`).
     pub(crate) guard: Option<limits::LoadGuard>,
+    /// What `${last-saved#name}` reads (see [`FormState::new_with_last_saved`]).
+    pub(crate) last_saved: Arc<LastSaved>,
 }
 
 impl FormState {
@@ -201,6 +205,28 @@ impl FormState {
         instance_id: String,
         env: &dyn Environment,
     ) -> FormState {
+        Self::starting(form, instance_id, env, LastSaved::default())
+    }
+
+    /// Like [`FormState::new`], with the answers of the last response saved
+    /// of this form on the device, which `${last-saved#name}` reads (in
+    /// defaults, evaluated as the response starts, and in any other
+    /// expression); with none (the first response), they read as empty.
+    pub fn new_with_last_saved(
+        form: Arc<CompiledForm>,
+        env: &dyn Environment,
+        last_saved: LastSaved,
+    ) -> FormState {
+        let id = crate::response::uuid_v7(env);
+        Self::starting(form, id, env, last_saved)
+    }
+
+    fn starting(
+        form: Arc<CompiledForm>,
+        instance_id: String,
+        env: &dyn Environment,
+        last_saved: LastSaved,
+    ) -> FormState {
         let mut state = FormState {
             lang: form.form.default_language.clone(),
             instance_id,
@@ -209,6 +235,7 @@ impl FormState {
             data: vec![FieldData::default(); form.fields.len()],
             removed: HashMap::new(),
             guard: None,
+            last_saved: Arc::new(last_saved),
             form,
         };
         let form = state.form.clone();
@@ -267,9 +294,9 @@ impl FormState {
     /// `hh_member[2]` (the instance itself). Positions are 1-based; group
     /// names may appear in the path and are skipped.
     pub fn node(&self, path: &str) -> Result<NodeRef, StateError> {
-        let (inst, last) = self.walk_path(path)?;
+        let (inst, container, last) = self.walk_path(path)?;
         let (name, index) = segment(path, last)?;
-        let field = self.lookup(name)?;
+        let field = self.lookup_in(path, container, name)?;
         let f = self.form.field(field);
         if let Some(index) = index {
             let instance = self.child(path, inst, field, index)?;
@@ -305,9 +332,9 @@ impl FormState {
     /// A repeat's list at a path such as `hh_member` or `hh[1]/member`:
     /// (repeat, parent instance).
     pub fn repeat(&self, path: &str) -> Result<(FieldId, InstanceId), StateError> {
-        let (inst, last) = self.walk_path(path)?;
+        let (inst, container, last) = self.walk_path(path)?;
         let (name, index) = segment(path, last)?;
-        let field = self.lookup(name)?;
+        let field = self.lookup_in(path, container, name)?;
         if self.form.field(field).kind != FieldKind::Repeat || index.is_some() {
             return Err(bad_path(
                 path,
@@ -333,7 +360,20 @@ impl FormState {
             if !out.is_empty() {
                 out.push('/');
             }
-            out.push_str(&f.name);
+            // A name other fields also have takes the groups around it.
+            let mut parts = vec![f.name.as_str()];
+            if self.form.lookup(&f.name) != Some(node.field) {
+                let mut at = f.parent;
+                while let Some(g) = at.map(|g| self.form.field(g)) {
+                    if g.kind != FieldKind::Group {
+                        break;
+                    }
+                    parts.push(&g.name);
+                    at = g.parent;
+                }
+            }
+            parts.reverse();
+            out.push_str(&parts.join("/"));
         }
         out
     }
@@ -400,16 +440,73 @@ impl FormState {
             })
     }
 
-    /// All segments but the last resolved to an instance.
-    fn walk_path<'p>(&self, path: &'p str) -> Result<(InstanceId, &'p str), StateError> {
+    /// The field called `name` in `container` (a group or repeat; `None`:
+    /// the top level): its child, else the one field of that name in the
+    /// groups below it (group names may be left out of a path), else the
+    /// one field of that name in the form. Names are unique only among
+    /// siblings, so the container decides.
+    fn lookup_in(
+        &self,
+        path: &str,
+        container: Option<FieldId>,
+        name: &str,
+    ) -> Result<FieldId, StateError> {
+        let form = &*self.form;
+        if let Some(f) = form.child_named(container, name) {
+            return Ok(f);
+        }
+        let mut found = Vec::new();
+        let mut groups: Vec<FieldId> = match container {
+            Some(c) => form.field(c).children.clone(),
+            None => form.top_level().collect(),
+        };
+        while let Some(g) = groups.pop() {
+            let f = form.field(g);
+            if f.kind == FieldKind::Group {
+                for &c in &f.children {
+                    if form.field(c).name == name {
+                        found.push(c);
+                    }
+                    groups.push(c);
+                }
+            }
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] if form.named(name).len() > 1 => Err(bad_path(
+                path,
+                format!(
+                    "several fields are called `{name}`: give the groups around it, e.g. `{}`",
+                    form.path_of(form.named(name)[0])
+                ),
+            )),
+            [] => self.lookup(name),
+            [first, ..] => Err(bad_path(
+                path,
+                format!(
+                    "several fields are called `{name}`: give the group around it, e.g. `{}`",
+                    form.path_of(*first)
+                ),
+            )),
+        }
+    }
+
+    /// All segments but the last resolved to an instance, and the group or
+    /// repeat the last one is in.
+    fn walk_path<'p>(
+        &self,
+        path: &'p str,
+    ) -> Result<(InstanceId, Option<FieldId>, &'p str), StateError> {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let Some((last, init)) = segments.split_last() else {
             return Err(bad_path(path, "empty path".to_owned()));
         };
         let mut inst = InstanceId::ROOT;
+        let mut container = None;
         for seg in init {
             let (name, index) = segment(path, seg)?;
-            let field = self.lookup(name)?;
+            let field = self.lookup_in(path, container, name)?;
+            container = Some(field);
             match (self.form.field(field).kind, index) {
                 (FieldKind::Group, None) => {}
                 (FieldKind::Repeat, Some(i)) => inst = self.child(path, inst, field, i)?,
@@ -427,7 +524,7 @@ impl FormState {
                 }
             }
         }
-        Ok((inst, last))
+        Ok((inst, container, last))
     }
 
     fn scope_mismatch(&self, path: &str, field: FieldId) -> StateError {

@@ -19,6 +19,13 @@ pub enum ProbeError {
         position: usize,
         suggestion: Option<String>,
     },
+    /// Several fields are called `name` (in different groups).
+    #[error("${{{name}}} at position {position} is ambiguous: {} fields are called `{name}` ({}); write a path such as `/data/{}`", paths.len(), paths.join(", "), paths.first().map_or("", String::as_str))]
+    AmbiguousReference {
+        name: String,
+        position: usize,
+        paths: Vec<String>,
+    },
     #[error("${{{name}}} at position {position}: no form to look it up in (give one with --form)")]
     NoForm { name: String, position: usize },
     #[error("--at {0}")]
@@ -72,12 +79,28 @@ impl FormState {
         at: Option<&str>,
         env: &dyn Environment,
     ) -> Result<Value, ProbeError> {
-        let parsed = expr::parse(src)?;
+        let mut parsed = expr::parse(src)?;
+        let node = at.map(|path| self.node(path)).transpose()?;
+        // Location paths resolve from the node, as the form's own would.
+        self.form.resolve_paths(&mut parsed, node.map(|n| n.field));
         let mut refs = Vec::new();
         for r in parsed.references() {
             match self.form.lookup(&r.name) {
                 Some(field) => refs.push((r.name, field)),
-                None if r.bare => {}
+                // A bare name or a path that designates no field: empty, as in ODK.
+                None if r.bare || src.chars().nth(r.position()) != Some('$') => {}
+                None if self.form.named(&r.name).len() > 1 => {
+                    let form = &self.form;
+                    return Err(ProbeError::AmbiguousReference {
+                        position: r.position(),
+                        paths: form
+                            .named(&r.name)
+                            .into_iter()
+                            .map(|f| form.path_of(f))
+                            .collect(),
+                        name: r.name,
+                    });
+                }
                 None => {
                     let names = self.form.fields.iter().map(|f| f.name.as_str());
                     let suggestion = suggest(&r.name, names).map(str::to_owned);
@@ -89,10 +112,9 @@ impl FormState {
                 }
             }
         }
-        let (inst, current) = match at {
+        let (inst, current) = match node {
             None => (InstanceId::ROOT, Value::empty()),
-            Some(path) => {
-                let node = self.node(path)?;
+            Some(node) => {
                 let f = self.form.field(node.field);
                 let current = if matches!(f.kind, FieldKind::Question(_)) {
                     self.typed_value(node, env)

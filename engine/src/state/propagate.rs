@@ -172,15 +172,19 @@ impl FormState {
             NodeKind::Value => return self.process_value(form, id, slot, at, run),
             NodeKind::Default | NodeKind::Trigger => {
                 let c = match (node.kind, &f.props.default) {
-                    (NodeKind::Default, Some(DefaultValue::Expr(c))) => c,
-                    (NodeKind::Trigger, _) => match &f.props.calculation {
-                        Some(c) => c,
-                        None => return false,
-                    },
+                    (NodeKind::Default, Some(DefaultValue::Expr(c))) => Some(c),
+                    // ODK's `setvalue` without a value (pyxform writes one
+                    // for a trigger without calculation) clears the target.
+                    (NodeKind::Trigger, _) => f.props.calculation.as_ref(),
                     _ => return false,
                 };
-                let current = Value::String(self.data[id.index()].stored[slot].clone());
-                let new = self.eval(c, inst, current, None, env).as_string();
+                let new = match c {
+                    Some(c) => {
+                        let current = Value::String(self.data[id.index()].stored[slot].clone());
+                        self.eval(c, inst, current, None, env).as_string()
+                    }
+                    None => String::new(),
+                };
                 let d = &mut self.data[id.index()];
                 if d.stored[slot] == new {
                     return false;
@@ -193,13 +197,29 @@ impl FormState {
                 let Some(c) = &f.props.choice_filter else {
                     return false;
                 };
-                let list: Vec<u32> = form
-                    .choices(id)
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, ch)| self.eval(c, inst, Value::empty(), Some(ch), env).as_bool())
-                    .map(|(k, _)| k as u32)
-                    .collect();
+                let all = form.choices(id);
+                let keep = |k: u32| {
+                    all.get(k as usize).is_some_and(|ch| {
+                        self.eval(c, inst, Value::empty(), Some(ch), env).as_bool()
+                    })
+                };
+                // An indexed filter looks its answers up instead of scanning.
+                let found = f.props.choice_index.as_deref().and_then(|ix| {
+                    let ctx = Ctx {
+                        state: self,
+                        expr: c,
+                        inst,
+                        current: Value::empty(),
+                        choice: None,
+                        env,
+                    };
+                    Some((ix.candidates(|k| evaluate(k, &ctx))?, ix.exact))
+                });
+                let list: Vec<u32> = match found {
+                    Some((rows, true)) => rows.to_vec(),
+                    Some((rows, false)) => rows.iter().copied().filter(|&k| keep(k)).collect(),
+                    None => (0..all.len() as u32).filter(|&k| keep(k)).collect(),
+                };
                 let d = &mut self.data[id.index()];
                 if d.choices[slot] == list {
                     return false;

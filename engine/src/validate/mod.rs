@@ -38,6 +38,11 @@ pub enum ValidationKind {
     NotADateTime,
     /// Expected `lat lon [alt [accuracy]]` within range.
     NotAGeopoint,
+    /// Expected at least two geopoints separated by `;`.
+    NotAGeotrace,
+    /// Expected at least four geopoints separated by `;`, the last the
+    /// same place as the first.
+    NotAGeoshape,
     /// A value that is not among the (filtered) choices.
     NotAChoice {
         value: String,
@@ -162,6 +167,8 @@ fn format_problem(
         T::Time => parse_time(t).is_some(),
         T::DateTime => matches!(parse_iso(t, 0), Some(Parsed::DateTime { .. })),
         T::Geopoint => is_geopoint(t),
+        T::Geotrace => geo_points(t).is_some_and(|p| p.len() >= 2),
+        T::Geoshape => geo_points(t).is_some_and(|p| is_closed_shape(&p)),
         T::SelectOne | T::SelectMultiple | T::Rank => {
             return choice_problem(state, node, kind, t);
         }
@@ -177,8 +184,39 @@ fn format_problem(
         T::Date => ValidationKind::NotADate,
         T::Time => ValidationKind::NotATime,
         T::DateTime => ValidationKind::NotADateTime,
+        T::Geotrace => ValidationKind::NotAGeotrace,
+        T::Geoshape => ValidationKind::NotAGeoshape,
         _ => ValidationKind::NotAGeopoint,
     })
+}
+
+/// The geopoints of a geotrace or geoshape answer (`;`-separated, as ODK
+/// Collect writes them, a trailing `;` allowed), or `None` if one is not
+/// a geopoint.
+pub fn geo_points(t: &str) -> Option<Vec<(f64, f64)>> {
+    let mut points = Vec::new();
+    for (i, p) in t.split(';').map(str::trim).enumerate() {
+        if p.is_empty() {
+            // Only a trailing `;` (ODK Collect ends some answers with one).
+            if t.split(';').skip(i + 1).all(|rest| rest.trim().is_empty()) && i > 0 {
+                break;
+            }
+            return None;
+        }
+        if !is_geopoint(p) {
+            return None;
+        }
+        let mut parts = p.split_whitespace().map(parse_number);
+        points.push((parts.next()?, parts.next()?));
+    }
+    Some(points)
+}
+
+/// A polygon: at least four points (a triangle and its closing point), the
+/// last at the first's latitude and longitude (altitude and accuracy may
+/// differ between two fixes of one place).
+fn is_closed_shape(points: &[(f64, f64)]) -> bool {
+    points.len() >= 4 && points.first() == points.last()
 }
 
 /// `lat lon [alt [accuracy]]`: latitude within ±90, longitude within ±180,
@@ -493,5 +531,72 @@ mod tests {
             json[1],
             json!({ "path": "dob", "kind": "not_a_date", "message": "Enter a date (YYYY-MM-DD)." })
         );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn geotraces_and_geoshapes_are_point_lists() {
+        let form = compiled(
+            json!([
+                q("line", "geotrace", json!({})),
+                q("shape", "geoshape", json!({})),
+                q(
+                    "walked",
+                    "decimal",
+                    json!({ "calculation": "distance(${line})" })
+                ),
+                q(
+                    "size",
+                    "decimal",
+                    json!({ "calculation": "area(${shape})" })
+                ),
+            ]),
+            json!({}),
+        );
+        let env = FixedEnvironment::default();
+        let mut s = FormState::new(form, &env);
+        let mut problem = |field: &str, value: &str| {
+            s.set(field, value, &env).expect("sets");
+            let node = s.node(field).expect("node");
+            validate_node(&s, node, "en").map(|i| (i.kind, i.message))
+        };
+        // As ODK Collect writes them: `lat lon alt acc`, `;`-separated, a
+        // trailing `;` allowed.
+        assert_eq!(problem("line", "0 1 0 0; 0 91 0 0;"), None);
+        assert_eq!(problem("line", "47.01 28.86;47.02 28.87"), None);
+        let not_a_line = Some((
+            ValidationKind::NotAGeotrace,
+            "Enter a line: at least two locations.".to_owned(),
+        ));
+        assert_eq!(problem("line", "47.01 28.86 0 5"), not_a_line);
+        assert_eq!(problem("line", "47.01 28.86;;47.02 28.87"), not_a_line);
+        assert_eq!(problem("line", "47.01 28.86;95 28.87"), not_a_line);
+        assert_eq!(problem("line", "47.01 28.86;abc"), not_a_line);
+        assert_eq!(problem("line", ";47.01 28.86;47.02 28.87"), not_a_line);
+
+        assert_eq!(problem("shape", "0 0 0 0;0 1 0 0;1 1 0 0;0 0 0 0"), None);
+        // One place fixed twice: altitude and accuracy may differ.
+        assert_eq!(problem("shape", "0 0 10 3;0 1;1 1;0 0 12 5;"), None);
+        let not_a_shape = Some((
+            ValidationKind::NotAGeoshape,
+            "Enter an area: at least three locations, the last one the same as the first."
+                .to_owned(),
+        ));
+        assert_eq!(problem("shape", "0 0;0 1;1 1"), not_a_shape, "open");
+        assert_eq!(problem("shape", "0 0;0 1;0 0"), not_a_shape, "two places");
+        assert_eq!(problem("shape", "0 0;0 1;1 1;0 0;x"), not_a_shape);
+
+        // area() and distance() read the answers.
+        s.set("line", "0 1 0 0; 0 91 0 0;", &env).expect("sets");
+        let walked: f64 = s
+            .value(s.node("walked").expect("node"))
+            .parse()
+            .expect("number");
+        assert!((walked - 2.0 * std::f64::consts::PI * 6_378_100.0 / 4.0).abs() < 1e-6);
+        s.set("shape", "0 0;0 1;1 1;1 0;0 0", &env).expect("sets");
+        let size: f64 = s
+            .value(s.node("size").expect("node"))
+            .parse()
+            .expect("number");
+        assert!((size - 1.2391e10).abs() < 0.002e10, "{size}");
     }
 }

@@ -9,7 +9,7 @@ use fieldform_engine::model::Form;
 use fieldform_engine::response::Response;
 use fieldform_engine::state::{FormState, ProbeError, evaluate_alone, type_name};
 
-use crate::environment::SystemEnvironment;
+use crate::environment::{SystemEnvironment, zone_named};
 
 #[derive(Debug, clap::Args)]
 pub struct ExprArgs {
@@ -24,10 +24,19 @@ pub struct ExprArgs {
     /// Evaluate as if at this node, e.g. `hh_member[2]/age` (`.` is its value).
     #[arg(long, requires = "form")]
     pub at: Option<String>,
+    /// The time zone of `today()`, `now()` and local dates and times, e.g.
+    /// `Europe/Chisinau` (default: the `TZ` variable's, else the system's).
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
 }
 
 pub fn run(args: ExprArgs) -> anyhow::Result<()> {
-    let env = SystemEnvironment::default();
+    let env = match &args.time_zone {
+        None => SystemEnvironment::default(),
+        Some(name) => SystemEnvironment::in_zone(
+            zone_named(name).ok_or_else(|| anyhow::anyhow!("unknown time zone `{name}`"))?,
+        ),
+    };
     let result = match &args.form {
         None => evaluate_alone(&args.expression, &env),
         Some(path) => {
@@ -78,9 +87,9 @@ fn load_state(
 fn explain(expression: &str, error: &ProbeError) -> String {
     let position = match error {
         ProbeError::Parse(e) => Some(e.position()),
-        ProbeError::UnknownReference { position, .. } | ProbeError::NoForm { position, .. } => {
-            Some(*position)
-        }
+        ProbeError::UnknownReference { position, .. }
+        | ProbeError::AmbiguousReference { position, .. }
+        | ProbeError::NoForm { position, .. } => Some(*position),
         ProbeError::At(_) => None,
     };
     match position {

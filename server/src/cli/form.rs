@@ -31,7 +31,9 @@ pub enum FormCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Check a form file and publish it (a published version never changes).
+    /// Check a form file or an XLSForm (.xlsx, .xls, .ods, .csv) and publish
+    /// it with the data files it uses (`select_one_from_file`, `pulldata()`),
+    /// found beside it. A published version never changes.
     Publish {
         file: PathBuf,
         #[command(flatten)]
@@ -53,12 +55,13 @@ pub async fn run(command: FormCommand) -> anyhow::Result<()> {
         }
         FormCommand::Check { paths } => super::form_files::check(&paths),
         FormCommand::Publish { file, database } => {
+            let form = super::form_files::read_form(&file)?;
+            // Files and compiling before the database: a bad form opens nothing.
+            let prepared = catalog::prepare_beside(form, &file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let store = database.open().await?;
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let form = catalog::parse_upload(catalog::Upload::FormJson(&text))
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            match catalog::publish_by(store.as_ref(), &form, "cli")
+            let form = &prepared.form;
+            match catalog::publish_prepared_by(store.as_ref(), &prepared, "cli")
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
             {

@@ -139,3 +139,27 @@ fn show(paths: &[PathBuf]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A form from a form file (`*.json`) or an XLSForm (any other
+/// extension), with the importer's warnings printed.
+pub fn read_form(file: &Path) -> anyhow::Result<Form> {
+    let is_json = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        return crate::catalog::parse_upload(crate::catalog::Upload::FormJson(&text))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+    }
+    let imported = fieldform_xlsform::import_path(file).map_err(|errors| {
+        for warning in &errors.warnings {
+            eprintln!("{}: warning: {warning}", file.display());
+        }
+        anyhow::anyhow!("{}: the form has errors:\n{errors}", file.display())
+    })?;
+    for warning in &imported.warnings {
+        eprintln!("{}: warning: {warning}", file.display());
+    }
+    Ok(imported.form)
+}

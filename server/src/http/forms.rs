@@ -10,8 +10,7 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,21 +20,29 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use super::AppState;
-use super::extract::{Coordinator, MaybeAuth, bytes_rejection};
+use super::extract::{Coordinator, MaybeAuth};
 // Paged; kept with the ingest routes.
 use super::submissions::list_for_form as submissions;
+use crate::attachments::AttachmentFile;
 use crate::auth::sha256_hex;
 use crate::catalog::{self, PublishError, Published, Upload};
 use crate::error::ApiError;
 use crate::store::{AuditEntry, StoreError, now_ms};
 
-pub fn routes() -> Router<AppState> {
+/// `max_body_bytes`: the API's body limit; publishing may also carry the
+/// form's data files, so its limit is that plus theirs.
+pub fn routes(max_body_bytes: usize) -> Router<AppState> {
+    let publish_limit = max_body_bytes
+        .saturating_add(crate::attachments::MAX_FORM_BYTES)
+        .saturating_add(MULTIPART_SLACK);
     Router::new()
         .route("/forms", get(list).post(publish))
         .route("/forms/{id}/versions/{version}", get(definition))
         .route("/forms/{id}/open", post(open))
         .route("/forms/{id}/close", post(close))
         .route("/forms/{id}/submissions", get(submissions))
+        // Only publishing has a body.
+        .layer(DefaultBodyLimit::max(publish_limit))
 }
 
 /// Does `If-None-Match` name `etag` (or `*`)? Weak validators compare too.
@@ -110,47 +117,49 @@ async fn definition(
     Ok(with_etag(&headers, &stored.etag, stored.definition))
 }
 
+/// Room for a multipart body's boundaries and part headers.
+const MULTIPART_SLACK: usize = 64 * 1024;
+
 /// Publishes a form: `Content-Type: application/json` with a native form
-/// file, or an XLSForm workbook by its content type (see `catalog::Upload`),
-/// parsed by [`parse_bounded`].
+/// file, or an XLSForm workbook by its content type (see `catalog::Upload`);
+/// or `multipart/form-data` with the form (part `form`) and its data
+/// files (parts `attachment`, each named by its file name). Parsed and
+/// checked by [`parse_bounded`].
 async fn publish(
     State(state): State<AppState>,
     Coordinator(user): Coordinator,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(bytes_rejection)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let upload = if content_type.starts_with("application/json") {
-        std::str::from_utf8(&body)
-            .map_err(|e| ApiError::MalformedJson(format!("the body is not UTF-8: {e}")))?;
-        OwnedUpload::FormJson(body)
-    } else if let Some(extension) = xlsform_extension(content_type) {
-        OwnedUpload::XlsForm { extension, body }
+    let (upload, files) = if content_type.starts_with("multipart/form-data") {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+        read_multipart(multipart).await?
     } else {
-        return Err(ApiError::UnsupportedMediaType(format!(
-            "publish a form file as `application/json`, or an XLSForm as .xlsx \
-             (`{XLSX}`), .xls (`application/vnd.ms-excel`), .ods \
-             (`application/vnd.oasis.opendocument.spreadsheet`) or `text/csv` \
-             (got `{content_type}`)"
-        )));
+        let body = Bytes::from_request(request, &state)
+            .await
+            .map_err(super::extract::bytes_rejection)?;
+        (upload_of(content_type, body)?, Vec::new())
     };
-    let form = match parse_bounded(upload).await {
-        Ok(form) => form,
+    let prepared = match parse_bounded(upload, files).await {
+        Ok(prepared) => prepared,
         // A refusal already shaped as a reply (422 with the located error, 503 busy).
         Err(refusal) => return Ok(refusal),
     };
     let actor = format!("user:{}", user.username);
-    let published = catalog::publish_by(state.store.as_ref(), &form, &actor)
+    let published = catalog::publish_prepared_by(state.store.as_ref(), &prepared, &actor)
         .await
         .map_err(publish_error)?;
     let status = match published {
         Published::New => StatusCode::CREATED,
         Published::AlreadyPublished => StatusCode::OK,
     };
+    let form = &prepared.form;
     Ok((
         status,
         Json(json!({
@@ -160,6 +169,132 @@ async fn publish(
         })),
     )
         .into_response())
+}
+
+/// The upload a body of `content_type` holds.
+fn upload_of(content_type: &str, body: Bytes) -> Result<OwnedUpload, ApiError> {
+    if content_type.starts_with("application/json") {
+        std::str::from_utf8(&body)
+            .map_err(|e| ApiError::MalformedJson(format!("the body is not UTF-8: {e}")))?;
+        Ok(OwnedUpload::FormJson(body))
+    } else if let Some(extension) = xlsform_extension(content_type) {
+        Ok(OwnedUpload::XlsForm { extension, body })
+    } else {
+        Err(ApiError::UnsupportedMediaType(format!(
+            "publish a form file as `application/json`, or an XLSForm as .xlsx \
+             (`{XLSX}`), .xls (`application/vnd.ms-excel`), .ods \
+             (`application/vnd.oasis.opendocument.spreadsheet`) or `text/csv`, \
+             or either with its data files as `multipart/form-data` \
+             (got `{content_type}`)"
+        )))
+    }
+}
+
+fn multipart_error(status: StatusCode, text: String) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::Refused {
+            status: StatusCode::BAD_REQUEST,
+            code: "malformed_multipart",
+            message: format!("the multipart body cannot be read: {text}"),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// The form (part `form`) and data files (parts `attachment`) of a
+/// multipart upload. The whole body is bounded by the route's limit.
+async fn read_multipart(
+    mut multipart: Multipart,
+) -> Result<(OwnedUpload, Vec<AttachmentFile>), ApiError> {
+    let mut form = None;
+    let mut files = Vec::new();
+    let invalid = |field: &str, message: String| {
+        ApiError::Validation(vec![crate::error::FieldError::new(field, message)])
+    };
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(e.status(), e.body_text()))?
+    {
+        let part = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        match part.as_str() {
+            "form" => {
+                if form.is_some() {
+                    return Err(invalid("form", "give the form in one part `form`".into()));
+                }
+                let body = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+                let kind = form_content_type(content_type.as_deref(), file_name.as_deref());
+                form = Some(upload_of(&kind, body)?);
+            }
+            "attachment" | "attachments" => {
+                let Some(name) = file_name else {
+                    return Err(invalid(
+                        "attachment",
+                        "each `attachment` part needs its file name (`filename=` in its \
+                         Content-Disposition)"
+                            .into(),
+                    ));
+                };
+                crate::attachments::check_name(&name).map_err(|m| invalid("attachment", m))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+                files.push(AttachmentFile {
+                    name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            other => {
+                return Err(invalid(
+                    other,
+                    format!(
+                        "unknown part `{other}`: send the form as part `form` and each data \
+                         file as a part `attachment`"
+                    ),
+                ));
+            }
+        }
+    }
+    let form = form.ok_or_else(|| {
+        invalid(
+            "form",
+            "the upload has no part `form` holding the workbook or form file".into(),
+        )
+    })?;
+    Ok((form, files))
+}
+
+/// A part's content type: as given, unless it is missing or generic
+/// (`application/octet-stream`, as browsers send for unknown files), then
+/// from the file name's extension.
+fn form_content_type(given: Option<&str>, file_name: Option<&str>) -> String {
+    let given = given.unwrap_or_default();
+    if !given.is_empty() && !given.starts_with("application/octet-stream") {
+        return given.to_owned();
+    }
+    let lower = file_name.unwrap_or_default().to_ascii_lowercase();
+    let by_name = if lower.ends_with(".json") {
+        "application/json"
+    } else if lower.ends_with(".xlsx") {
+        XLSX
+    } else if lower.ends_with(".xls") {
+        "application/vnd.ms-excel"
+    } else if lower.ends_with(".ods") {
+        "application/vnd.oasis.opendocument.spreadsheet"
+    } else if lower.ends_with(".csv") {
+        "text/csv"
+    } else {
+        given
+    };
+    by_name.to_owned()
 }
 
 /// Parses at most this many uploads at once. Each may take a core and a
@@ -177,6 +312,7 @@ static PARSING: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(PARSE_PERMITS)));
 
 /// An upload's body with its kind, owned so it can move to a blocking task.
+#[derive(Debug)]
 enum OwnedUpload {
     FormJson(Bytes),
     XlsForm {
@@ -188,7 +324,11 @@ enum OwnedUpload {
 /// Parses an upload off the async workers (a workbook can take a core for
 /// a while), at most [`PARSE_PERMITS`] at once. The permit moves into the
 /// blocking task, so a dropped request still holds it until parsing ends.
-async fn parse_bounded(upload: OwnedUpload) -> Result<fieldform_engine::model::Form, Response> {
+/// The data files are checked and parsed there too, and the form compiled.
+async fn parse_bounded(
+    upload: OwnedUpload,
+    files: Vec<AttachmentFile>,
+) -> Result<catalog::Prepared, Response> {
     let busy = || {
         let mut response = ApiError::Refused {
             status: StatusCode::SERVICE_UNAVAILABLE,
@@ -211,7 +351,7 @@ async fn parse_bounded(upload: OwnedUpload) -> Result<fieldform_engine::model::F
     };
     let parsed = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        match &upload {
+        let form = match &upload {
             OwnedUpload::FormJson(body) => {
                 // Checked to be UTF-8 by the handler.
                 let text = std::str::from_utf8(body).unwrap_or_default();
@@ -221,7 +361,12 @@ async fn parse_bounded(upload: OwnedUpload) -> Result<fieldform_engine::model::F
                 extension,
                 bytes: body,
             }),
-        }
+        }?;
+        catalog::prepare(
+            form,
+            files,
+            "add it to the upload as a `multipart/form-data` part `attachment`",
+        )
     })
     .await;
     match parsed {
@@ -270,6 +415,10 @@ fn publish_error(error: PublishError) -> ApiError {
                 format!("form {field} {message}"),
             )])
         }
+        PublishError::Attachments(ref problems) => ApiError::InvalidForm {
+            message: error.to_string(),
+            errors: problems.problems.clone(),
+        },
         PublishError::Store(e) => e.into(),
         PublishError::Read { .. } => ApiError::Internal(error.to_string()),
     }

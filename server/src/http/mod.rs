@@ -6,6 +6,7 @@
 //! everything else needs a session or device token.
 
 mod app;
+mod attachments;
 mod audit;
 mod console;
 pub mod device_tokens;
@@ -91,7 +92,8 @@ impl AppState {
 pub fn router(state: AppState, config: &Config) -> Router {
     let options = state.options.clone();
     let api = Router::new()
-        .merge(forms::routes())
+        .merge(forms::routes(options.max_body_bytes))
+        .merge(attachments::routes())
         .merge(sessions::routes())
         .merge(users::routes())
         .merge(device_tokens::routes())

@@ -7,6 +7,7 @@
 //! returns boxed futures so that the server can hold an `Arc<dyn Store>`
 //! chosen at start.
 
+pub(crate) mod attachments;
 mod console_rows;
 mod export_rows;
 pub mod faults;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use attachments::{AttachmentContent, AttachmentInfo, NewAttachment};
 pub use console_rows::{Summary, TablePage, TableQuery, TableRow, TableSort};
 pub use export_rows::{ExportCount, ExportFilter, ExportRow};
 pub use sql::{PostgresStore, SqliteStore};
@@ -160,6 +162,9 @@ pub struct FormRecord {
     pub default_language: String,
     pub definition: String,
     pub etag: String,
+    /// Its data files, stored in the same transaction; part of what a
+    /// re-publish must match exactly.
+    pub attachments: Vec<NewAttachment>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -465,6 +470,25 @@ pub trait Store: Send + Sync {
         open: bool,
         audit: AuditWith<'a, u64>,
     ) -> BoxFuture<'a, StoreResult<u64>>;
+
+    // Form attachments (`attachments`).
+    /// Every version's attachments, without content: `(form id, version, info)`,
+    /// by form id, version and name.
+    fn list_attachments(&self)
+    -> BoxFuture<'_, StoreResult<Vec<(String, String, AttachmentInfo)>>>;
+    /// One version's attachments with their content.
+    fn attachment_files<'a>(
+        &'a self,
+        form_id: &'a str,
+        version: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Vec<AttachmentContent>>>;
+    /// One attachment with its content, `None` if the version has no such file.
+    fn attachment<'a>(
+        &'a self,
+        form_id: &'a str,
+        version: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<AttachmentContent>>>;
 
     // Submissions.
     /// Stores a batch in one transaction: every outcome holds only once

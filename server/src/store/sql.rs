@@ -143,6 +143,8 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            super::attachments::attachment_helpers!($row);
+
             async fn publish_once(
                 &self,
                 form: &FormRecord,
@@ -157,7 +159,20 @@ macro_rules! sql_store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let result = match existing {
-                    Some(stored) if stored == form.definition => Published::AlreadyPublished,
+                    // The same version again: unchanged only if its files are too.
+                    Some(stored) if stored == form.definition => {
+                        let mut hashes =
+                            Self::attachment_hashes(&mut *tx, &form.form_id, &form.version).await?;
+                        // Sorted here: PostgreSQL's collation may order names differently.
+                        hashes.sort();
+                        if hashes != super::attachments::hashes_of(&form.attachments) {
+                            return Err(StoreError::VersionChanged {
+                                id: form.form_id.clone(),
+                                version: form.version.clone(),
+                            });
+                        }
+                        Published::AlreadyPublished
+                    }
                     Some(_) => {
                         return Err(StoreError::VersionChanged {
                             id: form.form_id.clone(),
@@ -180,6 +195,18 @@ macro_rules! sql_store {
                         .bind(now_ms())
                         .execute(&mut *tx)
                         .await?;
+                        for file in &form.attachments {
+                            sqlx::query(super::attachments::INSERT_SQL)
+                                .bind(&form.form_id)
+                                .bind(&form.version)
+                                .bind(&file.name)
+                                .bind(&file.content_type)
+                                .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
+                                .bind(&file.sha256)
+                                .bind(&file.content)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
                         Self::write_audit(&mut *tx, audit, form).await?;
                         Published::New
                     }
@@ -937,6 +964,7 @@ macro_rules! sql_store {
                 })
             }
 
+            super::attachments::attachment_methods!($row);
             super::export_rows::export_methods!($row);
             super::console_rows::console_methods!($row);
 

@@ -63,21 +63,13 @@ impl FormCache {
         let form = Form::from_json(&stored.definition).map_err(|e| {
             ApiError::Internal(format!("stored form `{id}` version `{version}`: {e}"))
         })?;
-        // Compiling is the slow part; forms can be large.
-        let compiled =
-            tokio::task::spawn_blocking(move || fieldform_engine::compile::compile(&form))
-                .await
-                .map_err(|e| ApiError::Internal(format!("compiling form `{id}`: {e}")))?
-                .map_err(|errors| {
-                    ApiError::Internal(format!(
-                        "stored form `{id}` version `{version}` does not compile: {}",
-                        errors
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ))
-                })?;
+        // With its stored data files; compiled off the async workers.
+        let compiled = crate::attachments::compile_stored(store, id, version, form)
+            .await
+            .map_err(|e| match e {
+                crate::attachments::StoredFormError::Store(e) => ApiError::Database(e),
+                crate::attachments::StoredFormError::Broken(message) => ApiError::Internal(message),
+            })?;
         let form = Arc::new(compiled);
         if let Ok(mut map) = self.forms.write() {
             map.insert(key, form.clone());

@@ -186,7 +186,8 @@ fn cell_text(cell: &Data) -> String {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => format_number(*f),
-        Data::Bool(b) => b.to_string(),
+        // As Excel shows it, and as pyxform reads it (a `name` cell `FALSE`).
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
         Data::DateTime(d) => excel_date(d.as_f64()),
     }
 }

@@ -1,6 +1,8 @@
 //! The `survey` sheet: rows become questions, nested in groups and repeats.
 
 mod cells;
+mod defaults;
+mod loops;
 mod names;
 mod parameters;
 
@@ -15,7 +17,8 @@ use crate::expressions::{CellKind, ExprCell};
 use crate::languages::Languages;
 use crate::types::{RowType, parse_type};
 use cells::Cells;
-use names::{Names, unique_name};
+pub use names::check_root_name;
+use names::{Names, check_name, note_name};
 use parameters::parse_parameters;
 
 pub const SHEET: &str = "survey";
@@ -49,12 +52,13 @@ const KNOWN: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Survey {
     pub items: Vec<Item>,
-    /// Every field, group and repeat name, with the row it is on.
-    pub names: HashMap<String, usize>,
+    /// Every field, group and repeat name, with the rows it is on (several:
+    /// fields in different groups, which `${name}` cannot tell apart).
+    pub names: HashMap<String, Vec<usize>>,
     /// Expression cells, checked once every name is known.
     pub expressions: Vec<ExprCell>,
-    /// Names written more than once (renamed apart): the rows using them.
-    pub ambiguous: HashMap<String, Vec<usize>>,
+    /// Files attached by `csv-external` / `xml-external` rows.
+    pub external_instances: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +80,8 @@ impl Block {
 struct Open {
     block: Block,
     row: usize,
+    /// Tells blocks apart for name uniqueness: a loop's copies share a row.
+    scope: usize,
     item: Item,
     items: Vec<Item>,
 }
@@ -105,9 +111,11 @@ pub fn read(
     table: &Table<'_>,
     langs: &Languages,
     lists: &BTreeMap<String, Vec<fieldform_engine::model::Choice>>,
+    external: &BTreeMap<String, Vec<fieldform_engine::model::Choice>>,
     diag: &mut Diagnostics,
 ) -> Survey {
     let mut survey = Survey::default();
+    table.check_duplicates(SHEET, diag);
     warn_about_columns(table, diag);
     let Some(type_col) = table.column("type") else {
         diag.error(Location::sheet(SHEET), "no `type` column");
@@ -117,19 +125,26 @@ pub fn read(
     if name_col.is_none() {
         diag.error(Location::sheet(SHEET), "no `name` column");
     }
+    let before = (diag.errors.len(), diag.warnings.len());
+    let expanded = loops::expand(table, langs, lists, diag);
+    let expanded_table;
+    let table = match &expanded {
+        Some(rows) => {
+            expanded_table = Table {
+                columns: table.columns.clone(),
+                rows,
+            };
+            &expanded_table
+        }
+        None => table,
+    };
     let selects = selects_by_list(table, type_col, name_col);
     let mut stack: Vec<Open> = Vec::new();
+    let mut scopes = 0usize;
     let mut root: Vec<Item> = Vec::new();
     let mut exprs = Vec::new();
     let mut other_answers: Vec<(String, usize)> = Vec::new();
-    let mut names = Names {
-        written: table
-            .rows
-            .iter()
-            .filter_map(|r| name_col.map(|c| r.cell(c.index).to_owned()))
-            .collect(),
-        ..Names::default()
-    };
+    let mut names = Names::default();
     for row in table.rows {
         let ty = row.cell(type_col.index);
         let written = name_col.map_or("", |c| row.cell(c.index));
@@ -151,18 +166,46 @@ pub fn read(
         // End rows need no name; everything else does.
         let needs_name = !matches!(
             row_type,
-            RowType::EndGroup | RowType::EndRepeat | RowType::Skipped { .. }
+            RowType::EndGroup
+                | RowType::EndRepeat
+                | RowType::Skipped { .. }
+                | RowType::Attach { .. }
         );
         let name_loc = Location::cell(
             SHEET,
             row.number,
             name_col.map_or("name", |c| c.header.as_str()),
         );
-        let name = if needs_name {
-            let parent = stack.last().map(|o| (o.row, o.item.name()));
-            unique_name(&mut names, written, ty, row.number, parent, name_loc, diag)
-        } else {
+        let name = if !needs_name {
             written.to_owned()
+        } else if written.is_empty()
+            && matches!(
+                row_type,
+                RowType::Question {
+                    kind: QuestionType::Note,
+                    ..
+                }
+            )
+        {
+            // pyxform names a note without a name after its row.
+            let name = note_name(row.number);
+            names.rows.entry(name.clone()).or_default().push(row.number);
+            name
+        } else if written.is_empty() {
+            diag.error(name_loc.clone(), format!("`{ty}` needs a name"));
+            String::new()
+        } else {
+            let parent_row = stack.last().map_or(0, |o| o.scope);
+            let is_repeat = row_type == RowType::BeginRepeat;
+            check_name(
+                &mut names,
+                written,
+                row.number,
+                parent_row,
+                is_repeat,
+                name_loc.clone(),
+                diag,
+            )
         };
         let name = name.as_str();
         let mut cells = Cells {
@@ -181,9 +224,11 @@ pub fn read(
                 } else {
                     (Block::Repeat, Item::Repeat(repeat(&mut cells, name)))
                 };
+                scopes += 1;
                 stack.push(Open {
                     block,
                     row: row.number,
+                    scope: scopes,
                     item,
                     items: Vec::new(),
                 });
@@ -240,6 +285,26 @@ pub fn read(
                         ),
                     );
                 }
+                // pyxform: "Missing calculation", unless a computed default
+                // sets the value instead.
+                if ty == "calculate"
+                    && cells.get("calculation").is_none()
+                    && !cells
+                        .get("default")
+                        .is_some_and(|(_, d)| defaults::is_dynamic(d, false))
+                {
+                    let loc = Location::cell(
+                        SHEET,
+                        row.number,
+                        cells
+                            .col("calculation")
+                            .map_or("calculation", |c| c.header.as_str()),
+                    );
+                    cells.diag.error(
+                        loc,
+                        format!("calculate `{name}` has no calculation: write the expression it computes in the calculation column"),
+                    );
+                }
                 let mut q = question(&mut cells, name, kind);
                 q.choices = list;
                 q.or_other = or_other;
@@ -248,6 +313,42 @@ pub fn read(
                     // `fieldform_engine::compile::specify_name`); expressions may use it.
                     other_answers.push((specify_name(name), row.number));
                 }
+                q
+            }
+            RowType::Attach { extension } => {
+                // The name is the file's, not a field's (pyxform: the instance id).
+                if written.is_empty() {
+                    diag.error(
+                        name_loc.clone(),
+                        format!(
+                            "`{ty}` needs the file name without `.{extension}` in the name column"
+                        ),
+                    );
+                } else {
+                    survey
+                        .external_instances
+                        .insert(format!("{written}.{extension}"));
+                }
+                continue;
+            }
+            RowType::FromFile { kind, file } => {
+                let mut q = question(&mut cells, name, kind);
+                q.choices_file = Some(file);
+                q
+            }
+            RowType::External { list } => {
+                if !external.contains_key(&list) {
+                    cells.diag.error(
+                        type_loc.clone(),
+                        format!(
+                            "choice list `{list}` is not on the external_choices sheet{}",
+                            did_you_mean(&list, external.keys().map(String::as_str))
+                        ),
+                    );
+                }
+                let mut q = question(&mut cells, name, QuestionType::SelectOne);
+                q.choices = Some(list);
+                q.external = true;
                 q
             }
             RowType::Mapped { kind, original } => {
@@ -293,12 +394,15 @@ pub fn read(
         close(open, stack.last_mut().map_or(&mut root, |o| &mut o.items));
     }
     survey.items = root;
+    if expanded.is_some() {
+        // A loop's copies of a row say the same things about it once each.
+        loops::dedupe(diag, before, &mut exprs);
+    }
     survey.expressions = exprs;
     for (name, row) in other_answers {
-        names.taken.entry(name).or_insert(row);
+        names.rows.entry(name).or_insert_with(|| vec![row]);
     }
-    survey.names = names.taken;
-    survey.ambiguous = names.ambiguous;
+    survey.names = names.rows;
     survey
 }
 

@@ -1,43 +1,53 @@
-//! Field names: valid, and unique across the whole form.
+//! Field names, checked as pyxform (v4.5) checks them: valid XML names,
+//! unique among siblings (the direct children of the nearest group or
+//! repeat, or of the survey), a repeat's name unique in the whole form. A
+//! name may be reused in another group: it is kept as written, since
+//! submissions and exports carry it, and the field is identified by its
+//! path (`household/name`). `${name}` must then be unique in the form.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use fieldform_engine::expr::is_valid_field_name;
 
+use crate::columns::Table;
 use crate::errors::{Diagnostics, Location};
+use crate::types::{RowType, parse_type};
 
-/// Names seen so far; Fieldform needs every name unique, XLSForm only
-/// among siblings.
+/// pyxform reserves `meta` on the survey sheet (its metadata group).
+const RESERVED: &str = "meta";
+
+/// Names seen so far.
 #[derive(Default)]
 pub(super) struct Names {
-    /// Original name → (row, row of the enclosing begin, 0 at the top).
-    pub first: HashMap<String, (usize, usize)>,
-    /// Final names (after renaming) → row.
-    pub taken: HashMap<String, usize>,
-    /// Names used more than once → every row using them.
-    pub ambiguous: HashMap<String, Vec<usize>>,
-    /// Every name written anywhere in the sheet, so that a rename never
-    /// takes a name a later row uses.
-    pub written: HashSet<String>,
+    /// Every name → the rows using it, in order; a name on several rows
+    /// cannot be referenced as `${name}`.
+    pub rows: HashMap<String, Vec<usize>>,
+    /// (row of the enclosing begin, 0 at the top; name) → row.
+    siblings: HashMap<(usize, String), usize>,
+    /// The same, lower-cased: pyxform warns about names differing only in
+    /// case (NAMES_002), since some analysis tools ignore case.
+    siblings_lower: HashMap<(usize, String), usize>,
+    /// Repeat name → row.
+    repeats: HashMap<String, usize>,
 }
 
-/// Checks a name and makes it unique: a name repeated among siblings is an
-/// error (as in pyxform); one repeated elsewhere (a group and a question
-/// inside it, `name` in the household and in a roster) is renamed
-/// `parent_name`, because Fieldform addresses every field by name alone.
-pub(super) fn unique_name(
+/// The name pyxform gives a note without one (`xls2json.py`): its row.
+pub(super) fn note_name(row: usize) -> String {
+    format!("generated_note_name_{row}")
+}
+
+/// Checks the (non-empty) name on row `row` inside the block that begins on
+/// `parent_row` (0: the top level); returns it unchanged.
+pub(super) fn check_name(
     names: &mut Names,
     written: &str,
-    ty: &str,
     row: usize,
-    parent: Option<(usize, &str)>,
+    parent_row: usize,
+    is_repeat: bool,
     loc: Location,
     diag: &mut Diagnostics,
 ) -> String {
-    if written.is_empty() {
-        diag.error(loc, format!("`{ty}` needs a name"));
-        return String::new();
-    }
+    names.rows.entry(written.to_owned()).or_default().push(row);
     if !is_valid_field_name(written) {
         diag.error(
             loc,
@@ -46,44 +56,69 @@ pub(super) fn unique_name(
                  then use letters, digits, `_`, `-` or `.`"
             ),
         );
-        // Still a name: references to it should not pile up more errors.
-        names.taken.insert(written.to_owned(), row);
         return written.to_owned();
     }
-    let parent_row = parent.map_or(0, |(row, _)| row);
-    let Some(&(first_row, first_parent)) = names.first.get(written) else {
-        names.first.insert(written.to_owned(), (row, parent_row));
-        names.taken.insert(written.to_owned(), row);
-        return written.to_owned();
-    };
-    if first_parent == parent_row {
+    if written == RESERVED {
         diag.error(
             loc,
-            format!("duplicate name `{written}` (also on row {first_row})"),
+            format!("the name `{RESERVED}` is reserved for the form's metadata"),
         );
         return written.to_owned();
     }
-    let rows = names
-        .ambiguous
-        .entry(written.to_owned())
-        .or_insert_with(|| vec![first_row]);
-    rows.push(row);
-    let base = match parent {
-        Some((_, parent_name)) => format!("{parent_name}_{written}"),
-        None => written.to_owned(),
-    };
-    let mut renamed = base.clone();
-    let mut n = 2;
-    while names.taken.contains_key(&renamed) || names.written.contains(&renamed) {
-        renamed = format!("{base}_{n}");
-        n += 1;
+    if let Some(first) = names.siblings.insert((parent_row, written.to_owned()), row) {
+        names
+            .siblings
+            .insert((parent_row, written.to_owned()), first);
+        // Only among siblings: pyxform's NAMES_001.
+        diag.error(
+            loc,
+            format!("duplicate name `{written}` (also on row {first})"),
+        );
+        return written.to_owned();
     }
-    diag.warn(
-        loc,
-        format!(
-            "name `{written}` is also used on row {first_row}; renamed `{renamed}` here because Fieldform needs unique names"
+    let lower = (parent_row, written.to_lowercase());
+    match names.siblings_lower.get(&lower) {
+        Some(&first) => diag.warn(
+            loc.clone(),
+            format!(
+                "`{written}` differs only in case from the name on row {first}; some analysis tools ignore case"
+            ),
         ),
-    );
-    names.taken.insert(renamed.clone(), row);
-    renamed
+        None => {
+            names.siblings_lower.insert(lower, row);
+        }
+    }
+    if is_repeat {
+        if let Some(&first) = names.repeats.get(written) {
+            diag.error(
+                loc,
+                format!(
+                    "duplicate repeat name `{written}` (also on row {first}); a repeat's name must be unique in the form"
+                ),
+            );
+        } else {
+            names.repeats.insert(written.to_owned(), row);
+        }
+    }
+    written.to_owned()
+}
+
+/// pyxform's NAMES_003: a repeat may not have the name of the form's root
+/// element (`root`: the settings' `name`, `data` by default).
+pub fn check_root_name(table: &Table<'_>, root: &str, diag: &mut Diagnostics) {
+    let (Some(ty), Some(name)) = (table.column("type"), table.column("name")) else {
+        return;
+    };
+    for row in table.rows {
+        if row.cell(name.index) == root
+            && parse_type(row.cell(ty.index)) == Ok(RowType::BeginRepeat)
+        {
+            diag.error(
+                Location::cell(super::SHEET, row.number, &name.header),
+                format!(
+                    "a repeat may not be called `{root}`: that is the name of the form's root element (the settings' `name`, `data` by default)"
+                ),
+            );
+        }
+    }
 }

@@ -358,10 +358,18 @@ fn every_column_and_type() {
             Text,
             Text,
             Calculate,
-            Calculate,
-            Calculate,
+            SelectOne,
+            Geotrace,
             Calculate
         ]
+    );
+    assert_eq!(
+        question("village").choices_file.as_deref(),
+        Some("villages.csv")
+    );
+    assert_eq!(
+        form.external_instances,
+        ["lookup.xml".to_owned()].into_iter().collect()
     );
 
     let hh = question("hh_size");
@@ -448,15 +456,13 @@ fn every_column_and_type() {
     assert_eq!(
         strings(&imported.warnings),
         vec![
-            "settings row 2, column namespaces: setting `namespaces` does not apply to Fieldform; ignored",
-            "choices, column image: choice images and sounds are not supported yet; ignored",
             "survey, column media::image::English (en): images, audio and video are not supported yet; ignored",
             "survey, column relevent: unknown column `relevent`; ignored (did you mean `relevant`?)",
             "survey row 26, column Type: type `barcode` is not supported; `card` is asked as a text question",
             "survey row 27, column Type: type `image` is not supported; `photo` is kept as an empty hidden field so expressions naming it still work",
-            "survey row 28, column Type: type `select_one_from_file` is not supported; `village` is kept as an empty hidden field so expressions naming it still work",
-            "survey row 30, column Type: type `xml-external` is not supported; row skipped",
-            "survey row 31, column Type: type `geotrace` is not supported; `path` is kept as an empty hidden field so expressions naming it still work",
+            // Warnings come in workbook order too.
+            "choices, column image: choice images and sounds are not supported yet; ignored",
+            "settings row 2, column namespaces: setting `namespaces` does not apply to Fieldform; ignored",
         ]
     );
 }
@@ -592,39 +598,107 @@ fn spreadsheet_repairs_are_warnings() {
         calc("d"),
         Some((None, Some("jr:choice-name(${a}, '${a}')".into())))
     );
-    assert_eq!(calc("e"), Some((None, None)));
+    // Secondary instances are expressions like any other.
+    assert_eq!(
+        calc("e"),
+        Some((
+            None,
+            Some("count(instance('l')/root/item[name = ${a}])".into())
+        ))
+    );
     assert_eq!(
         strings(&imported.warnings),
         vec![
             "survey row 3, column relevant: typographic quotes replaced by straight quotes",
             "survey row 4, column relevant: `false` read as `false()`",
             "survey row 5, column calculation: `jr:itext(instance('l')/root/item[name = ${a}]/itextId)` rewritten as `jr:choice-name(${a}, '${a}')` (secondary instances are not supported)",
-            "survey row 6, column calculation: `count(instance('l')/root/item[name = ${a}])` uses secondary instances or XPath predicates, which Fieldform does not support yet; ignored",
             "settings: no `version`; using `1`",
         ]
     );
 }
 
 #[test]
-fn names_repeated_in_different_groups_are_renamed() {
+fn names_repeated_in_different_groups_are_kept() {
     let survey: &[&[&str]] = &[
-        &["type", "name"],
-        &["text", "name"],
-        &["begin repeat", "children"],
-        &["text", "name"],
+        &["type", "name", "label"],
+        &["text", "name", "Respondent"],
+        &["begin group", "household", "Household"],
+        &["text", "name", "Head"],
+        &["end group"],
+        &["begin repeat", "children", "Children"],
+        &["text", "name", "Child"],
+        &["integer", "age", "Age"],
         &["end repeat"],
-        &["text", "children_name"],
+        &["text", "children_name", "Other"],
     ];
     let imported = import(&[("survey", survey)]).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = imported.form.walk().map(|i| i.name()).collect();
-    // `children_name` is taken by a later row: the rename avoids it.
     assert_eq!(
         names,
-        vec!["name", "children", "children_name_2", "children_name"]
+        vec![
+            "name",
+            "household",
+            "name",
+            "children",
+            "name",
+            "age",
+            "children_name"
+        ]
     );
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .all(|w| !w.to_string().contains("renamed"))
+    );
+    let compiled =
+        fieldform_engine::compile::compile(&imported.form).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(compiled.lookup("name"), None, "ambiguous");
+    let paths: Vec<String> = compiled
+        .named("name")
+        .into_iter()
+        .map(|f| compiled.path_of(f))
+        .collect();
+    assert_eq!(paths, vec!["name", "household/name", "children/name"]);
+}
+
+#[test]
+fn notes_without_a_name_are_named_after_their_row() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label"],
+        &["text", "a", "A"],
+        &["note", "", "Thank you"],
+    ];
+    let imported = import(&[("survey", survey)]).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = imported.form.walk().map(|i| i.name()).collect();
+    assert_eq!(names, vec!["a", "generated_note_name_3"]);
+}
+
+#[test]
+fn a_bare_name_that_is_no_field_is_empty_with_a_warning() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "calculation"],
+        &["integer", "a", "A", ""],
+        &["integer", "x", "X", ""],
+        &["calculate", "c", "", "if(${a} > 1, ${x} * 30, null)"],
+    ];
+    let imported = import(&[("survey", survey)]).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = strings(&imported.warnings);
+    assert!(
+        warnings.contains(&"survey row 4, column calculation: `null` at position 24 names no field; it evaluates as empty, as in ODK".to_owned()),
+        "{warnings:?}"
+    );
+    let compiled =
+        fieldform_engine::compile::compile(&imported.form).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(
-        strings(&imported.warnings)[0],
-        "survey row 4, column name: name `name` is also used on row 2; renamed `children_name_2` here because Fieldform needs unique names"
+        compiled
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        vec![
+            "field `c`, calculation: `null` at position 24 names no field; it evaluates as empty, as in ODK"
+        ]
     );
 }
 

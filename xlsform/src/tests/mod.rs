@@ -1,7 +1,10 @@
 //! Whole-import tests on workbooks built in memory with rust_xlsxwriter.
 
 mod errors;
+mod external;
 mod import;
+mod loops;
+mod pyxform_rules;
 mod round_trip;
 
 use rust_xlsxwriter::Workbook;

@@ -222,6 +222,8 @@ pub fn synthetic() -> Form {
                 ],
             ),
         ]),
+        external_choices: BTreeMap::new(),
+        external_instances: Default::default(),
         items,
     }
 }
@@ -229,4 +231,56 @@ pub fn synthetic() -> Form {
 #[test]
 fn a_form_using_every_feature_survives_export_and_import() {
     round_trip(&synthetic());
+}
+
+/// Selects from files, `select_one_external` with its sheet, and files
+/// attached for `instance()` lookups.
+#[test]
+fn external_data_survives_export_and_import() {
+    let mut form = synthetic();
+    let mut village = Question::new("village", QuestionType::SelectOne);
+    village.choices_file = Some("villages.csv".into());
+    village.choice_filter = Some("district = ${color}".into());
+    village.parameters = BTreeMap::from([
+        ("value".into(), "code".into()),
+        ("label".into(), "title".into()),
+    ]);
+    let mut museums = Question::new("museums", QuestionType::SelectMultiple);
+    museums.choices_file = Some("museums.geojson".into());
+    let mut city = Question::new("city", QuestionType::SelectOne);
+    city.choices = Some("cities".into());
+    city.external = true;
+    city.choice_filter = Some("state = ${color}".into());
+    let mut pop = Question::new("pop", QuestionType::Calculate);
+    pop.calculation =
+        Some("instance('people')/root/item[name = ${village}]/population + pulldata('places', 'n', 'name', ${city})".into());
+    form.items
+        .extend([village, museums, city, pop].map(Item::Question));
+    form.external_choices = BTreeMap::from([(
+        "cities".into(),
+        vec![
+            Choice {
+                name: "austin".into(),
+                label: text(&[("en", "Austin"), ("sw", "Austin")]),
+                properties: BTreeMap::from([("state".into(), "1".into())]),
+            },
+            Choice {
+                name: "austin".into(),
+                label: text(&[("en", "Austin (MN)")]),
+                properties: BTreeMap::from([("state".into(), "2".into())]),
+            },
+        ],
+    )]);
+    form.external_instances = ["people.csv".to_owned(), "places.xml".to_owned()].into();
+    round_trip(&form);
+    assert_eq!(
+        form.attachment_names().into_iter().collect::<Vec<_>>(),
+        [
+            "museums.geojson",
+            "people.csv",
+            "places.csv",
+            "places.xml",
+            "villages.csv"
+        ]
+    );
 }

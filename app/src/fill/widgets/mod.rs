@@ -52,7 +52,9 @@ pub fn widget(
         T::Date => input(session, node, id, Kind::Picker("date")),
         T::Time => input(session, node, id, Kind::Picker("time")),
         T::DateTime => input(session, node, id, Kind::Picker("datetime-local")),
-        T::Geopoint => geo::geopoint(session, node, id),
+        T::Geopoint => geo::geopoint(session, node, id, has("hide-input")),
+        T::Geotrace => geo::point_list(session, node, id, false),
+        T::Geoshape => geo::point_list(session, node, id, true),
         T::Range => range(session, node, id, question),
         T::Acknowledge => acknowledge(session, node, id),
         T::SelectOne | T::SelectMultiple => choice::choices(

@@ -11,10 +11,8 @@ use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
 
-use fieldform_engine::compile::{CompiledForm, FieldId};
+use fieldform_engine::compile::{CompiledForm, FieldId, Property};
 use fieldform_engine::env::Environment;
-use fieldform_engine::expr::{ReferenceKind, parse};
-use fieldform_engine::model::Item;
 use fieldform_engine::state::{FormState, InstanceId, NodeRef};
 use fieldform_engine::validate::validate_node;
 
@@ -49,36 +47,22 @@ pub fn is_structural(form: &Arc<CompiledForm>, field: FieldId) -> bool {
 /// and, since a hidden field reads as empty, by the relevance of each of
 /// those fields and of the groups around them.
 pub fn structural_fields(form: &CompiledForm) -> HashSet<FieldId> {
-    let refs = |source: &str| -> Vec<FieldId> {
-        parse(source)
-            .map(|e| {
-                e.references()
-                    .into_iter()
-                    .filter(|r| r.kind == ReferenceKind::Value)
-                    .filter_map(|r| form.lookup(&r.name))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     // The relevance of `field` and of everything around it.
     let relevance_refs = |field: FieldId| -> Vec<FieldId> {
         let mut out = Vec::new();
         let mut at = Some(field);
         while let Some(id) = at {
             let f = form.field(id);
-            if let Some(r) = relevant(&f.item) {
-                out.extend(refs(r));
-            }
+            // Resolved at load, by path where names repeat.
+            out.extend(f.reads(Property::Relevant));
             at = f.parent;
         }
         out
     };
     let mut todo: Vec<FieldId> = Vec::new();
     for f in &form.fields {
-        if let Some(r) = f.repeat() {
-            if let Some(count) = &r.repeat_count {
-                todo.extend(refs(count));
-            }
+        if f.repeat().is_some() {
+            todo.extend(f.reads(Property::RepeatCount));
             todo.extend(relevance_refs(f.id));
         }
     }
@@ -88,20 +72,10 @@ pub fn structural_fields(form: &CompiledForm) -> HashSet<FieldId> {
             continue;
         }
         let f = form.field(id);
-        if let Some(calculation) = f.question().and_then(|q| q.calculation.as_deref()) {
-            todo.extend(refs(calculation));
-        }
+        todo.extend(f.reads(Property::Calculation));
         todo.extend(relevance_refs(id));
     }
     seen
-}
-
-fn relevant(item: &Item) -> Option<&str> {
-    match item {
-        Item::Question(q) => q.relevant.as_deref(),
-        Item::Group(g) => g.relevant.as_deref(),
-        Item::Repeat(r) => r.relevant.as_deref(),
-    }
 }
 
 /// What answering `text` to `node` would do.

@@ -1,6 +1,7 @@
 //! Date and time functions. See [`crate::expr::date`] for the representation.
 
 use super::{Func, arg};
+use crate::env::{Environment, local_to_utc};
 use crate::expr::ast::Expr;
 use crate::expr::date::{self, Fields, MS_PER_DAY, Parsed};
 use crate::expr::eval::EvalContext;
@@ -8,23 +9,26 @@ use crate::expr::value::Value;
 
 pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
     let env = ctx.env();
-    let offset = env.utc_offset_minutes();
-    let date_arg = |i: usize| arg(args, i, ctx).as_date_like(offset);
+    let date_arg = |i: usize| arg(args, i, ctx).as_date_like(env);
     match func {
-        // The device's local date.
+        // The device's local date, at the offset in force now.
         Func::Today => {
-            Value::Date((env.now_millis() + i64::from(offset) * 60_000).div_euclid(MS_PER_DAY))
+            let now = env.now_millis();
+            Value::Date(local_days(now, env.utc_offset_minutes_at(now)))
         }
-        Func::Now => Value::DateTime {
-            millis: env.now_millis(),
-            offset_minutes: offset,
-        },
+        Func::Now => {
+            let now = env.now_millis();
+            Value::DateTime {
+                millis: now,
+                offset_minutes: env.utc_offset_minutes_at(now),
+            }
+        }
         // Numbers are days since the epoch (truncated); date-times keep
         // their local date; anything unconvertible gives "".
         Func::Date => match arg(args, 0, ctx) {
             Value::Number(n) if n.is_finite() && n.abs() < 1e8 => Value::Date(n.trunc() as i64),
             Value::Number(_) => Value::empty(),
-            other => match other.as_date_like(offset) {
+            other => match other.as_date_like(env) {
                 Some(Parsed::Date(d)) => Value::Date(d),
                 Some(Parsed::DateTime {
                     millis,
@@ -34,20 +38,22 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
             },
         },
         Func::DateTime => match date_arg(0) {
-            Some(p) => to_datetime(p, offset),
+            Some(p) => to_datetime(p, env),
             None => Value::empty(),
         },
         // Fractional days since 1970-01-01T00:00Z; a date counts from its
         // local midnight.
         Func::DecimalDateTime => match date_arg(0) {
-            Some(p) => match to_datetime(p, offset) {
+            Some(p) => match to_datetime(p, env) {
                 Value::DateTime { millis, .. } => Value::Number(millis as f64 / MS_PER_DAY as f64),
                 _ => Value::Number(f64::NAN),
             },
             None => Value::Number(f64::NAN),
         },
-        Func::DecimalTime => Value::Number(decimal_time(&arg(args, 0, ctx), offset)),
-        // Both accept dates and date-times; a date has time 00:00:00.
+        Func::DecimalTime => Value::Number(decimal_time(&arg(args, 0, ctx), env)),
+        // Both accept dates and date-times; a date has time 00:00:00. A
+        // date-time is shown at its own offset (see the module docs of
+        // `expr`), which for values recorded on the device is the device's.
         Func::FormatDate | Func::FormatDateTime => {
             let pattern = arg(args, 1, ctx).as_string();
             let fields = match date_arg(0) {
@@ -68,13 +74,17 @@ fn local_days(millis: i64, offset_minutes: i32) -> i64 {
     (millis + i64::from(offset_minutes) * 60_000).div_euclid(MS_PER_DAY)
 }
 
-/// A date becomes its local midnight at the device's offset.
-fn to_datetime(p: Parsed, offset: i32) -> Value {
+/// A date becomes its local midnight in the device's zone (with the offset
+/// in force at that midnight, which daylight saving time may change).
+fn to_datetime(p: Parsed, env: &dyn Environment) -> Value {
     match p {
-        Parsed::Date(d) => Value::DateTime {
-            millis: d * MS_PER_DAY - i64::from(offset) * 60_000,
-            offset_minutes: offset,
-        },
+        Parsed::Date(d) => {
+            let (millis, offset_minutes) = local_to_utc(env, d * MS_PER_DAY);
+            Value::DateTime {
+                millis,
+                offset_minutes,
+            }
+        }
         Parsed::DateTime {
             millis,
             offset_minutes,
@@ -87,18 +97,20 @@ fn to_datetime(p: Parsed, offset: i32) -> Value {
 
 /// `decimal-time`: the fraction of the (device-local) day, from a time
 /// (`14:30:00.000+02:00`), a date-time, or a number (its fractional part).
-fn decimal_time(v: &Value, offset: i32) -> f64 {
+fn decimal_time(v: &Value, env: &dyn Environment) -> f64 {
+    let local = |millis: i64| millis + i64::from(env.utc_offset_minutes_at(millis)) * 60_000;
     let local_ms = match v {
         Value::Number(n) => return n - n.floor(),
-        Value::DateTime { millis, .. } => millis + i64::from(offset) * 60_000,
+        Value::DateTime { millis, .. } => local(*millis),
         other => {
             let s = other.as_string();
             match date::parse_time(&s) {
-                // A time with a zone is moved to the device's zone.
-                Some((ms, Some(zone))) => ms + i64::from(offset - zone) * 60_000,
+                // A time with a zone is moved to the device's zone (at
+                // today's offset: a time alone has no date).
+                Some((ms, Some(zone))) => ms + i64::from(env.utc_offset_minutes() - zone) * 60_000,
                 Some((ms, None)) => ms,
-                None => match date::parse_iso(&s, offset) {
-                    Some(Parsed::DateTime { millis, .. }) => millis + i64::from(offset) * 60_000,
+                None => match date::parse_iso_in(&s, env) {
+                    Some(Parsed::DateTime { millis, .. }) => local(millis),
                     _ => return f64::NAN,
                 },
             }
@@ -109,6 +121,7 @@ fn decimal_time(v: &Value, offset: i32) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use crate::env::FixedEnvironment;
     use crate::expr::date::days_from_civil;
     use crate::expr::testing::{Ctx, eval, eval_num, eval_str, eval_with};
     use crate::expr::value::Value;
@@ -136,6 +149,81 @@ mod tests {
             Value::from("2024-01-14")
         );
         assert_eq!(eval("today() < now()"), Value::Bool(true));
+    }
+
+    /// Europe/Chișinău: +02:00 in winter, +03:00 from 2024-03-31T00:00Z
+    /// to 2024-10-27T00:00Z.
+    fn chisinau_at(iso_utc: &str) -> Ctx {
+        let millis = match crate::expr::date::parse_iso(iso_utc, 0) {
+            Some(crate::expr::date::Parsed::DateTime { millis, .. }) => millis,
+            other => panic!("{iso_utc}: {other:?}"),
+        };
+        let mut c = Ctx::new();
+        c.env = FixedEnvironment::chisinau(millis);
+        c
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn local_date_follows_daylight_saving_time() {
+        // 22:30 UTC on 30 March is 00:30 on the 31st (winter time, +2).
+        let c = chisinau_at("2024-03-30T22:30:00Z");
+        assert_eq!(eval_with(&c, "string(today())"), Value::from("2024-03-31"));
+        assert_eq!(
+            eval_with(&c, "string(now())"),
+            Value::from("2024-03-31T00:30:00.000+02:00")
+        );
+        // 21:30 UTC on 26 October is 00:30 on the 27th only in summer time
+        // (+3); a fixed winter offset would still say the 26th.
+        let c = chisinau_at("2024-10-26T21:30:00Z");
+        assert_eq!(eval_with(&c, "string(today())"), Value::from("2024-10-27"));
+        assert_eq!(
+            eval_with(&c, "string(now())"),
+            Value::from("2024-10-27T00:30:00.000+03:00")
+        );
+        // An hour later clocks have gone back: 23:30 UTC is 01:30 (+2).
+        let c = chisinau_at("2024-10-26T23:30:00Z");
+        assert_eq!(
+            eval_with(&c, "format-date-time(now(), '%Y-%m-%d %H:%M')"),
+            Value::from("2024-10-27 02:30")
+        );
+        let c = chisinau_at("2024-10-27T00:30:00Z");
+        assert_eq!(
+            eval_with(&c, "format-date-time(now(), '%Y-%m-%d %H:%M')"),
+            Value::from("2024-10-27 02:30")
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn local_midnights_and_times_use_the_offset_then() {
+        // Evaluated in January: dates in summer still get summer time.
+        let c = chisinau_at("2024-01-15T10:30:00Z");
+        assert_eq!(
+            eval_with(&c, "string(date-time('2024-07-01'))"),
+            Value::from("2024-07-01T00:00:00.000+03:00")
+        );
+        assert_eq!(
+            eval_with(&c, "string(date-time('2024-12-01'))"),
+            Value::from("2024-12-01T00:00:00.000+02:00")
+        );
+        // Midnight of the day clocks go back is still summer time.
+        assert_eq!(
+            eval_with(&c, "decimal-date-time(date('2024-10-27'))"),
+            Value::Number(20_023.0 - 3.0 / 24.0)
+        );
+        // Zone-less date-times are local wall-clock time.
+        assert_eq!(
+            eval_with(&c, "decimal-date-time('2024-07-01T03:00:00')"),
+            Value::Number(19_905.0)
+        );
+        assert_eq!(
+            eval_with(&c, "string(date-time('2024-03-31T02:30:00'))"),
+            Value::from("2024-03-31T03:30:00.000+03:00")
+        );
+        // decimal-time of a date-time: the time of day in the device's zone.
+        assert_eq!(
+            eval_with(&c, "decimal-time('2024-07-01T00:00:00.000Z')"),
+            Value::Number(3.0 / 24.0)
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]

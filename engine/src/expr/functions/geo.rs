@@ -113,4 +113,88 @@ mod tests {
         close(eval(sq), 1.2391e10, 0.002e10);
         assert_eq!(eval("area('0 0;0 1')"), Value::Number(0.0));
     }
+
+    /// javarosa's `GeoUtilsTest`, `GeoAreaTest` and `GeoDistanceTest`
+    /// (getodk/javarosa): the same numbers within the same tolerances.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn javarosa_geo_utils_cases() {
+        /// Points (latitude, longitude), area in m², distance in m.
+        type Case = (&'static [(f64, f64)], f64, f64);
+        let paths: [Case; 3] = [
+            (
+                &[
+                    (38.253094215699576, 21.756382658677467),
+                    (38.25021274773806, 21.756382658677467),
+                    (38.25007793942195, 21.763892843919166),
+                    (38.25290886154963, 21.763935759263404),
+                    (38.25146813817506, 21.758421137528785),
+                ],
+                151_452.0,
+                1_801.0,
+            ),
+            (
+                &[
+                    (38.25304740874071, 21.75644703234866),
+                    (38.25308110946615, 21.763377860443143),
+                    (38.25078942453431, 21.763399318115262),
+                    (38.25090738066984, 21.756640151397733),
+                    (38.25197740258244, 21.75892539347842),
+                ],
+                122_755.0,
+                1_685.0,
+            ),
+            (
+                &[
+                    (38.252845204059824, 21.763313487426785),
+                    (38.25303055837213, 21.755867675201443),
+                    (38.25072202094234, 21.755803302185086),
+                    (38.25062091543717, 21.76294870700076),
+                    (38.25183417221606, 21.75692982997134),
+                ],
+                93_912.0,
+                2_076.0,
+            ),
+        ];
+        for (points, area, distance) in paths {
+            // As a geoshape answer (`lat lon alt acc;`, ODK's trailing `;`).
+            let text: String = points
+                .iter()
+                .map(|(lat, lon)| format!("{lat} {lon} 0 0; "))
+                .collect();
+            close(eval(&format!("area('{text}')")), area, 0.5);
+            close(eval(&format!("distance('{text}')")), distance, 0.5);
+            // As a nodeset of geopoints (a repeat's points).
+            let c = Ctx::new().with(
+                "points",
+                Value::Nodeset(
+                    points
+                        .iter()
+                        .map(|(lat, lon)| format!("{lat} {lon} 0 0").into())
+                        .collect(),
+                ),
+            );
+            close(eval_with(&c, "area(${points})"), area, 0.5);
+            close(eval_with(&c, "distance(${points})"), distance, 0.5);
+        }
+        let quarter = 2.0 * std::f64::consts::PI * 6_378_100.0 / 4.0;
+        close(eval("distance('0 0;0 1')"), quarter / 90.0, 1e-6);
+        close(eval("distance('0 0;0 90')"), quarter, 1e-6);
+        close(eval("distance('90 0;90 1')"), 0.0, 1e-6);
+        // A geotrace and a closed geoshape, as javarosa's tests write them.
+        close(eval("distance('0 1 0 0; 0 91 0 0;')"), quarter, 1e-7);
+        close(
+            eval("distance('0 1 0 0; 0 91 0 0; 0 1 0 0;')"),
+            2.0 * quarter,
+            1e-7,
+        );
+        // Fewer than three points: no area; fewer than two: no distance.
+        assert_eq!(
+            eval("area('38.253094215699576 21.756382658677467 0 0;')"),
+            Value::Number(0.0)
+        );
+        assert_eq!(
+            eval("distance('38.253094215699576 21.756382658677467 0 0;')"),
+            Value::Number(0.0)
+        );
+    }
 }

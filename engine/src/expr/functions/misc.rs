@@ -1,6 +1,7 @@
-//! Control flow, booleans and the volatile `uuid()` / `random()`.
+//! Control flow, booleans, the checklists and the volatile `uuid()` /
+//! `random()`.
 
-use super::{Func, arg};
+use super::{Func, arg, eval_args};
 use crate::expr::ast::Expr;
 use crate::expr::eval::{EvalContext, evaluate};
 use crate::expr::value::Value;
@@ -46,6 +47,19 @@ pub(super) fn logic(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
 
 pub(super) fn other(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
     match func {
+        Func::Checklist => {
+            let values = eval_args(args, ctx);
+            let [min, max, rest @ ..] = values.as_slice() else {
+                return Value::Bool(false);
+            };
+            // One node-set argument counts its members (JavaRosa).
+            let items = match rest {
+                [Value::Nodeset(items)] => items.as_slice(),
+                _ => rest,
+            };
+            Value::Bool(checklist(min, max, items))
+        }
+        Func::WeightedChecklist => weighted_checklist(&eval_args(args, ctx)),
         Func::BooleanFromString => {
             let s = arg(args, 0, ctx).as_string();
             Value::Bool(s.eq_ignore_ascii_case("true") || s == "1")
@@ -57,6 +71,49 @@ pub(super) fn other(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         },
         _ => Value::empty(),
     }
+}
+
+/// `checklist(min, max, v...)`: whether the number of true values is within `min..=max`; a negative bound is no bound.
+/// Bounds are truncated to integers, as JavaRosa does (NaN counts as 0).
+fn checklist(min: &Value, max: &Value, values: &[Value]) -> bool {
+    let bound = |v: &Value| {
+        let n = v.as_number();
+        if n.is_nan() { 0.0 } else { n.trunc() }
+    };
+    let (min, max) = (bound(min), bound(max));
+    let count = values.iter().filter(|v| v.as_bool()).count() as f64;
+    (min < 0.0 || count >= min) && (max < 0.0 || count <= max)
+}
+
+/// `weighted-checklist(min, max, v1, w1, v2, w2, ...)`: whether the sum of
+/// the weights of the true values is within `min..=max` (no "negative means
+/// none" here, as in JavaRosa). With exactly two node-sets, members are
+/// paired; node-sets of different sizes are false (JavaRosa throws).
+fn weighted_checklist(values: &[Value]) -> Value {
+    let [min, max, rest @ ..] = values else {
+        return Value::Bool(false);
+    };
+    let pairs: Vec<(Value, Value)> = match rest {
+        [Value::Nodeset(flags), Value::Nodeset(weights)] => {
+            if flags.len() != weights.len() {
+                return Value::Bool(false);
+            }
+            flags.iter().cloned().zip(weights.iter().cloned()).collect()
+        }
+        _ => rest
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [flag, weight] => Some((flag.clone(), weight.clone())),
+                _ => None,
+            })
+            .collect(),
+    };
+    let sum: f64 = pairs
+        .iter()
+        .filter(|(flag, _)| flag.as_bool())
+        .map(|(_, weight)| weight.as_number())
+        .sum();
+    Value::Bool(sum >= min.as_number() && sum <= max.as_number())
 }
 
 /// `uuid(n)`: `n` random alphanumeric characters (ODK: "a random GUID of
@@ -149,10 +206,73 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
+    fn checklists() {
+        // JavaRosa's XPathEvalTest cases.
+        assert_eq!(eval("checklist(1, 3, 'foo', 'bar')"), Value::Bool(true));
+        assert_eq!(eval("checklist(-1, 1, 'foo', 'bar')"), Value::Bool(false));
+        assert_eq!(eval("checklist(3, -1, 'foo', 'bar')"), Value::Bool(false));
+        assert_eq!(eval("checklist(3, 5, 'foo', 'bar')"), Value::Bool(false));
+        assert_eq!(
+            eval("checklist(1, 2, 'foo', 'bar', 'baz')"),
+            Value::Bool(false)
+        );
+        // No bounds, empty and false values, a repeat's members.
+        assert_eq!(eval("checklist(-1, -1, '', 0)"), Value::Bool(true));
+        assert_eq!(eval("checklist(1, -1, '', 0, false())"), Value::Bool(false));
+        assert_eq!(eval("checklist(2.9, 2, 1, 1)"), Value::Bool(true));
+        assert_eq!(eval("checklist(0, 0)"), Value::Bool(true));
+        let c = Ctx::new().with(
+            "sick",
+            Value::Nodeset(vec![true.into(), "".into(), "yes".into()]),
+        );
+        assert_eq!(eval_with(&c, "checklist(2, 2, ${sick})"), Value::Bool(true));
+        assert_eq!(
+            eval_with(&c, "checklist(0, 1, ${sick})"),
+            Value::Bool(false)
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn weighted_checklists() {
+        assert_eq!(
+            eval("weighted-checklist(5, 10, 'yes', 3, '', 4, 1 = 1, 2.5)"),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            eval("weighted-checklist(6, 10, 'yes', 3, '', 4, 1 = 1, 2.5)"),
+            Value::Bool(false)
+        );
+        assert_eq!(eval("weighted-checklist(0, 0)"), Value::Bool(true));
+        // Unlike checklist, -1 is a bound like any other.
+        assert_eq!(
+            eval("weighted-checklist(-1, -1, 'x', 2)"),
+            Value::Bool(false)
+        );
+        let c = Ctx::new()
+            .with(
+                "flag",
+                Value::Nodeset(vec!["1".into(), "".into(), "1".into()]),
+            )
+            .with(
+                "weight",
+                Value::Nodeset(vec![2.0.into(), 5.0.into(), "3".into()]),
+            )
+            .with("short", Value::Nodeset(vec![1.0.into()]));
+        assert_eq!(
+            eval_with(&c, "weighted-checklist(5, 5, ${flag}, ${weight})"),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            eval_with(&c, "weighted-checklist(0, 9, ${flag}, ${short})"),
+            Value::Bool(false)
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
     fn uuid_and_random_use_the_environment() {
         assert_eq!(
             eval("uuid()"),
-            Value::from("00000000-0000-7000-8000-000000000001")
+            Value::from("00000000-0000-4000-8000-000000000001")
         );
         let Value::String(s) = eval("uuid(12)") else {
             panic!("string expected")

@@ -6,15 +6,20 @@
 //! because some functions are lazy (`if`, `coalesce`, `once`) or look at
 //! the syntax of their arguments (`indexed-repeat`).
 
+mod crypto;
 mod date;
+mod external;
 mod geo;
 mod misc;
 mod number;
+mod randomize;
 mod repeat;
 mod select;
 mod string;
 
-use super::ast::Expr;
+pub use randomize::{seed_of, shuffle, shuffle_seeded};
+
+use super::ast::{Expr, ExprKind};
 use super::eval::{EvalContext, evaluate};
 use super::value::Value;
 
@@ -26,6 +31,8 @@ pub enum Arity {
     AtLeast(usize),
     /// `indexed-repeat`: 3, 5, 7, 9 or 11.
     OddBetween(usize, usize),
+    /// `weighted-checklist`: an even number, at least this many.
+    EvenAtLeast(usize),
 }
 
 impl Arity {
@@ -35,6 +42,7 @@ impl Arity {
             Arity::Range(a, b) => (a..=b).contains(&n),
             Arity::AtLeast(a) => n >= a,
             Arity::OddBetween(a, b) => (a..=b).contains(&n) && n % 2 == 1,
+            Arity::EvenAtLeast(a) => n >= a && n.is_multiple_of(2),
         }
     }
 
@@ -56,6 +64,7 @@ impl Arity {
                     _ => format!("{a} arguments"),
                 }
             }
+            Arity::EvenAtLeast(a) => format!("an even number of arguments, at least {a}"),
         }
     }
 }
@@ -87,7 +96,7 @@ macro_rules! functions {
     };
 }
 
-use Arity::{AtLeast, Exact, OddBetween, Range};
+use Arity::{AtLeast, EvenAtLeast, Exact, OddBetween, Range};
 
 functions! {
     // control flow and misc
@@ -101,6 +110,11 @@ functions! {
     BooleanFromString => "boolean-from-string", Exact(1);
     Uuid => "uuid", Range(0, 1);
     Random => "random", Exact(0);
+    Checklist => "checklist", AtLeast(2);
+    WeightedChecklist => "weighted-checklist", EvenAtLeast(2);
+    Digest => "digest", Range(2, 3);
+    Base64Decode => "base64-decode", Exact(1);
+    ExtractSigned => "extract-signed", Exact(2);
     // select questions
     Selected => "selected", Exact(2);
     CountSelected => "count-selected", Exact(1);
@@ -150,6 +164,10 @@ functions! {
     CountNonEmpty => "count-non-empty", Exact(1);
     Position => "position", Range(0, 1);
     IndexedRepeat => "indexed-repeat", OddBetween(3, 11);
+    Randomize => "randomize", Range(1, 2);
+    Last => "last", Exact(0);
+    Name => "name", Range(0, 1);
+    LocalName => "local-name", Range(0, 1);
     // dates
     Today => "today", Exact(0);
     Now => "now", Exact(0);
@@ -162,13 +180,93 @@ functions! {
     // geography
     Distance => "distance", AtLeast(1);
     Area => "area", Exact(1);
+    // external data
+    Pulldata => "pulldata", Exact(4);
 }
 
 impl Func {
     /// Functions whose result changes without any field changing; the
     /// dependency graph must treat them specially.
     pub fn is_volatile(self) -> bool {
-        matches!(self, Func::Now | Func::Today | Func::Random | Func::Uuid)
+        // `randomize` without a seed is random; with one it is not, but
+        // telling them apart here is not worth it: the server keeps what the
+        // device computed either way.
+        matches!(
+            self,
+            Func::Now | Func::Today | Func::Random | Func::Uuid | Func::Randomize
+        )
+    }
+
+    /// The arguments that must be node-sets (field references, paths,
+    /// `instance(...)`, `randomize(...)`): anything else is a load-time
+    /// error, as JavaRosa refuses it ("not a nodeset").
+    pub fn node_set_arguments(self) -> &'static [usize] {
+        match self {
+            Func::Count | Func::CountNonEmpty | Func::Sum | Func::Randomize => &[0],
+            Func::Position | Func::Name | Func::LocalName => &[0],
+            _ => &[],
+        }
+    }
+
+    /// Whether a call's value is a node-set (usable where one is required).
+    pub fn returns_node_set(self) -> bool {
+        matches!(self, Func::Randomize)
+    }
+}
+
+/// Load-time checks of a call's arguments that this library owns: node-set
+/// arguments must be node expressions, and `digest`'s literal algorithm
+/// and encoding names must exist. The error is the argument's index and
+/// what is wrong with it.
+pub(crate) fn check_call(func: Func, args: &[Expr]) -> Result<(), (usize, String)> {
+    for &i in func.node_set_arguments() {
+        if let Some(a) = args.get(i)
+            && let Some(what) = not_a_node_set(a)
+        {
+            return Err((
+                i,
+                format!(
+                    "argument {} must be a node-set (a field reference like ${{name}}, a path \
+                     or instance(...)), not {what}",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    if func == Func::Digest {
+        let literal = |i: usize| match args.get(i).map(|a| &a.kind) {
+            Some(ExprKind::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(name) = literal(1)
+            && crypto::Algorithm::from_name(name).is_none()
+        {
+            return Err((
+                1,
+                format!("unknown algorithm '{name}' (MD5, SHA-1, SHA-256, SHA-384 or SHA-512)"),
+            ));
+        }
+        if let Some(name) = literal(2)
+            && crypto::Encoding::from_name(name).is_none()
+        {
+            return Err((2, format!("unknown encoding '{name}' (base64 or hex)")));
+        }
+    }
+    Ok(())
+}
+
+/// What a non-node-set argument is, in words; `None` for node expressions.
+fn not_a_node_set(e: &Expr) -> Option<&'static str> {
+    match &e.kind {
+        ExprKind::String(_) | ExprKind::Pattern(_) => Some("a text"),
+        ExprKind::Number(_) => Some("a number"),
+        ExprKind::Neg(_) | ExprKind::Binary { .. } => Some("a calculation"),
+        // `if` hands back one of its arguments, which may be a node-set.
+        ExprKind::Call { func, .. } if !func.returns_node_set() && *func != Func::If => {
+            Some("a function's value")
+        }
+        // References, paths, `.`, `..`, instance paths, `randomize(...)`.
+        _ => None,
     }
 }
 
@@ -201,7 +299,13 @@ pub(crate) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         F::If | F::Coalesce | F::Once | F::Boolean | F::Not | F::True | F::False => {
             misc::logic(func, args, ctx)
         }
-        F::BooleanFromString | F::Uuid | F::Random => misc::other(func, args, ctx),
+        F::BooleanFromString | F::Uuid | F::Random | F::Checklist | F::WeightedChecklist => {
+            misc::other(func, args, ctx)
+        }
+        F::Digest => crypto::digest(args, ctx),
+        F::Base64Decode => crypto::base64_decode(args, ctx),
+        F::ExtractSigned => crypto::extract_signed(args, ctx),
+        F::Randomize => randomize::call(args, ctx),
         F::Selected | F::CountSelected | F::SelectedAt | F::ChoiceName => {
             select::call(func, args, ctx)
         }
@@ -241,9 +345,14 @@ pub(crate) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         | F::Pi
         | F::Min
         | F::Max => number::call(func, args, ctx),
-        F::Sum | F::Count | F::CountNonEmpty | F::Position | F::IndexedRepeat => {
-            repeat::call(func, args, ctx)
-        }
+        F::Sum
+        | F::Count
+        | F::CountNonEmpty
+        | F::Position
+        | F::IndexedRepeat
+        | F::Last
+        | F::Name
+        | F::LocalName => repeat::call(func, args, ctx),
         F::Today
         | F::Now
         | F::Date
@@ -253,6 +362,7 @@ pub(crate) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         | F::FormatDate
         | F::FormatDateTime => date::call(func, args, ctx),
         F::Distance | F::Area => geo::call(func, args, ctx),
+        F::Pulldata => external::pulldata(args, ctx),
     }
 }
 
@@ -268,7 +378,55 @@ mod tests {
         for &f in Func::ALL {
             assert_eq!(Func::from_name(f.name()), Some(f));
         }
-        assert_eq!(Func::from_name("pulldata"), None);
+        assert_eq!(Func::from_name("pulldatum"), None);
+    }
+
+    fn load_error(src: &str) -> String {
+        crate::expr::parse(src)
+            .expect_err("should not load")
+            .to_string()
+    }
+
+    /// JavaRosa throws "not a nodeset" for these; here the form does not load.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn node_set_arguments_are_checked_at_load() {
+        assert_eq!(
+            load_error("count(3)"),
+            "function `count`: argument 1 must be a node-set (a field reference like ${name}, \
+             a path or instance(...)), not a number (position 6)"
+        );
+        assert!(load_error("sum(${a} + ${b})").ends_with("not a calculation (position 4)"));
+        assert!(load_error("count-non-empty('x')").contains("not a text"));
+        assert!(load_error("randomize(concat('a', 'b'))").contains("not a function's value"));
+        assert!(load_error("1 + sum(-${a})").contains("not a calculation (position 8)"));
+        assert!(load_error("name(1)").contains("must be a node-set"));
+        for ok in [
+            "count(${rep})",
+            "sum(/data/rep/x)",
+            "count(.)",
+            "position(..)",
+            "count(randomize(${rep}, 3))",
+            "count(if(${a}, ${rep}, ${other}))",
+            "sum(instance('prices')/root/item/price)",
+            "name()",
+            "local-name(../x)",
+            "max(1, 2)",
+        ] {
+            assert!(crate::expr::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn digest_names_are_checked_at_load() {
+        assert_eq!(
+            load_error("digest(., 'SHA-3')"),
+            "function `digest`: unknown algorithm 'SHA-3' (MD5, SHA-1, SHA-256, SHA-384 or \
+             SHA-512) (position 10)"
+        );
+        assert!(load_error("digest(., 'md5', 'base32')").contains("unknown encoding 'base32'"));
+        assert!(load_error("weighted-checklist(1, 2, 3)").contains("an even number of arguments"));
+        assert!(crate::expr::parse("digest(., ${alg}, ${enc})").is_ok());
+        assert!(crate::expr::parse("digest(., 'sha-256', 'HEX')").is_ok());
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -285,5 +443,12 @@ mod tests {
         assert!(Arity::OddBetween(3, 11).accepts(5));
         assert!(!Arity::OddBetween(3, 11).accepts(4));
         assert!(!Arity::OddBetween(3, 11).accepts(13));
+        assert!(Arity::EvenAtLeast(2).accepts(4));
+        assert!(!Arity::EvenAtLeast(2).accepts(3));
+        assert!(!Arity::EvenAtLeast(2).accepts(0));
+        assert_eq!(
+            Arity::EvenAtLeast(2).describe(),
+            "an even number of arguments, at least 2"
+        );
     }
 }

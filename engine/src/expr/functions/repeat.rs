@@ -1,7 +1,7 @@
 //! Node-set and repeat functions.
 
 use super::{Func, arg};
-use crate::expr::ast::Expr;
+use crate::expr::ast::{Expr, ExprKind, Step};
 use crate::expr::eval::{EvalContext, evaluate};
 use crate::expr::value::Value;
 
@@ -28,7 +28,26 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         // index; any other argument is treated the same (see module docs).
         Func::Position => Value::Number(ctx.position().map_or(f64::NAN, |p| p as f64)),
         Func::IndexedRepeat => indexed_repeat(args, ctx),
+        Func::Last => Value::Number(ctx.context_size() as f64),
+        // The parser lets only node expressions through.
+        Func::Name | Func::LocalName => Value::String(node_name(args.first(), ctx)),
         _ => Value::empty(),
+    }
+}
+
+/// `name(x)` / `local-name(x)`: a field reference's field name (form field
+/// names have no namespace prefix, so both are the same); `.` or no
+/// argument: the current node's. `""` for what has no name we know (`..`,
+/// an instance item, a shuffled node-set).
+fn node_name(arg: Option<&Expr>, ctx: &dyn EvalContext) -> String {
+    let current = || ctx.current_name().unwrap_or_default();
+    let Some(arg) = arg else {
+        return current();
+    };
+    match &arg.kind {
+        ExprKind::Current => current(),
+        ExprKind::Path(p) if p.steps.iter().all(|s| *s == Step::Current) => current(),
+        _ => arg.as_field_name().unwrap_or_default().to_owned(),
     }
 }
 
@@ -66,6 +85,7 @@ fn indexed_repeat(args: &[Expr], ctx: &dyn EvalContext) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use crate::expr::eval::{EvalContext, evaluate};
     use crate::expr::testing::{Ctx, eval, eval_with};
     use crate::expr::value::Value;
     use wasm_bindgen_test::wasm_bindgen_test;
@@ -108,6 +128,50 @@ mod tests {
         assert_eq!(eval_with(&c, "position()"), Value::Number(3.0));
         assert_eq!(eval_with(&c, "position(..) - 1"), Value::Number(2.0));
         assert!(eval("position(..)").as_number().is_nan());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn last_is_the_context_size() {
+        assert_eq!(eval("last()"), Value::Number(1.0));
+        assert_eq!(eval("position(..) = last()"), Value::Bool(false));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn names_of_nodes() {
+        let c = ctx();
+        assert_eq!(eval_with(&c, "name(${age})"), Value::from("age"));
+        assert_eq!(
+            eval_with(&c, "local-name(/data/member/age)"),
+            Value::from("age")
+        );
+        assert_eq!(eval_with(&c, "name(../single)"), Value::from("single"));
+        assert_eq!(
+            eval_with(&c, "concat(name(${age}), '!')"),
+            Value::from("age!")
+        );
+        // The current node: the context's name when it has one.
+        assert_eq!(eval_with(&c, "name()"), Value::from(""));
+        assert_eq!(eval_with(&c, "name(..)"), Value::from(""));
+        struct Named(Ctx);
+        impl EvalContext for Named {
+            fn resolve(&self, name: &str) -> Value {
+                self.0.resolve(name)
+            }
+            fn current(&self) -> Value {
+                EvalContext::current(&self.0)
+            }
+            fn current_name(&self) -> Option<String> {
+                Some("weight".into())
+            }
+            fn env(&self) -> &dyn crate::env::Environment {
+                self.0.env()
+            }
+        }
+        let named = Named(Ctx::new());
+        for e in ["name()", "name(.)", "local-name(./.)", "local-name()"] {
+            let expr = crate::expr::parse(e).expect("parses");
+            assert_eq!(evaluate(&expr, &named), Value::from("weight"), "{e}");
+        }
     }
 
     #[wasm_bindgen_test(unsupported = test)]
