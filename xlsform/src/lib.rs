@@ -63,6 +63,7 @@ mod errors;
 mod export;
 mod expressions;
 mod fixes;
+mod flat;
 mod languages;
 mod last_saved;
 mod read;
@@ -294,7 +295,11 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
             choices: lists.lists,
             external_choices: external.lists,
             external_instances: survey.external_instances,
-            items: survey.items,
+            items: if raw.flat {
+                flat::flatten(survey.items)
+            } else {
+                survey.items
+            },
         },
         warnings: diag.warnings,
     })

@@ -16,6 +16,8 @@ pub struct RawSettings {
     pub version: Option<String>,
     pub default_language: Option<String>,
     pub allow_choice_duplicates: bool,
+    /// pyxform's `flat`: groups left out of the data (see `flat.rs`).
+    pub flat: bool,
     pub settings: Settings,
     /// (language spec, title): `None` for the plain `form_title` column.
     pub titles: Vec<(Option<String>, String)>,
@@ -79,6 +81,20 @@ pub fn read(table: &Table<'_>, diag: &mut Diagnostics) -> RawSettings {
                     format!(
                         "`allow_choice_duplicates` is `{value}`; expected `yes` or `no`, so duplicate choice names stay refused"
                     ),
+                ),
+            },
+            "flat" => match value.to_lowercase().as_str() {
+                "yes" | "true" | "true()" => {
+                    out.flat = true;
+                    diag.warn(
+                        Location::cell(SHEET, row.number, &c.header),
+                        "`flat`: every group's questions are placed in the group's parent, with the group's relevance, as pyxform does; groups are not shown as pages",
+                    );
+                }
+                "no" | "false" | "false()" => {}
+                _ => diag.warn(
+                    Location::cell(SHEET, row.number, &c.header),
+                    format!("`flat` is `{value}`; expected `yes` or `no`, so groups stay"),
                 ),
             },
             key if IGNORED.contains(&key) => diag.warn(

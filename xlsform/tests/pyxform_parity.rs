@@ -397,13 +397,6 @@ const DEVIATIONS: &[Deviation] = &[
               close this",
     },
     Deviation {
-        file: "pyxform-flat_xlsform_test.xlsx",
-        verdict: "field paths differ",
-        why: "the settings sheet says `flat`, a legacy pyxform option that leaves groups out \
-              of the submitted data; Fieldform keeps groups in the response (and in exports, \
-              as ODK does without the option) and warns that `flat` is ignored",
-    },
-    Deviation {
         file: "pyxform-xl_date_ambiguous.xlsx",
         verdict: "unexpected character `:`",
         why: "its choice_filter `label::English != ''` is not an XPath expression (`label::` \
