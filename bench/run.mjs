@@ -5,6 +5,11 @@
 //
 //   node bench/run.mjs DIR --check   the engines agree on the smallest form
 //   node bench/run.mjs DIR           prints BENCHMARKS.md's peer section
+//   node bench/run.mjs DIR --only fieldform[,odk,...]
+//                                    times only those engines on the generated
+//                                    forms (sizes: BENCH_SIZES, e.g. '[[200,10]]')
+//                                    and prints the figures as JSON, for
+//                                    working on one engine's times
 //
 // The page is served cross-origin isolated (COOP + COEP), which gives
 // `performance.now()` 5 µs resolution instead of 100 µs.
@@ -19,9 +24,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '..', 'tests', 'e2e', 'package.json'));
 const { chromium } = require('playwright-core');
 
-const [dir, mode] = process.argv.slice(2);
-if (!dir) {
-  console.error('usage: node bench/run.mjs DIR [--check]');
+const [dir, ...flags] = process.argv.slice(2);
+const mode = flags.includes('--check') ? '--check' : undefined;
+const onlyAt = flags.indexOf('--only');
+const only = onlyAt >= 0 ? (flags[onlyAt + 1] ?? '').split(',').filter(Boolean) : null;
+if (!dir || (only && !only.length)) {
+  console.error('usage: node bench/run.mjs DIR [--check | --only ENGINE[,ENGINE]]');
   process.exit(2);
 }
 
@@ -64,57 +72,70 @@ try {
   await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
   if (!(await page.evaluate(() => self.crossOriginIsolated))) throw new Error('the page is not cross-origin isolated');
   const names = await page.evaluate(() => window.bench.names);
-  const seen = await page.evaluate(() => window.bench.crosscheck());
-  const disagreements = crosscheck(seen);
-  if (mode === '--check') {
-    for (const [key, values] of Object.entries(seen.generated)) console.log(`${names[key]}: ${JSON.stringify(values)}`);
-    if (disagreements.length) throw new Error(`the engines disagree:\n${disagreements.join('\n')}`);
-    console.log('bench: the three engines agree after the same edits, on the smallest generated form and the heavy cases (the peers\' known faults as listed in bench/heavy.mjs)');
-  } else {
-    if (disagreements.length) throw new Error(`the engines disagree:\n${disagreements.join('\n')}`);
-    const sizes = JSON.parse(process.env.BENCH_SIZES ?? '[[200,10],[1000,50],[3000,100]]');
-    const results = [];
-    // A peer whose load took over 10 s is not run at the larger sizes: its
-    // loads there take minutes (SurveyJS: 15 s at 1000 x 50).
-    const skip = [];
-    const skipped = {};
+  if (only) {
+    const unknown = only.filter((k) => !(k in names));
+    if (unknown.length) throw new Error(`--only: no engine ${unknown.join(', ')} (there are ${Object.keys(names).join(', ')})`);
+    const skip = Object.keys(names).filter((k) => !only.includes(k));
+    const sizes = JSON.parse(process.env.BENCH_SIZES ?? '[[200,10]]');
+    const out = [];
     for (const [questions, rows] of sizes) {
-      const loads = 9;
-      const r = await page.evaluate(([q, r, l, s]) => window.bench.measure(q, r, l, s), [questions, rows, loads, skip]);
-      for (const [key, v] of Object.entries(r)) {
-        if (v.load > 10_000 && !skip.includes(key) && questions !== sizes[sizes.length - 1][0]) {
-          skip.push(key);
-          skipped[key] = `${(v.load / 1000).toFixed(1)} s to load at ${questions} x ${rows}`;
-        }
-      }
-      console.error(`bench: ${questions}x${rows} ${JSON.stringify(r)}`);
-      results.push({ size: `${questions}x${rows}`, r });
+      const r = await page.evaluate(([q, r, s]) => window.bench.measure(q, r, 3, s), [questions, rows, skip]);
+      out.push({ size: `${questions}x${rows}`, ...r });
     }
-    const heavy = [];
-    for (const name of await page.evaluate(() => window.bench.heavyNames)) {
-      // Each case in a fresh page: the peers' garbage from the large forms
-      // (ODK holds hundreds of MB at 3000 x 100) would be collected during
-      // the next case's timings.
+    process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+  } else {
+    const seen = await page.evaluate(() => window.bench.crosscheck());
+    const disagreements = crosscheck(seen);
+    if (mode === '--check') {
+      for (const [key, values] of Object.entries(seen.generated)) console.log(`${names[key]}: ${JSON.stringify(values)}`);
+      if (disagreements.length) throw new Error(`the engines disagree:\n${disagreements.join('\n')}`);
+      console.log('bench: the three engines agree after the same edits, on the smallest generated form and the heavy cases (the peers\' known faults as listed in bench/heavy.mjs)');
+    } else {
+      if (disagreements.length) throw new Error(`the engines disagree:\n${disagreements.join('\n')}`);
+      const sizes = JSON.parse(process.env.BENCH_SIZES ?? '[[200,10],[1000,50],[3000,100]]');
+      const results = [];
+      // A peer whose load took over 10 s is not run at the larger sizes: its
+      // loads there take minutes (SurveyJS: 15 s at 1000 x 50).
+      const skip = [];
+      const skipped = {};
+      for (const [questions, rows] of sizes) {
+        const loads = 9;
+        const r = await page.evaluate(([q, r, l, s]) => window.bench.measure(q, r, l, s), [questions, rows, loads, skip]);
+        for (const [key, v] of Object.entries(r)) {
+          if (v.load > 10_000 && !skip.includes(key) && questions !== sizes[sizes.length - 1][0]) {
+            skip.push(key);
+            skipped[key] = `${(v.load / 1000).toFixed(1)} s to load at ${questions} x ${rows}`;
+          }
+        }
+        console.error(`bench: ${questions}x${rows} ${JSON.stringify(r)}`);
+        results.push({ size: `${questions}x${rows}`, r });
+      }
+      const heavy = [];
+      for (const name of await page.evaluate(() => window.bench.heavyNames)) {
+        // Each case in a fresh page: the peers' garbage from the large forms
+        // (ODK holds hundreds of MB at 3000 x 100) would be collected during
+        // the next case's timings.
+        const fresh = await browser.newPage();
+        await fresh.goto(url);
+        await fresh.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
+        const r = await fresh.evaluate((n) => window.bench.heavy(n), name);
+        await fresh.close();
+        console.error(`bench: ${name} ${JSON.stringify(r)}`);
+        heavy.push(r);
+      }
+      // Memory in a fresh page, so nothing measured before (the 40,000-choice
+      // list above all) has grown the wasm memory; a peer not run at the
+      // largest size is not loaded there either.
+      const [mq, mr] = sizes.length ? sizes[sizes.length - 1] : [200, 10];
+      const last = results.length ? results[results.length - 1].r : {};
+      const memSkip = ['surveyjs', 'odk'].filter((k) => !last[k]);
       const fresh = await browser.newPage();
       await fresh.goto(url);
       await fresh.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
-      const r = await fresh.evaluate((n) => window.bench.heavy(n), name);
-      await fresh.close();
-      console.error(`bench: ${name} ${JSON.stringify(r)}`);
-      heavy.push(r);
+      const mem = await fresh.evaluate(([q, r, s]) => window.bench.memory(q, r, s), [mq, mr, memSkip]);
+      console.error(`bench: memory ${mq}x${mr} ${JSON.stringify(mem)}`);
+      process.stdout.write(report(names, results, skipped) + memoryReport(names, `${mq}x${mr}`, mem) + heavyReport(names, heavy));
     }
-    // Memory in a fresh page, so nothing measured before (the 40,000-choice
-    // list above all) has grown the wasm memory; a peer not run at the
-    // largest size is not loaded there either.
-    const [mq, mr] = sizes.length ? sizes[sizes.length - 1] : [200, 10];
-    const last = results.length ? results[results.length - 1].r : {};
-    const memSkip = ['surveyjs', 'odk'].filter((k) => !last[k]);
-    const fresh = await browser.newPage();
-    await fresh.goto(url);
-    await fresh.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
-    const mem = await fresh.evaluate(([q, r, s]) => window.bench.memory(q, r, s), [mq, mr, memSkip]);
-    console.error(`bench: memory ${mq}x${mr} ${JSON.stringify(mem)}`);
-    process.stdout.write(report(names, results, skipped) + memoryReport(names, `${mq}x${mr}`, mem) + heavyReport(names, heavy));
   }
 } catch (e) {
   console.error(`bench: ${e.message ?? e}`);

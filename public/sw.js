@@ -40,6 +40,12 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
     return;
   }
+  // The coordinators' console (its own document and build under /console/)
+  // is online only and not precached: straight to the network, never the
+  // enumerator's shell in its place.
+  if (url.pathname === '/console' || url.pathname.startsWith('/console/')) {
+    return;
+  }
   if (request.mode === 'navigate') {
     // Network first, so a reachable server always gives the current app;
     // the cached shell when offline.
@@ -65,7 +71,10 @@ self.addEventListener('sync', (event) => {
 });
 
 async function syncOutbox() {
-  const windows = await self.clients.matchAll({ type: 'window' });
+  // Only the enumerator's app syncs itself: a console page (its own
+  // document, /console/) runs no sync and would leave the outbox waiting.
+  const windows = (await self.clients.matchAll({ type: 'window' }))
+    .filter((client) => !new URL(client.url).pathname.startsWith('/console/'));
   if (windows.length > 0) {
     for (const client of windows) client.postMessage({ type: 'sync' });
     return;

@@ -3,12 +3,22 @@
 // their contents (Trunk hashes file names, so the list changes per build).
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
   console.error('precache.mjs: TRUNK_STAGING_DIR is not set (run it through trunk build)');
   process.exit(1);
+}
+// Trunk runs this hook for every document it builds; only the enumerator's
+// app (app/index.html, served at `/`) has a service worker. The console
+// (app/console.html, in dist/console/) is online only: writing a worker
+// there would give it a wrong list, and one registered from there would
+// take over `/console/`.
+const html = basename(process.env.TRUNK_HTML_FILE ?? 'index.html');
+if (html !== 'index.html') {
+  console.log(`precache.mjs: ${html} has no service worker, nothing written`);
+  process.exit(0);
 }
 const skip = new Set(['sw.js']);
 const files = (await readdir(staging)).filter((f) => !f.startsWith('.') && !skip.has(f)).sort();

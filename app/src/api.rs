@@ -45,14 +45,8 @@ pub enum ApiError {
 /// The forms this device may fill in (those of its credential, if it
 /// has one).
 pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, ApiError> {
-    let response = authorized(gloo_net::http::Request::get("/api/forms"))
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(status_error(response).await);
-    }
-    response
+    get("/api/forms")
+        .await?
         .json()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
@@ -77,17 +71,7 @@ pub async fn fetch_definition(
         js_sys::encode_uri_component(&id),
         js_sys::encode_uri_component(&version)
     );
-    let response = authorized(gloo_net::http::Request::get(&url))
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(status_error(response).await);
-    }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let text = get_text(&url).await?;
     fieldform_engine::model::Form::from_json(&text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
@@ -100,14 +84,26 @@ pub async fn fetch_attachment(id: &str, version: &str, name: &str) -> Result<Str
         js_sys::encode_uri_component(version),
         js_sys::encode_uri_component(name)
     );
-    let response = authorized(gloo_net::http::Request::get(&url))
+    get_text(&url).await
+}
+
+/// `GET url` with the device's credential; a reply that is not a success
+/// is an error carrying the server's explanation.
+async fn get(url: &str) -> Result<gloo_net::http::Response, ApiError> {
+    let response = authorized(gloo_net::http::Request::get(url))
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !response.ok() {
         return Err(status_error(response).await);
     }
-    response
+    Ok(response)
+}
+
+/// [`get`], the body read as text.
+async fn get_text(url: &str) -> Result<String, ApiError> {
+    get(url)
+        .await?
         .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))

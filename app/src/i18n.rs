@@ -95,11 +95,30 @@ pub enum Msg {
     NumberExample,
     /// `{example}`: a whole number as the language writes it.
     WholeNumberExample,
+    /// `{files}`: the data file a form needs and the device lacks;
+    /// `{why}`: why it could not be downloaded.
+    MissingDataFile,
+    /// [`Msg::MissingDataFile`] for several files.
+    MissingDataFiles,
 }
 
 /// `msg` in `lang` (a BCP 47 code; the region is ignored), else English.
 pub fn t(msg: Msg, lang: &str) -> &'static str {
     pick(words(msg), lang)
+}
+
+/// What the enumerator is told when a form's data files (`missing`) are
+/// not on the device and cannot be downloaded now (`why`, the network's
+/// own words).
+pub fn missing_data_files(missing: &[String], why: &str, lang: &str) -> String {
+    let msg = if missing.len() == 1 {
+        Msg::MissingDataFile
+    } else {
+        Msg::MissingDataFiles
+    };
+    t(msg, lang)
+        .replace("{files}", &missing.join(", "))
+        .replace("{why}", why)
 }
 
 /// The word for `lang` among English, French, Spanish, Arabic, Romanian
@@ -700,5 +719,53 @@ fn words(msg: Msg) -> [&'static str; 6] {
             "Formulare",
             "Формы",
         ],
+        Msg::MissingDataFile => [
+            "This form needs its data file {files}, which is not on this device yet and could not be downloaded ({why}). Connect to the network and open the form again.",
+            "Ce formulaire a besoin de son fichier de données {files}, qui n'est pas encore sur cet appareil et n'a pas pu être téléchargé ({why}). Connectez-vous au réseau et rouvrez le formulaire.",
+            "Este formulario necesita su archivo de datos {files}, que aún no está en este dispositivo y no se pudo descargar ({why}). Conéctese a la red y vuelva a abrir el formulario.",
+            "تحتاج هذه الاستمارة إلى ملف البيانات {files}، وهو غير موجود على هذا الجهاز بعد وتعذّر تنزيله ({why}). اتصل بالشبكة ثم افتح الاستمارة من جديد.",
+            "Acest formular are nevoie de fișierul de date {files}, care nu se află încă pe acest dispozitiv și nu a putut fi descărcat ({why}). Conectați-vă la rețea și deschideți din nou formularul.",
+            "Этой форме нужен файл данных {files}, которого ещё нет на этом устройстве и который не удалось загрузить ({why}). Подключитесь к сети и откройте форму снова.",
+        ],
+        Msg::MissingDataFiles => [
+            "This form needs its data files {files}, which are not on this device yet and could not be downloaded ({why}). Connect to the network and open the form again.",
+            "Ce formulaire a besoin de ses fichiers de données {files}, qui ne sont pas encore sur cet appareil et n'ont pas pu être téléchargés ({why}). Connectez-vous au réseau et rouvrez le formulaire.",
+            "Este formulario necesita sus archivos de datos {files}, que aún no están en este dispositivo y no se pudieron descargar ({why}). Conéctese a la red y vuelva a abrir el formulario.",
+            "تحتاج هذه الاستمارة إلى ملفات البيانات {files}، وهي غير موجودة على هذا الجهاز بعد وتعذّر تنزيلها ({why}). اتصل بالشبكة ثم افتح الاستمارة من جديد.",
+            "Acest formular are nevoie de fișierele de date {files}, care nu se află încă pe acest dispozitiv și nu au putut fi descărcate ({why}). Conectați-vă la rețea și deschideți din nou formularul.",
+            "Этой форме нужны файлы данных {files}, которых ещё нет на этом устройстве и которые не удалось загрузить ({why}). Подключитесь к сети и откройте форму снова.",
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_missing_data_file_message_is_in_every_language() {
+        for msg in [Msg::MissingDataFile, Msg::MissingDataFiles] {
+            for text in words(msg) {
+                assert!(
+                    text.contains("{files}") && text.contains("{why}"),
+                    "{msg:?}: {text}"
+                );
+            }
+        }
+        let one = ["villages.csv".to_owned()];
+        let two = ["villages.csv".to_owned(), "people.csv".to_owned()];
+        assert_eq!(
+            missing_data_files(&one, "offline", "ro-MD"),
+            "Acest formular are nevoie de fișierul de date villages.csv, care nu se află încă pe acest dispozitiv și nu a putut fi descărcat (offline). Conectați-vă la rețea și deschideți din nou formularul."
+        );
+        assert_eq!(
+            missing_data_files(&two, "offline", "ru"),
+            "Этой форме нужны файлы данных villages.csv, people.csv, которых ещё нет на этом устройстве и которые не удалось загрузить (offline). Подключитесь к сети и откройте форму снова."
+        );
+        assert!(
+            missing_data_files(&two, "offline", "de").starts_with(
+                "This form needs its data files villages.csv, people.csv, which are not"
+            )
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! Fieldform's client-side app (leptos, CSR): the forms and responses on
 //! the device, and filling one in, rendered by the engine compiled to
-//! WebAssembly and kept in IndexedDB as it is typed.
+//! WebAssembly and kept in IndexedDB as it is typed. Two binaries share
+//! this library: `fieldform-app` mounts [`App`] (the enumerator's, what a
+//! tablet downloads) and `fieldform-console` mounts [`ConsoleApp`] (the
+//! coordinators'); each wasm holds only what its root names.
 
 pub mod api;
 pub mod console;
@@ -19,7 +22,7 @@ pub mod sync;
 
 use leptos::prelude::*;
 
-use route::{Route, use_route};
+use route::{ConsoleRoute, Route, use_route};
 
 /// Sets the document's `lang` and `dir` (`<html>`), so the browser, screen
 /// readers and the page's own layout follow the language on screen.
@@ -57,7 +60,9 @@ pub fn left_draft() -> Option<RwSignal<Option<LeftDraft>>> {
     use_context()
 }
 
-/// The whole app.
+/// The enumerator's app (`/`, the binary `fieldform-app`): what a tablet
+/// downloads. It names none of the console's screens, so none of them is
+/// linked into its wasm.
 #[component]
 pub fn App() -> impl IntoView {
     let route = use_route();
@@ -81,8 +86,32 @@ pub fn App() -> impl IntoView {
                 Route::Provision { token } => {
                     view! { <screens::provision::Provision token /> }.into_any()
                 }
-                Route::Console { tab } => view! { <console::Console tab /> }.into_any(),
-                Route::ConsolePreview { form, version } => {
+                Route::MovedToConsole { href } => {
+                    if let Some(window) = web_sys::window() {
+                        let _refused = window.location().replace(&href);
+                    }
+                    ().into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// The coordinator console's document (`/console/`, the binary
+/// `fieldform-console`): its pages and the preview; the header links back
+/// to the enumerator's app.
+#[component]
+pub fn ConsoleApp() -> impl IntoView {
+    let route = route::use_console_route();
+    provide_context(console::link::AccountChanges(RwSignal::new(0)));
+    view! {
+        <header class="topbar">
+            <h1><a href="/">"Fieldform"</a></h1>
+        </header>
+        <main>
+            {move || match route.get() {
+                ConsoleRoute::Tab(tab) => view! { <console::Console tab /> }.into_any(),
+                ConsoleRoute::Preview { form, version } => {
                     view! { <console::Preview form version /> }.into_any()
                 }
             }}

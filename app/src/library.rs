@@ -98,15 +98,10 @@ async fn files_on_device(db: &Db, form: &Form) -> Result<Vec<AttachmentRecord>, 
 }
 
 /// What the enumerator is told when a form's data files are not on the
-/// device and cannot be downloaded now.
+/// device and cannot be downloaded now, in the browser's language (as the
+/// rest of the screen that shows it).
 pub fn missing_files_message(missing: &[String], why: &str) -> String {
-    format!(
-        "This form needs its data file{} {}, which {} not on this device yet and could not be \
-         downloaded ({why}). Connect to the network and open the form again.",
-        if missing.len() == 1 { "" } else { "s" },
-        missing.join(", "),
-        if missing.len() == 1 { "is" } else { "are" },
-    )
+    crate::i18n::missing_data_files(missing, why, &crate::preferences::browser_language())
 }
 
 /// Compiles a form with its data files (parsed by the engine).

@@ -1,10 +1,18 @@
 //! Where the app is, kept in the URL's fragment (`#/responses/0190…`) so a
 //! reload, a bookmark or the back button lands on the same screen and the
-//! service worker only ever serves one document.
+//! service worker only ever serves one document. The enumerator's app
+//! (`/`) and the coordinator console (`/console/`) are two documents, each
+//! with its own wasm, so a tablet never downloads the console: [`Route`]
+//! is the enumerator's screens, [`ConsoleRoute`] the console's.
 
 use leptos::prelude::*;
 
-/// A screen of the app.
+use crate::console::Tab;
+
+/// Where the console's document is served (its own build, `dist/console/`).
+pub const CONSOLE_PATH: &str = "/console/";
+
+/// A screen of the enumerator's app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// The forms and the responses on this device.
@@ -17,11 +25,9 @@ pub enum Route {
     /// Enrolling this device with a coordinator's provisioning link
     /// (`#/provision?token=ffd_…`).
     Provision { token: String },
-    /// The coordinator console (`#/console/forms`, `/devices`, `/people`).
-    Console { tab: crate::console::Tab },
-    /// A form version as an enumerator sees it, saving nothing
-    /// (`#/console/preview/{id}/{version}`).
-    ConsolePreview { form: String, version: String },
+    /// A console address from before the console had its own document
+    /// (`/#/console/devices`): the same screen there (`/console/#/devices`).
+    MovedToConsole { href: String },
 }
 
 impl Route {
@@ -37,6 +43,12 @@ impl Route {
                 token: decode(token),
             };
         }
+        if path == "console" || path.starts_with("console/") {
+            let rest = path.trim_start_matches("console").trim_start_matches('/');
+            return Route::MovedToConsole {
+                href: format!("{CONSOLE_PATH}#/{rest}"),
+            };
+        }
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
             ["forms", form, version] if !form.is_empty() && !version.is_empty() => {
@@ -48,30 +60,12 @@ impl Route {
             ["responses", id] if !id.is_empty() => Route::Response {
                 instance_id: decode(id),
             },
-            ["console"] | ["console", "" | "forms"] => Route::Console {
-                tab: crate::console::Tab::Forms,
-            },
-            ["console", "devices"] => Route::Console {
-                tab: crate::console::Tab::Devices,
-            },
-            ["console", "people"] => Route::Console {
-                tab: crate::console::Tab::People,
-            },
-            // The form or the submission is read by `console::submissions::Target`.
-            ["console", "submissions", ..] | ["console", "submission", _] => Route::Console {
-                tab: crate::console::Tab::Submissions,
-            },
-            ["console", "preview", form, version] if !form.is_empty() && !version.is_empty() => {
-                Route::ConsolePreview {
-                    form: decode(form),
-                    version: decode(version),
-                }
-            }
             _ => Route::Home,
         }
     }
 
-    /// The fragment for this route.
+    /// The fragment for this route (an address, for
+    /// [`Route::MovedToConsole`]).
     pub fn href(&self) -> String {
         match self {
             Route::Home => "#/".to_owned(),
@@ -80,9 +74,50 @@ impl Route {
             }
             Route::Response { instance_id } => format!("#/responses/{}", encode(instance_id)),
             Route::Provision { token } => format!("#/provision?token={}", encode(token)),
-            Route::Console { tab } => format!("#/console/{}", tab.key()),
-            Route::ConsolePreview { form, version } => {
-                format!("#/console/preview/{}/{}", encode(form), encode(version))
+            Route::MovedToConsole { href } => href.clone(),
+        }
+    }
+}
+
+/// A screen of the console, in the fragment of its own document
+/// (`/console/#/devices`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsoleRoute {
+    /// `#/forms` (also `#/`), `#/devices`, `#/people`, and the submissions:
+    /// `#/submissions[/{form}]` and `#/submission/{id}` (which one is read
+    /// by `console::submissions::Target`).
+    Tab(Tab),
+    /// A form version as an enumerator sees it, saving nothing
+    /// (`#/preview/{id}/{version}`).
+    Preview { form: String, version: String },
+}
+
+impl ConsoleRoute {
+    /// Reads a fragment of the console's document; anything else is the
+    /// forms page.
+    pub fn parse(hash: &str) -> ConsoleRoute {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let parts: Vec<&str> = path.split('/').collect();
+        match parts.as_slice() {
+            ["devices"] => ConsoleRoute::Tab(Tab::Devices),
+            ["people"] => ConsoleRoute::Tab(Tab::People),
+            ["submissions", ..] | ["submission", _] => ConsoleRoute::Tab(Tab::Submissions),
+            ["preview", form, version] if !form.is_empty() && !version.is_empty() => {
+                ConsoleRoute::Preview {
+                    form: decode(form),
+                    version: decode(version),
+                }
+            }
+            _ => ConsoleRoute::Tab(Tab::Forms),
+        }
+    }
+
+    /// The fragment for this route, within the console's document.
+    pub fn href(&self) -> String {
+        match self {
+            ConsoleRoute::Tab(tab) => format!("#/{}", tab.key()),
+            ConsoleRoute::Preview { form, version } => {
+                format!("#/preview/{}/{}", encode(form), encode(version))
             }
         }
     }
@@ -128,11 +163,20 @@ pub fn go(route: &Route) {
     }
 }
 
-/// The current route, following `hashchange`.
+/// The enumerator's current route, following `hashchange`.
 pub fn use_route() -> ReadSignal<Route> {
-    let (route, set_route) = signal(Route::parse(&current_hash()));
+    use_fragment(Route::parse)
+}
+
+/// The console's current route, following `hashchange`.
+pub fn use_console_route() -> ReadSignal<ConsoleRoute> {
+    use_fragment(ConsoleRoute::parse)
+}
+
+fn use_fragment<R: Send + Sync + 'static>(parse: fn(&str) -> R) -> ReadSignal<R> {
+    let (route, set_route) = signal(parse(&current_hash()));
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        set_route.set(Route::parse(&current_hash()));
+        set_route.set(parse(&current_hash()));
     });
     on_cleanup(move || handle.remove());
     route
@@ -140,7 +184,8 @@ pub fn use_route() -> ReadSignal<Route> {
 
 #[cfg(test)]
 mod tests {
-    use super::Route;
+    use super::{ConsoleRoute, Route};
+    use crate::console::Tab;
 
     #[test]
     fn reads_each_screen() {
@@ -160,26 +205,7 @@ mod tests {
             }
         );
         assert_eq!(Route::parse("#/elsewhere/x"), Route::Home);
-        use crate::console::Tab;
-        for (hash, tab) in [
-            ("#/console", Tab::Forms),
-            ("#/console/forms", Tab::Forms),
-            ("#/console/devices", Tab::Devices),
-            ("#/console/people", Tab::People),
-            ("#/console/submissions", Tab::Submissions),
-            ("#/console/submissions/ggs", Tab::Submissions),
-            ("#/console/submission/0195-ab", Tab::Submissions),
-        ] {
-            assert_eq!(Route::parse(hash), Route::Console { tab }, "{hash}");
-        }
-        assert_eq!(
-            Route::parse("#/console/preview/visit/2"),
-            Route::ConsolePreview {
-                form: "visit".into(),
-                version: "2".into()
-            }
-        );
-        assert_eq!(Route::parse("#/console/elsewhere"), Route::Home);
+        assert_eq!(Route::parse("#/consoles"), Route::Home);
         assert_eq!(
             Route::parse("#/provision?token=ffd_12ab"),
             Route::Provision {
@@ -190,6 +216,53 @@ mod tests {
             Route::parse("#/provision?x=1"),
             Route::Provision {
                 token: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn old_console_addresses_move_to_the_consoles_document() {
+        for (hash, href) in [
+            ("#/console", "/console/#/"),
+            ("#/console/", "/console/#/"),
+            ("#/console/devices", "/console/#/devices"),
+            (
+                "#/console/submission/0195-ab",
+                "/console/#/submission/0195-ab",
+            ),
+        ] {
+            assert_eq!(
+                Route::parse(hash),
+                Route::MovedToConsole { href: href.into() },
+                "{hash}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_each_console_screen() {
+        for (hash, tab) in [
+            ("", Tab::Forms),
+            ("#/", Tab::Forms),
+            ("#/forms", Tab::Forms),
+            ("#/devices", Tab::Devices),
+            ("#/people", Tab::People),
+            ("#/submissions", Tab::Submissions),
+            ("#/submissions/ggs", Tab::Submissions),
+            ("#/submission/0195-ab", Tab::Submissions),
+            ("#/elsewhere", Tab::Forms),
+        ] {
+            assert_eq!(ConsoleRoute::parse(hash), ConsoleRoute::Tab(tab), "{hash}");
+        }
+        for tab in [Tab::Forms, Tab::Devices, Tab::People, Tab::Submissions] {
+            let route = ConsoleRoute::Tab(tab);
+            assert_eq!(ConsoleRoute::parse(&route.href()), route);
+        }
+        assert_eq!(
+            ConsoleRoute::parse("#/preview/visit/2"),
+            ConsoleRoute::Preview {
+                form: "visit".into(),
+                version: "2".into()
             }
         );
     }

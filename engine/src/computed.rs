@@ -8,9 +8,10 @@
 //! engine's value, every other answer is what was loaded.
 //!
 //! *Decision: the engine is the judge only of what it can compute alone.* A
-//! calculation that reads the device's clock, randomness or chosen language
-//! (`now()`, `today()`, `random()`, `uuid()`, `once()`, `.`,
-//! `jr:choice-name`), or another calculation that does, would get the
+//! calculation that reads the device's clock, time zone, randomness or
+//! chosen language (`now()`, `today()`, `random()`, `uuid()`, `once()`, `.`,
+//! `jr:choice-name`, `format-date(-time)`, which shows a date-time in the
+//! device's zone), or another calculation that does, would get the
 //! server's value, which is not the truth (an interview's duration measured
 //! on the server, an age off by the time zone): the device's value is kept.
 //! Likewise a field whose relevance depends on such a calculation (its own
@@ -89,9 +90,9 @@ impl DeviceDependent {
     }
 }
 
-/// The expression reads the clock, randomness, the language, its own
-/// previous value (`once()`) or the last response saved on the device
-/// (`${last-saved#x}`), which only the device saw.
+/// The expression reads the clock, the time zone, randomness, the
+/// language, its own previous value (`once()`) or the last response saved
+/// on the device (`${last-saved#x}`), which only the device saw.
 fn reads_the_device(c: &Compiled) -> bool {
     let analysis = c.expr.analyze();
     c.uses_language
@@ -101,6 +102,23 @@ fn reads_the_device(c: &Compiled) -> bool {
             .references
             .iter()
             .any(|r| r.kind == crate::expr::ReferenceKind::LastSaved)
+        || formats_dates(&c.expr)
+}
+
+/// `format-date` and `format-date-time` show a date-time in the device's zone.
+fn formats_dates(e: &crate::expr::Expr) -> bool {
+    use crate::expr::{ExprKind, Func};
+    let mut found = false;
+    e.visit(&mut |e| {
+        found |= matches!(
+            e.kind,
+            ExprKind::Call {
+                func: Func::FormatDate | Func::FormatDateTime,
+                ..
+            }
+        );
+    });
+    found
 }
 
 impl FormState {
@@ -298,6 +316,55 @@ mod tests {
         let server = FixedEnvironment::at(device.now_millis + 86_400_000);
         let loaded = FormState::from_response(form, &sent, &server).unwrap();
         assert_eq!(loaded.computed_answers(&sent.answers), sent.answers);
+    }
+
+    /// A date-time is formatted in the device's zone: the server, in
+    /// another, keeps what the device showed.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn keeps_dates_formatted_in_the_devices_zone() {
+        let form = compiled(
+            json!([
+                q("dt", "datetime", json!({})),
+                q(
+                    "hm",
+                    "calculate",
+                    json!({ "calculation": "format-date-time(${dt}, '%H:%M')" })
+                ),
+                q(
+                    "plus",
+                    "calculate",
+                    json!({ "calculation": "concat(${hm}, '!')" })
+                ),
+                q(
+                    "day",
+                    "calculate",
+                    json!({ "calculation": "string(date(${dt}))" })
+                ),
+            ]),
+            json!({}),
+        );
+        let answers = json!({
+            "dt": "2024-01-15T10:00:00.000+03:00", "hm": "10:00", "plus": "10:00!",
+            "day": "wrong",
+        });
+        let response = Response {
+            instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c".into(),
+            form_id: "test".into(),
+            form_version: "1".into(),
+            status: Status::Complete,
+            meta: Meta::default(),
+            answers: answers.clone(),
+        };
+        let server = FixedEnvironment::default();
+        let state = FormState::from_response(form, &response, &server).unwrap();
+        assert_eq!(state.value(state.node("hm").unwrap()), "07:00");
+        let got = state.computed_answers(&answers);
+        assert_eq!(
+            (&got["hm"], &got["plus"]),
+            (&json!("10:00"), &json!("10:00!"))
+        );
+        // What does not format dates is still the engine's to compute.
+        assert_eq!(got["day"], "2024-01-15");
     }
 
     /// What depends on the device's clock or language is the device's word.

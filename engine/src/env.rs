@@ -46,18 +46,28 @@ pub trait Environment {
 }
 
 /// The version-4 UUID made of 16 random bytes (version and variant bits set).
-pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
-    bytes[6] = 0x40 | (bytes[6] & 0x0f); // version 4
+pub fn uuid_v4(bytes: [u8; 16]) -> String {
+    uuid_text(4, bytes)
+}
+
+/// The text of a UUID (RFC 9562) of `version` (1 to 15) made of `bytes`:
+/// the version and variant bits are set over what `bytes` holds there,
+/// then the 32 lower-case hex digits in groups of 8-4-4-4-12. Shared by
+/// `uuid()` (v4) and instance ids (`response::uuid_v7`).
+pub fn uuid_text(version: u8, mut bytes: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    debug_assert!((1..16).contains(&version), "UUID version {version}");
+    bytes[6] = (version << 4) | (bytes[6] & 0x0f);
     bytes[8] = 0x80 | (bytes[8] & 0x3f); // RFC 9562 variant
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    let mut text = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        text.push(char::from(HEX[usize::from(b >> 4)]));
+        text.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    text
 }
 
 /// The instant of a local wall-clock time (milliseconds since the epoch *as
@@ -237,6 +247,29 @@ mod tests {
         }
         assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn uuid_text_sets_version_and_variant_and_groups_the_digits() {
+        let counting: [u8; 16] = std::array::from_fn(|i| i as u8);
+        assert_eq!(
+            uuid_text(7, counting),
+            "00010203-0405-7607-8809-0a0b0c0d0e0f"
+        );
+        assert_eq!(
+            uuid_text(7, [0xff; 16]),
+            "ffffffff-ffff-7fff-bfff-ffffffffffff"
+        );
+        assert_eq!(
+            uuid_text(4, [0xa5; 16]),
+            "a5a5a5a5-a5a5-45a5-a5a5-a5a5a5a5a5a5"
+        );
+        // Every byte other than the version's and the variant's is kept, in order.
+        let bytes: [u8; 16] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0x5c);
+        let digits: String = uuid_text(1, bytes).split('-').collect();
+        for (i, b) in bytes.iter().enumerate().filter(|(i, _)| *i != 6 && *i != 8) {
+            assert_eq!(&digits[2 * i..2 * i + 2], format!("{b:02x}"), "byte {i}");
+        }
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -137,17 +137,7 @@ pub fn uuid_v7(env: &dyn Environment) -> String {
     let mut bytes = [0u8; 16];
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
     bytes[6..].copy_from_slice(&random);
-    bytes[6] = 0x70 | (bytes[6] & 0x0f); // version 7
-    bytes[8] = 0x80 | (bytes[8] & 0x3f); // RFC 9562 variant
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    crate::env::uuid_text(7, bytes)
 }
 
 /// `xxxxxxxx-xxxx-7xxx-[89ab]xxx-xxxxxxxxxxxx` in hex digits (either case).

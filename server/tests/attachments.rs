@@ -66,18 +66,36 @@ async fn app(backend: Backend) -> TestApp {
 }
 
 impl TestApp {
-    async fn publish_parts(&self, parts: &[(&str, &str, &str, &[u8])]) -> (StatusCode, Value) {
+    /// `POST /api/forms` as the coordinator.
+    async fn publish(&self, content_type: &str, body: impl Into<Body>) -> (StatusCode, Value) {
         let token = self.coordinator.clone();
         let (status, _, body) = self
-            .raw(
-                Method::POST,
-                "/api/forms",
-                Some(&token),
-                &format!("multipart/form-data; boundary={BOUNDARY}"),
-                multipart(parts),
-            )
+            .raw(Method::POST, "/api/forms", Some(&token), content_type, body)
             .await;
         (status, body)
+    }
+
+    async fn publish_parts(&self, parts: &[(&str, &str, &str, &[u8])]) -> (StatusCode, Value) {
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        self.publish(&content_type, multipart(parts)).await
+    }
+
+    /// Publishes `parts`, expecting the refusal `status` with the error
+    /// `code`; the refusal's body.
+    async fn publish_refused(
+        &self,
+        parts: &[(&str, &str, &str, &[u8])],
+        status: StatusCode,
+        code: &str,
+    ) -> Value {
+        let (got, body) = self.publish_parts(parts).await;
+        let files: Vec<&str> = parts.iter().map(|part| part.1).collect();
+        assert_eq!(
+            (got, error_code(&body)),
+            (status, code),
+            "{files:?}: {body}"
+        );
+        body
     }
 
     async fn publish_villages(&self) -> (StatusCode, Value) {
@@ -143,6 +161,16 @@ impl TestApp {
 }
 
 const FILE_URI: &str = "/api/forms/villages/versions/1/attachments/villages.csv";
+
+/// `server` serves the published `villages.csv` to anyone, as it was given.
+async fn assert_serves_villages(server: &TestServer) {
+    let request = Request::builder()
+        .uri(FILE_URI)
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, bytes) = server.send_bytes(request).await;
+    assert_eq!((status, &bytes[..]), (StatusCode::OK, VILLAGES.as_bytes()));
+}
 
 async fn publishes_serves_and_validates_with_the_csv(backend: Backend) {
     let app = app(backend).await;
@@ -210,17 +238,15 @@ async fn publishes_serves_and_validates_with_the_csv(backend: Backend) {
         "{body}"
     );
     let changed = VILLAGES.replace("800", "801");
-    let (status, body) = app
-        .publish_parts(&[
+    app.publish_refused(
+        &[
             ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
             ("attachment", "villages.csv", "text/csv", changed.as_bytes()),
-        ])
-        .await;
-    assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::CONFLICT, "version_exists"),
-        "{body}"
-    );
+        ],
+        StatusCode::CONFLICT,
+        "version_exists",
+    )
+    .await;
 
     // A closed version's file is hidden from anonymous callers, as its definition.
     let token = app.coordinator.clone();
@@ -263,16 +289,7 @@ async fn publishes_serves_and_validates_with_the_csv(backend: Backend) {
 async fn refuses_missing_bad_and_unused_files(backend: Backend) {
     let app = app(backend).await;
     // The workbook alone, as before attachments (a single body): the file is missing.
-    let token = app.coordinator.clone();
-    let (status, _, body) = app
-        .raw(
-            Method::POST,
-            "/api/forms",
-            Some(&token),
-            "text/csv",
-            WORKBOOK,
-        )
-        .await;
+    let (status, body) = app.publish("text/csv", WORKBOOK).await;
     assert_eq!(
         (status, error_code(&body)),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
@@ -285,14 +302,13 @@ async fn refuses_missing_bad_and_unused_files(backend: Backend) {
     );
 
     // Multipart without the file.
-    let (status, body) = app
-        .publish_parts(&[("form", "form.csv", "text/csv", WORKBOOK.as_bytes())])
+    let body = app
+        .publish_refused(
+            &[("form", "form.csv", "text/csv", WORKBOOK.as_bytes())],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_form",
+        )
         .await;
-    assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
-        "{body}"
-    );
     assert!(
         body["error"]["errors"]
             .to_string()
@@ -307,38 +323,36 @@ async fn refuses_missing_bad_and_unused_files(backend: Backend) {
         "<b>.csv",
         ".villages.csv",
     ] {
-        let (status, body) = app
-            .publish_parts(&[
-                ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
-                ("attachment", bad, "text/csv", VILLAGES.as_bytes()),
-            ])
+        let body = app
+            .publish_refused(
+                &[
+                    ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
+                    ("attachment", bad, "text/csv", VILLAGES.as_bytes()),
+                ],
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            )
             .await;
-        assert_eq!(
-            (status, error_code(&body)),
-            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-            "{bad}: {body}"
-        );
         assert_eq!(body["error"]["fields"][0]["field"], "attachment", "{body}");
     }
 
     // A file the form does not use, and a malformed one: every problem at once.
-    let (status, body) = app
-        .publish_parts(&[
-            ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
-            (
-                "attachment",
-                "villages.csv",
-                "text/csv",
-                b"name,name\nx,y\n",
-            ),
-            ("attachment", "towns.csv", "text/csv", VILLAGES.as_bytes()),
-        ])
+    let body = app
+        .publish_refused(
+            &[
+                ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
+                (
+                    "attachment",
+                    "villages.csv",
+                    "text/csv",
+                    b"name,name\nx,y\n",
+                ),
+                ("attachment", "towns.csv", "text/csv", VILLAGES.as_bytes()),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_form",
+        )
         .await;
-    assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
-        "{body}"
-    );
     let errors = body["error"]["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{body}");
     assert!(
@@ -354,29 +368,26 @@ async fn refuses_missing_bad_and_unused_files(backend: Backend) {
     );
 
     // A part that is neither the form nor a file, and no form at all.
-    let (status, body) = app
-        .publish_parts(&[("workbook", "form.csv", "text/csv", WORKBOOK.as_bytes())])
-        .await;
-    assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        "{body}"
-    );
-    let (status, body) = app
-        .publish_parts(&[(
+    app.publish_refused(
+        &[("workbook", "form.csv", "text/csv", WORKBOOK.as_bytes())],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    app.publish_refused(
+        &[(
             "attachment",
             "villages.csv",
             "text/csv",
             VILLAGES.as_bytes(),
-        )])
-        .await;
-    assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-        "{body}"
-    );
+        )],
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
 
     // Nothing was published by any of these.
+    let token = app.coordinator.clone();
     let (_, _, catalog) = app
         .call(Method::GET, "/api/forms", Some(&token), None)
         .await;
@@ -389,17 +400,16 @@ async fn refuses_an_oversized_file(backend: Backend) {
     let app = app(backend).await;
     let mut big = VILLAGES.as_bytes().to_vec();
     big.resize(fieldform_server::attachments::MAX_FILE_BYTES + 1, b'\n');
-    let (status, body) = app
-        .publish_parts(&[
-            ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
-            ("attachment", "villages.csv", "text/csv", &big),
-        ])
+    let body = app
+        .publish_refused(
+            &[
+                ("form", "form.csv", "text/csv", WORKBOOK.as_bytes()),
+                ("attachment", "villages.csv", "text/csv", &big),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_form",
+        )
         .await;
-    assert_eq!(
-        (status, error_code(&body)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"),
-        "{body}"
-    );
     assert!(
         body["error"]["errors"][0]
             .as_str()
@@ -441,12 +451,7 @@ async fn the_command_line_publishes_the_files_beside_the_workbook(backend: Backe
     );
 
     let server = TestServer::open(&url, dir.path(), Options::default()).await;
-    let request = Request::builder()
-        .uri(FILE_URI)
-        .body(Body::empty())
-        .unwrap();
-    let (status, _, bytes) = server.send_bytes(request).await;
-    assert_eq!((status, &bytes[..]), (StatusCode::OK, VILLAGES.as_bytes()));
+    assert_serves_villages(&server).await;
 }
 
 /// The forms directory published at start: each form file with the data
@@ -473,12 +478,7 @@ async fn the_forms_directory_publishes_files_beside_form_files(backend: Backend)
     assert_eq!(outcomes.len(), 2, "{outcomes:?}");
     // Both forms name `villages.csv`, which is beside both: both publish.
     assert!(outcomes.iter().all(|o| o.ends_with(": ok")), "{outcomes:?}");
-    let request = Request::builder()
-        .uri(FILE_URI)
-        .body(Body::empty())
-        .unwrap();
-    let (status, _, bytes) = server.send_bytes(request).await;
-    assert_eq!((status, &bytes[..]), (StatusCode::OK, VILLAGES.as_bytes()));
+    assert_serves_villages(&server).await;
 
     // Without the file, the form is refused naming it; nothing is stored.
     std::fs::remove_file(dir.path().join("villages.csv")).unwrap();

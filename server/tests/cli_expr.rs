@@ -122,3 +122,53 @@ fn hostile_nesting_is_a_clean_error() {
     assert!(ok, "{err}");
     assert_eq!(out, "-1 (number)\n");
 }
+
+/// The form's data files are read from beside it, as `fieldform form
+/// publish` reads them, so `pulldata()` and `instance()` give what the
+/// device would; a missing one is named.
+#[test]
+fn reads_the_data_files_beside_the_form() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let form = dir.path().join("f.form.json");
+    std::fs::write(
+        &form,
+        r#"{"format":1,"id":"pd","version":"1","title":{"en":"PD"},
+            "languages":[{"code":"en","name":"English"}],"default_language":"en",
+            "external_instances":["people.csv"],
+            "items":[{"kind":"question","name":"who","type":"text"}]}"#,
+    )
+    .expect("write form");
+    let f = form.display().to_string();
+    let (ok, _, err) = fieldform(&["expr", "--form", &f, "1"]);
+    assert!(!ok);
+    assert!(
+        err.contains("the form needs the data file `people.csv`: put it beside the form")
+            && err.contains("people.csv is missing"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "name,phone\nana,555-1234\nion,555-9876\n",
+    )
+    .expect("write csv");
+    let (ok, out, err) = fieldform(&[
+        "expr",
+        "--form",
+        &f,
+        "concat(pulldata('people', 'phone', 'name', 'ion'), ' ', count(instance('people')/root/item))",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "555-9876 2 (string)\n");
+
+    // An XLSForm works too, with the files beside the workbook.
+    let book = dir.path().join("pd.csv");
+    std::fs::write(
+        &book,
+        "survey,,,\n,type,name,calculation\n,csv-external,people,\n,calculate,phone,\"pulldata('people', 'phone', 'name', 'ana')\"\n",
+    )
+    .expect("write workbook");
+    let b = book.display().to_string();
+    let (ok, out, err) = fieldform(&["expr", "--form", &b, "${phone}"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "555-1234 (string)\n");
+}

@@ -1,7 +1,7 @@
 //! The app's release build over real HTTP: pages fall back to
 //! `index.html` (no-cache), existing hashed assets are immutable, and a
 //! missing file is 404, never `index.html` cached for a year under an
-//! asset's name.
+//! asset's name. The console is its own document under `/console/`.
 
 use std::path::Path;
 
@@ -10,6 +10,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const INDEX: &str = "<!doctype html><title>Fieldform</title><p>the app</p>";
 const ASSET: &str = "console.log('the app');";
+const CONSOLE_INDEX: &str = "<!doctype html><title>Fieldform console</title><p>the console</p>";
+const CONSOLE_ASSET: &str = "console.log('the console');";
 
 /// Status, headers (names lowercased) and body of a plain HTTP/1.1 GET.
 async fn get(addr: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
@@ -60,6 +62,14 @@ fn write_build(dir: &Path) {
         "self.addEventListener('fetch', () => {});",
     )
     .expect("write sw.js");
+    let console = dir.join("console");
+    std::fs::create_dir_all(&console).expect("create the console's directory");
+    std::fs::write(console.join("index.html"), CONSOLE_INDEX).expect("write the console's index");
+    std::fs::write(
+        console.join("fieldform-console-0a1b2c3d4e5f6a7b.js"),
+        CONSOLE_ASSET,
+    )
+    .expect("write a console asset");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,6 +100,28 @@ async fn missing_files_are_404_and_pages_fall_back_to_index() {
         assert_eq!(body, INDEX, "{path}");
         assert_eq!(header(&headers, "cache-control"), "no-cache", "{path}");
     }
+
+    // The console's document, for its navigation paths; `/console` is
+    // sent to `/console/` (relative fragments stay in the console).
+    for path in ["/console/", "/console/devices", "/console/index.html"] {
+        let (status, headers, body) = get(&addr, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(body, CONSOLE_INDEX, "{path}");
+        assert_eq!(header(&headers, "cache-control"), "no-cache", "{path}");
+    }
+    let (status, headers, _) = get(&addr, "/console").await;
+    assert!((300..400).contains(&status), "/console: {status}");
+    assert_eq!(header(&headers, "location"), "/console/");
+    let (status, headers, body) =
+        get(&addr, "/console/fieldform-console-0a1b2c3d4e5f6a7b.js").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, CONSOLE_ASSET);
+    assert_eq!(
+        header(&headers, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let (status, _, body) = get(&addr, "/console/fieldform-console-deadbeefdeadbeef.js").await;
+    assert_eq!(status, 404, "{body}");
 
     // An existing hashed asset: itself, for a year.
     let (status, headers, body) = get(&addr, "/fieldform-app-1a2b3c4d5e6f7a8b.js").await;

@@ -4,34 +4,12 @@
 // server/tests/api.rs; this checks the real process end to end.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { useServerAndBrowser } from './harness.mjs';
+import { callApi, useServerAndBrowser, uuidv7 } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
-async function call(method, path, { token, body, contentType = 'application/json' } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = contentType;
-  const response = await fetch(`${env.server.url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-}
-
-/** A UUID v7, as devices generate them. */
-function uuidv7() {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = 0x70 | (b[6] & 0x0f);
-  b[8] = 0x80 | (b[8] & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+const call = (method, path, options) => callApi(env.server, method, path, options);
 
 const form = {
   format: 1, id: 'visit', version: '1', title: { en: 'Visit' },

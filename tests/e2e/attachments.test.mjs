@@ -6,11 +6,10 @@
 // the looked-up value.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, present, startServer, until, within } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, present, readStore, until, useServerAndBrowser, within } from './harness.mjs';
 
 const CSV = 'name,label,population\nnorth,North village,1200\nsouth,South village,800\n';
 
@@ -31,44 +30,12 @@ const FORM = {
   ],
 };
 
-const env = { server: undefined, browser: undefined, formsDir: undefined };
-
-before(async () => {
-  env.formsDir = await mkdtemp(join(tmpdir(), 'fieldform-attachments-'));
-  await writeFile(join(env.formsDir, 'villages.form.json'), JSON.stringify(FORM));
-  await writeFile(join(env.formsDir, 'villages.csv'), CSV);
-  env.server = await startServer({ formsDir: env.formsDir });
-  env.browser = await launchBrowser();
+const env = useServerAndBrowser({
+  writeForms: async (dir) => {
+    await writeFile(join(dir, 'villages.form.json'), JSON.stringify(FORM));
+    await writeFile(join(dir, 'villages.csv'), CSV);
+  },
 });
-
-after(async () => {
-  await env.browser?.close();
-  await env.server?.stop();
-  if (env.formsDir) await rm(env.formsDir, { recursive: true, force: true });
-});
-
-/** The app's stored attachments (none before the database exists). */
-async function storedAttachments(page) {
-  return within(10_000, 'the attachments read from IndexedDB', page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((d) => d.name);
-    if (!names.includes('fieldform')) return [];
-    return new Promise((resolve, reject) => {
-      const open = indexedDB.open('fieldform');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains('attachments')) {
-          db.close();
-          resolve([]);
-          return;
-        }
-        const request = db.transaction('attachments', 'readonly').objectStore('attachments').getAll();
-        request.onsuccess = () => { db.close(); resolve(request.result); };
-        request.onerror = () => { db.close(); reject(request.error); };
-      };
-    });
-  }));
-}
 
 test('the server lists and serves the file published beside the form', async () => {
   const catalog = await (await fetch(`${env.server.url}/api/forms`)).json();
@@ -86,7 +53,7 @@ test('a form with select_one_from_file opens offline with the choices of its CSV
   // Kept on the device ("available offline"), with its file.
   await page.locator('.form-offline').first().waitFor({ timeout: 30_000 });
   const stored = await until('the CSV kept in IndexedDB', async () => {
-    const files = await storedAttachments(page);
+    const files = await readStore(page, 'attachments');
     return files.length > 0 && files;
   });
   assert.deepEqual(
@@ -131,7 +98,7 @@ const TOWNS = 'name,label\nhill,Hill town\nriver,River town\n';
 
 test('the console publishes a workbook with its data file', async () => {
   const { context, page, errors } = await openPage(env.browser, { locale: 'en-GB' });
-  await within(30_000, 'the console to load', page.goto(`${env.server.url}/#/console`));
+  await within(30_000, 'the console to load', page.goto(`${env.server.url}/console/`));
   await present(page.locator('.console-sign-in form'), 'the console sign-in', { timeout: 30_000 });
   await page.fill('.console-sign-in input[name=username]', env.server.admin.username);
   await page.fill('.console-sign-in input[name=password]', env.server.admin.password);

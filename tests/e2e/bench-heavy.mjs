@@ -8,7 +8,7 @@
 // downloads. Used by bench-app.mjs; `node tests/e2e/bench-heavy.mjs` runs
 // it alone (same environment variables) and prints its markdown.
 
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -436,14 +436,26 @@ async function navigation(browser, url, ggs) {
   return { cold: summary(cold), cached: summary(cached), profiles };
 }
 
-/** The files a tablet downloads: raw, gzip -9 and brotli 11. */
+/**
+ * The files a tablet downloads (the enumerator's app, `dist/`): raw,
+ * gzip -9 and brotli 11; and apart, in `console`, the coordinators'
+ * console (`dist/console/`, its own document and wasm), which tablets
+ * never load.
+ */
 export async function bundle(appDir) {
-  const files = readdirSync(appDir).filter((f) => /\.(wasm|js|css)$/.test(f)).sort();
+  const app = await documentBytes(appDir);
+  const consoleDir = join(appDir, 'console');
+  return { ...app, console: existsSync(consoleDir) ? await documentBytes(consoleDir) : undefined };
+}
+
+/** Every wasm, JS and CSS file directly in `dir`, one document's. */
+async function documentBytes(dir) {
+  const files = readdirSync(dir).filter((f) => /\.(wasm|js|css)$/.test(f)).sort();
   const rows = [];
   for (const name of files) {
-    const bytes = await readFile(join(appDir, name));
+    const bytes = await readFile(join(dir, name));
     rows.push({
-      name: name.replace(/-[0-9a-f]{16}/, ''),
+      name: name.replace(/-[0-9a-f]{8,16}(?=[._])/, ''),
       raw: bytes.length,
       gzip: gzipSync(bytes, { level: 9 }).length,
       brotli: brotliCompressSync(bytes, {
@@ -499,6 +511,10 @@ export function heavySection(h, b, { answer } = {}) {
     .map(([what, cold], i) => `| ${what} | ${fmt(cold)} | ${fmt(phases(nav.cached)[i][1])} |`)
     .join('\n');
   const fileRows = b.rows.map((f) => `| ${f.name} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} |`).join('\n');
+  const consoleRows = b.console
+    ? [...b.console.rows.map((f) => `| ${f.name} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} |`),
+      `| **total** | **${kb(b.console.total.raw)}** | **${kb(b.console.total.gzip)}** | **${kb(b.console.total.brotli)}** |`].join('\n')
+    : '| (not built) | | | |';
   const rows = [
     ['roster of 200 (`repeat_count`): `n` 200 → 201 until the 201st card is drawn', r.add, null],
     ['roster of 200: `n` 201 → 200 until the card is gone', r.remove, r.profiles.resize],
@@ -547,7 +563,7 @@ From the app started to the first question drawn (the catalog and definition rea
 
 ### Bytes a tablet downloads
 
-Every wasm, JS and CSS file of the release build (\`dist/\`), raw, gzip (level 9) and brotli (quality 11); the target is 200 KB gzipped in all.
+Every wasm, JS and CSS file of the enumerator's app, the release build a tablet loads (\`dist/\`, served at \`/\`; the service worker precaches these), raw, gzip (level 9) and brotli (quality 11); the target is 200 KB gzipped in all.
 
 | file | raw | gzip | brotli |
 | --- | --- | --- | --- |
@@ -555,6 +571,12 @@ ${fileRows}
 | **total** | **${kb(b.total.raw)}** | **${kb(b.total.gzip)}** | **${kb(b.total.brotli)}** |
 
 Under 200 KB gzipped: ${b.total.gzip <= 200 * 1024 ? '**yes**' : `**no**: ${kb(b.total.gzip - 200 * 1024)} over`}.
+
+The coordinators' console is its own document and build (\`dist/console/\`, served at \`/console/\`, online only, not precached), so none of it is in the figures above; what a coordinator's browser loads for it:
+
+| file | raw | gzip | brotli |
+| --- | --- | --- | --- |
+${consoleRows}
 `;
 }
 

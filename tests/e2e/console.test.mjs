@@ -8,11 +8,11 @@
 // every UI language, Arabic right to left.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import jsQR from 'jsqr';
 import {
-  axe, describeViolations, openPage, present, screenshots, until, useServerAndBrowser, within,
+  axe, callApi, describeViolations, openPage, present, screenshots, signInToConsole, smallTargets, storedResponses, until,
+  useServerAndBrowser, uuidv7, within,
 } from './harness.mjs';
 import { workbook } from './xlsx.mjs';
 
@@ -33,39 +33,21 @@ const visitBook = (type, version = '1') => workbook({
   ],
 });
 
-/** Controls a finger must hit that are less than 48 px high or wide. */
-function smallTargets(page) {
-  return page.evaluate(() => {
-    const controls = document.querySelectorAll(
-      'button, select, textarea, a[href], .choice, input:not([type=radio]):not([type=checkbox]):not([type=hidden])',
-    );
-    return [...controls]
-      .filter((el) => el.offsetParent !== null)
-      .filter((el) => el.matches('.choice') || !el.closest('.choice, .label, .hint, .guidance'))
-      .map((el) => ({ el, box: el.getBoundingClientRect() }))
-      .filter(({ box }) => box.height < 47.5 || box.width < 47.5)
-      .map(({ el, box }) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
-  });
-}
+/** What a finger must hit on the console's screens (a choice row is hit as a whole). */
+const CONSOLE_CONTROLS = {
+  controls: 'button, select, textarea, a[href], .choice, input:not([type=radio]):not([type=checkbox]):not([type=hidden])',
+  exempt: '.choice, .label, .hint, .guidance',
+};
 
 /** axe-core and the touch targets at both sizes, then screenshots. */
 async function checkScreen(page, name, found) {
   for (const size of [[1280, 800], [360, 740]]) {
     await page.setViewportSize({ width: size[0], height: size[1] });
     for (const v of await axe(page, { needsReview: true })) found.push({ screen: `${name} ${size.join('×')}`, ...v });
-    for (const s of await smallTargets(page)) found.push({ screen: `${name} ${size.join('×')}`, id: 'target-size', impact: 'serious', help: s, targets: [] });
+    for (const s of await smallTargets(page, CONSOLE_CONTROLS)) found.push({ screen: `${name} ${size.join('×')}`, id: 'target-size', impact: 'serious', help: s, targets: [] });
   }
   await screenshots(page, `console-${name}`, [[1280, 800], [360, 740]]);
   await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function signIn(page, { username, password }) {
-  await within(30_000, 'the console to load', page.goto(`${env.server.url}/#/console`));
-  await present(page.locator('.console-sign-in form'), 'the console sign-in', { timeout: 30_000 });
-  await page.fill('.console-sign-in input[name=username]', username);
-  await page.fill('.console-sign-in input[name=password]', password);
-  await page.click('.console-sign-in button[type=submit]');
-  await present(page.locator('.console-account .console-username'), 'signed in to the console', { timeout: 30_000 });
 }
 
 /**
@@ -102,8 +84,19 @@ test('an admin publishes a form from a workbook with an error fixed, enrols a ta
   page.on('dialog', (dialog) => dialog.accept());
   const found = [];
   try {
-    await signIn(page, env.server.admin);
-    await present(page.locator('.topbar .console-link'), 'the console link in the header');
+    await signInToConsole(page, env.server, env.server.admin);
+    // The console is its own document (tablets never download it), on the
+    // same origin: the app at / knows the session and offers the console
+    // back; an address from before the split still leads there.
+    assert.equal(new URL(page.url()).pathname, '/console/');
+    await page.click('.topbar h1 a[href="/"]');
+    await present(page.locator('.topbar .console-link'), 'the console link in the app\'s header', { timeout: 30_000 });
+    await page.click('.topbar .console-link');
+    await present(page.locator('.console-account .console-username'), 'still signed in to the console', { timeout: 30_000 });
+    await within(30_000, 'an old console address', page.goto(`${env.server.url}/#/console/devices`));
+    await present(page.locator('.console[data-tab=devices] .enrol-form'), 'the devices page at its new address', { timeout: 30_000 });
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).hash, '/console/#/devices');
+    await page.click('.console-tab[data-tab=forms]');
     await present(page.locator('.console-form[data-form-id=ggs_household]'), 'the shipped forms listed', { timeout: 30_000 });
     await checkScreen(page, 'forms', found);
 
@@ -156,20 +149,7 @@ test('an admin publishes a form from a workbook with an error fixed, enrols a ta
     await until('the preview in French', async () => /Nom du village/.test(await page.locator('.console-preview [data-name=village] .label').textContent()));
     await page.fill('.console-preview [data-name=village] input', 'Ungheni');
     await checkScreen(page, 'preview', found);
-    const stored = await page.evaluate(async () => {
-      const names = (await indexedDB.databases()).map((d) => d.name);
-      if (!names.includes('fieldform')) return 0;
-      return new Promise((resolve) => {
-        const open = indexedDB.open('fieldform');
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('responses')) { db.close(); resolve(0); return; }
-          const count = db.transaction('responses').objectStore('responses').count();
-          count.onsuccess = () => { db.close(); resolve(count.result); };
-        };
-      });
-    });
-    assert.equal(stored, 0, 'the preview saved no response');
+    assert.deepEqual(await storedResponses(page), [], 'the preview saved no response');
     await page.click('.console-preview .back-to-console');
     await present(page.locator('.console[data-tab=forms]'), 'back in the console');
 
@@ -250,7 +230,6 @@ test('an admin publishes a form from a workbook with an error fixed, enrols a ta
     await page.click('.console-account .sign-out');
     assert.equal((await within(30_000, 'the session ended on the server', logout)).status(), 204);
     await present(page.locator('.console-sign-in form'), 'the sign-in again', { timeout: 30_000 });
-    await absent(page, '.topbar .console-link');
     await checkScreen(page, 'sign-in', found);
 
     assert.equal(describeViolations(found), '', 'accessibility violations');
@@ -294,7 +273,7 @@ test('a coordinator sees forms and devices but not accounts; an enumerator is tu
     assert.equal(await page.locator('.console-account .console-username').textContent(), 'coord.ion');
     await present(page.locator('.console-nav .console-tab[data-tab=devices]'), 'the devices tab');
     assert.equal(await page.locator('.console-nav .console-tab[data-tab=people]').count(), 0, 'no people tab');
-    await page.goto(`${env.server.url}/#/console/people`);
+    await page.goto(`${env.server.url}/console/#/people`);
     await present(page.locator('.console[data-tab=people] .status.error'), 'people refused to a coordinator');
     await page.click('.console-account .sign-out');
     await present(page.locator('.console-sign-in form'), 'signed out');
@@ -304,7 +283,11 @@ test('a coordinator sees forms and devices but not accounts; an enumerator is tu
     await page.click('.console-sign-in button[type=submit]');
     await present(page.locator('.console .status.error'), 'the enumerator turned away', { timeout: 30_000 });
     assert.equal(await page.locator('.console-nav').count(), 0);
-    assert.equal(await page.locator('.topbar .console-link').count(), 0);
+    // Back in the app at /, signed in as the enumerator: no console link.
+    await page.click('.topbar h1 a[href="/"]');
+    await present(page.locator('.sync .sync-activity'), 'the home screen', { timeout: 30_000 });
+    await until('sync idle', async () => /Nothing is waiting/.test(await page.locator('.sync-activity').textContent()));
+    await absent(page, '.topbar .console-link');
     assert.deepEqual(errors, [], 'console errors');
   } finally {
     await context.close();
@@ -324,7 +307,7 @@ test('the console speaks every UI language, Arabic right to left', async () => {
   for (const [locale, [title, devices]] of Object.entries(expected)) {
     const { context, page, errors } = await openPage(env.browser, { locale, viewport: { width: 1280, height: 800 } });
     try {
-      await signIn(page, env.server.admin);
+      await signInToConsole(page, env.server, env.server.admin);
       assert.equal(await page.locator('.console-title').textContent(), title, locale);
       assert.equal((await page.locator('.console-tab[data-tab=devices]').textContent()).trim(), devices, locale);
       assert.equal(await page.evaluate(() => document.documentElement.dir), locale === 'ar-EG' ? 'rtl' : 'ltr', locale);
@@ -341,27 +324,41 @@ test('the console speaks every UI language, Arabic right to left', async () => {
   assert.equal(describeViolations(found), '', 'accessibility violations');
 });
 
-/** A UUID v7, as the app makes instance ids. */
-function uuidv7() {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = 0x70 | (b[6] & 0x0f);
-  b[8] = 0x80 | (b[8] & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+test('the service worker leaves the console to the network: never the enumerator\'s shell in its place', async () => {
+  const { context, page, errors } = await openPage(env.browser, { locale: 'en-GB' });
+  try {
+    await within(30_000, 'the app to load', page.goto(`${env.server.url}/`));
+    await present(page.locator('.form-entry').first(), 'the forms', { timeout: 30_000 });
+    await within(30_000, 'the service worker to control the page', page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      }
+    }));
+    // Online, under the worker's scope (it sees the request and lets the
+    // network answer): the console's own document.
+    await within(30_000, 'the console to load', page.goto(`${env.server.url}/console/`));
+    await present(page.locator('.console-sign-in form'), 'the console sign-in', { timeout: 30_000 });
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker controls the console page');
+    assert.equal(await page.locator('.form-entry').count(), 0);
+    assert.deepEqual(errors, []);
+
+    // Offline: the app's shell comes from the cache, the console does not
+    // (it is online only), and is never replaced by the app.
+    await context.setOffline(true);
+    await within(30_000, 'the app offline', page.goto(`${env.server.url}/`));
+    await present(page.locator('.form-entry').first(), 'the forms offline', { timeout: 30_000 });
+    const offline = await page.goto(`${env.server.url}/console/#/devices`).then((r) => `answered ${r?.status()}`, (e) => e.message);
+    assert.match(offline, /ERR_INTERNET_DISCONNECTED/);
+    assert.equal(await page.locator('.form-entry, .console').count(), 0, 'neither app drawn');
+  } finally {
+    await context.setOffline(false);
+    await context.close();
+  }
+});
 
 async function absent(page, selector) {
   await until(`${selector} to go`, async () => (await page.locator(selector).count()) === 0);
 }
 
-async function api(method, path, { token, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await within(30_000, `${method} ${path}`, fetch(`${env.server.url}${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  }));
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method, path, options) => callApi(env.server, method, path, options);

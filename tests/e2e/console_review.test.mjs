@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  axe, describeViolations, openPage, present, screenshots, until, useServerAndBrowser, within,
+  adminToken, axe, callApi, contrast, describeViolations, openPage, present, screenshots, signInToConsole, smallTargets,
+  until, useServerAndBrowser, within,
 } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -60,25 +61,14 @@ const households = [1, 2, 3, 4, 5, 6].map((n) => ({
 
 const state = { coordinator: undefined, device: undefined };
 
-async function api(method, path, { token = state.coordinator, body } = {}) {
-  const headers = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await within(30_000, `${method} ${path}`, fetch(`${env.server.url}${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  }));
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method, path, { token = state.coordinator, body } = {}) => callApi(env.server, method, path, { token, body });
 
 /** The form, a device token and the submissions, once for the file (after the harness's `before`). */
 let ready;
 const setup = () => { ready ??= prepare(); return ready; };
 
 async function prepare() {
-  const login = await within(30_000, 'signing in', fetch(`${env.server.url}/api/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.server.admin),
-  }));
-  state.coordinator = (await login.json()).token;
+  state.coordinator = await adminToken(env.server);
   const published = await api('POST', '/api/forms', { body: form });
   assert.equal(published.status, 201, JSON.stringify(published.body));
   const device = await api('POST', '/api/device-tokens', { body: { label: 'tablet 7', forms: [FORM] } });
@@ -95,42 +85,10 @@ async function prepare() {
   assert.equal(correction.status, 201, JSON.stringify(correction.body));
 }
 
-/** Controls a finger must hit that are less than 48 px high or wide. */
-function smallTargets(page) {
-  return page.evaluate(() => {
-    const controls = document.querySelectorAll(
-      'button, select, textarea, a[href], input:not([type=radio]):not([type=checkbox]):not([type=hidden])',
-    );
-    return [...controls]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ el, box: el.getBoundingClientRect() }))
-      .filter(({ box }) => box.height < 47.5 || box.width < 47.5)
-      .map(({ el, box }) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
-  });
-}
-
-/** The contrast ratio of `selector`'s text on its first opaque background. */
-function contrast(page, selector) {
-  return page.evaluate((sel) => {
-    const element = document.querySelector(sel);
-    if (!element) return NaN;
-    const rgba = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    let node = element;
-    let bg = [255, 255, 255, 1];
-    while (node) {
-      const c = rgba(getComputedStyle(node).backgroundColor);
-      if (c.length >= 3 && (c[3] ?? 1) === 1) { bg = c; break; }
-      node = node.parentElement;
-    }
-    const fg = rgba(getComputedStyle(element).color);
-    const lum = ([r, g, b]) => [r, g, b]
-      .map((v) => v / 255)
-      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-      .reduce((sum, v, k) => sum + v * [0.2126, 0.7152, 0.0722][k], 0);
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    return Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100;
-  }, selector);
-}
+/** What a finger must hit on the submission screens. */
+const CONTROLS = {
+  controls: 'button, select, textarea, a[href], input:not([type=radio]):not([type=checkbox]):not([type=hidden])',
+};
 
 /** axe-core and the touch targets at both sizes, then screenshots. */
 async function checkScreen(page, name, found) {
@@ -150,19 +108,10 @@ async function checkScreen(page, name, found) {
       }
       found.push({ screen: `${name} ${size.join('×')}`, ...v });
     }
-    for (const s of await smallTargets(page)) found.push({ screen: `${name} ${size.join('×')}`, id: 'target-size', impact: 'serious', help: s, targets: [] });
+    for (const s of await smallTargets(page, CONTROLS)) found.push({ screen: `${name} ${size.join('×')}`, id: 'target-size', impact: 'serious', help: s, targets: [] });
   }
   await screenshots(page, `console-${name}`, [[1280, 800], [360, 740]]);
   await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function signIn(page, { username, password }) {
-  await within(30_000, 'the console to load', page.goto(`${env.server.url}/#/console`));
-  await present(page.locator('.console-sign-in form'), 'the console sign-in', { timeout: 30_000 });
-  await page.fill('.console-sign-in input[name=username]', username);
-  await page.fill('.console-sign-in input[name=password]', password);
-  await page.click('.console-sign-in button[type=submit]');
-  await present(page.locator('.console-account .console-username'), 'signed in to the console', { timeout: 30_000 });
 }
 
 /** A horizontal bar chart's rows: `[label, count]`. */
@@ -207,7 +156,7 @@ test('a coordinator reviews submissions in the table and detail, and exports the
   const found = [];
   const dir = await mkdtemp(join(tmpdir(), 'fieldform-export-'));
   try {
-    await signIn(page, env.server.admin);
+    await signInToConsole(page, env.server, env.server.admin);
     await page.click('.console-tab[data-tab=submissions]');
     await present(page.locator(`.submissions-of[data-form-id=${FORM}]`), 'the forms to pick', { timeout: 30_000 });
     await checkScreen(page, 'submissions-pick', found);
@@ -313,8 +262,8 @@ test('the submission screens read right to left in Arabic and pass axe-core', as
   const { context, page, errors } = await openPage(env.browser, { locale: 'ar', viewport: { width: 1280, height: 800 } });
   const found = [];
   try {
-    await signIn(page, env.server.admin);
-    await within(30_000, 'the table', page.goto(`${env.server.url}/#/console/submissions/${FORM}`));
+    await signInToConsole(page, env.server, env.server.admin);
+    await within(30_000, 'the table', page.goto(`${env.server.url}/console/#/submissions/${FORM}`));
     await present(page.locator('.submission-row'), 'the six submissions', { count: 6, timeout: 30_000 });
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
     assert.equal(await page.locator('.console-tab[data-tab=submissions]').textContent(), 'الإرسالات');

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, useServerAndBrowser } from './harness.mjs';
+import { adminToken, callApi, openPage, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -142,10 +142,7 @@ test('South-South report in French: shares must total 100 %, countries filtered 
 });
 
 test('every kind of input writes the canonical ODK answer', async () => {
-  const login = await fetch(`${env.server.url}/api/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.server.admin),
-  });
-  const { token } = await login.json();
+  const token = await adminToken(env.server);
   const q = (name, type, extra = {}) => ({ kind: 'question', name, type, label: { en: name }, ...extra });
   const form = {
     format: 1, id: 'widgets', version: '1', title: { en: 'Widgets' },
@@ -159,11 +156,8 @@ test('every kind of input writes the canonical ODK answer', async () => {
       q('all', 'note', { label: { en: '${where}|${day}|${at}|${when}|${score}|${ok}|${pick}|${else}|${else_other}|${amount}' } }),
     ],
   };
-  const published = await fetch(`${env.server.url}/api/forms`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(form),
-  });
-  assert.equal(published.status, 201, await published.text());
+  const published = await callApi(env.server, 'POST', '/api/forms', { token, body: form });
+  assert.equal(published.status, 201, JSON.stringify(published.body));
 
   const { page, context, errors } = await openPage(env.browser);
   await context.grantPermissions(['geolocation'], { origin: env.server.url });

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openPage, present, until, useServerAndBrowser } from './harness.mjs';
+import { adminToken, callApi, openPage, present, until, useServerAndBrowser } from './harness.mjs';
 import { finish } from './ggs.mjs';
 
 const env = useServerAndBrowser();
@@ -12,10 +12,7 @@ const env = useServerAndBrowser();
 const question = (page, name) => page.locator(`.question[data-name="${name}"]`);
 
 test('a walk is entered point by point, and the next visit starts on the same street', async () => {
-  const login = await fetch(`${env.server.url}/api/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.server.admin),
-  });
-  const { token } = await login.json();
+  const token = await adminToken(env.server);
   const q = (name, type, extra = {}) => ({ kind: 'question', name, type, label: { en: name }, ...extra });
   const form = {
     format: 1, id: 'walks', version: '1', title: { en: 'Walks' },
@@ -27,11 +24,8 @@ test('a walk is entered point by point, and the next visit starts on the same st
       q('shown', 'note', { label: { en: 'Walked ${walked} m' } }),
     ],
   };
-  const published = await fetch(`${env.server.url}/api/forms`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(form),
-  });
-  assert.equal(published.status, 201, await published.text());
+  const published = await callApi(env.server, 'POST', '/api/forms', { token, body: form });
+  assert.equal(published.status, 201, JSON.stringify(published.body));
 
   const { page, context, errors } = await openPage(env.browser);
   await context.grantPermissions(['geolocation'], { origin: env.server.url });

@@ -4,6 +4,7 @@
 // is torn down by `stop()`.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,18 +125,69 @@ export async function shippedForms() {
 /**
  * One server and one browser for a test file: started before its tests,
  * torn down after them. Read `env.server` and `env.browser` inside tests.
+ * The server publishes the shipped forms, or, with `writeForms`, what that
+ * async function writes into a fresh directory (`env.formsDir`, removed
+ * after the tests).
  */
-export function useServerAndBrowser() {
-  const env = { server: undefined, browser: undefined };
+export function useServerAndBrowser({ writeForms } = {}) {
+  const env = { server: undefined, browser: undefined, formsDir: undefined };
   before(async () => {
-    env.server = await startServer();
+    if (writeForms) {
+      env.formsDir = await mkdtemp(join(tmpdir(), 'fieldform-forms-'));
+      await writeForms(env.formsDir);
+    }
+    env.server = await startServer({ formsDir: env.formsDir });
     env.browser = await launchBrowser();
   });
   after(async () => {
     await env.browser?.close();
     await env.server?.stop();
+    if (env.formsDir) await rm(env.formsDir, { recursive: true, force: true });
   });
   return env;
+}
+
+/**
+ * `method path` on `server`, with `token` as the bearer and `body` as JSON
+ * (a string is sent as it is), bounded to 30 s: the reply's status, its
+ * JSON body (null when empty) and its headers.
+ */
+export async function callApi(server, method, path, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await within(30_000, `${method} ${path}`, fetch(`${server.url}${path}`, {
+    method, headers, body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+  }));
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+/** A UUID v7 for now, as devices make instance ids. */
+export function uuidv7() {
+  const b = randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  b[6] = 0x70 | (b[6] & 0x0f); // version 7
+  b[8] = 0x80 | (b[8] & 0x3f); // RFC 9562 variant
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A session token of `server`'s admin account. */
+export async function adminToken(server) {
+  const login = await callApi(server, 'POST', '/api/sessions', { body: server.admin });
+  if (login.status !== 201) throw new Error(`the admin could not sign in: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.token;
+}
+
+/** Opens the console on `server` and signs in there as `username`. */
+export async function signInToConsole(page, server, { username, password }) {
+  await within(30_000, 'the console to load', page.goto(`${server.url}/console/`));
+  await present(page.locator('.console-sign-in form'), 'the console sign-in', { timeout: 30_000 });
+  await page.fill('.console-sign-in input[name=username]', username);
+  await page.fill('.console-sign-in input[name=password]', password);
+  await page.click('.console-sign-in button[type=submit]');
+  await present(page.locator('.console-account .console-username'), 'signed in to the console', { timeout: 30_000 });
 }
 
 // ---------------------------------------------------------------------------
@@ -208,12 +260,12 @@ export function exited(child, what = 'the child process to exit', ms = 30_000) {
 }
 
 /**
- * Every record of the app's IndexedDB store `responses` (none when the
- * database does not exist yet: it is not created here, which would
+ * Every record of the app's IndexedDB store `name` (none when the database
+ * or the store does not exist yet: neither is created here, which would
  * confuse the app's schema upgrade).
  */
-export async function storedResponses(page) {
-  return within(10_000, 'the responses read from IndexedDB', page.evaluate(async () => {
+export async function readStore(page, name) {
+  return within(10_000, `the store ${name} read from IndexedDB`, page.evaluate(async (name) => {
     const names = (await indexedDB.databases()).map((d) => d.name);
     if (!names.includes('fieldform')) return [];
     return new Promise((resolve, reject) => {
@@ -221,17 +273,22 @@ export async function storedResponses(page) {
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
         const db = open.result;
-        if (!db.objectStoreNames.contains('responses')) {
+        if (!db.objectStoreNames.contains(name)) {
           db.close();
           resolve([]);
           return;
         }
-        const request = db.transaction('responses', 'readonly').objectStore('responses').getAll();
+        const request = db.transaction(name, 'readonly').objectStore(name).getAll();
         request.onsuccess = () => { db.close(); resolve(request.result); };
         request.onerror = () => { db.close(); reject(request.error); };
       };
     });
-  }));
+  }, name));
+}
+
+/** Every record of the app's store `responses` (see `readStore`). */
+export function storedResponses(page) {
+  return readStore(page, 'responses');
 }
 
 const CHROMIUM_ARGS = [
@@ -360,4 +417,47 @@ export async function screenshots(page, name, sizes = [[800, 1280], [360, 740]])
   }
   if (before) await page.setViewportSize(before);
   return paths;
+}
+
+/**
+ * The visible controls matching `controls` that are less than 48 px high
+ * or wide (with half a pixel for rounding), as lines naming each. Those
+ * inside `exempt` are left out (links in a sentence, as WCAG 2.5.8
+ * allows), except a `.choice` row itself, which is hit as a whole.
+ */
+export function smallTargets(page, { controls, exempt }) {
+  return page.evaluate(({ controls, exempt }) => [...document.querySelectorAll(controls)]
+    .filter((el) => el.offsetParent !== null)
+    .filter((el) => !exempt || el.matches('.choice') || !el.closest(exempt))
+    .map((el) => ({ el, box: el.getBoundingClientRect() }))
+    .filter(({ box }) => box.height < 47.5 || box.width < 47.5)
+    .map(({ el, box }) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`),
+  { controls, exempt });
+}
+
+/**
+ * The WCAG contrast ratio of the text of `selector` against the first
+ * opaque background behind it (NaN when nothing matches): what axe leaves
+ * undecided, measured.
+ */
+export function contrast(page, selector) {
+  return page.evaluate((sel) => {
+    const element = document.querySelector(sel);
+    if (!element) return NaN;
+    const rgba = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    let node = element;
+    let bg = [255, 255, 255, 1];
+    while (node) {
+      const c = rgba(getComputedStyle(node).backgroundColor);
+      if (c.length >= 3 && (c[3] ?? 1) === 1) { bg = c; break; }
+      node = node.parentElement;
+    }
+    const fg = rgba(getComputedStyle(element).color);
+    const lum = ([r, g, b]) => [r, g, b]
+      .map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, v, k) => sum + v * [0.2126, 0.7152, 0.0722][k], 0);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100;
+  }, selector);
 }

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axe, describeViolations, openPage, screenshots, shippedForms, useServerAndBrowser } from './harness.mjs';
+import { axe, contrast, describeViolations, openPage, screenshots, shippedForms, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -162,29 +162,6 @@ test("a tablet set to Romanian opens GGS in Romanian, and a form without Romania
   assert.equal(await page.locator('article.form').getAttribute('lang'), 'ru');
   assert.deepEqual(errors, []);
 });
-
-/** WCAG contrast of an element's text against the first opaque background behind it. */
-function contrast(page, selector) {
-  return page.evaluate((sel) => {
-    const element = document.querySelector(sel);
-    if (!element) return NaN;
-    const rgba = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    let node = element;
-    let bg = [255, 255, 255, 1];
-    while (node) {
-      const c = rgba(getComputedStyle(node).backgroundColor);
-      if (c.length >= 3 && (c[3] ?? 1) === 1) { bg = c; break; }
-      node = node.parentElement;
-    }
-    const fg = rgba(getComputedStyle(element).color);
-    const lum = ([r, g, b]) => [r, g, b]
-      .map((v) => v / 255)
-      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-      .reduce((sum, v, k) => sum + v * [0.2126, 0.7152, 0.0722][k], 0);
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    return Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100;
-  }, selector);
-}
 
 // Every section of GGS (in Romanian, as fielded) and of the South-South
 // report in Arabic: no axe-core violation and nothing axe asks a person to

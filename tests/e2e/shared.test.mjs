@@ -7,38 +7,29 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, useServerAndBrowser } from './harness.mjs';
 
 const root = dirname(resolve(process.env.FIELDFORM_FORMS_DIR ?? 'forms'));
 const shared = join(root, '..', 'shared', 'xlsforms');
 const present = existsSync(shared);
-const env = { server: undefined, browser: undefined, forms: [], formsDir: undefined };
-
-before(async () => {
-  if (!present) return; // the test below fails, saying why
-  env.formsDir = await mkdtemp(join(tmpdir(), 'fieldform-shared-'));
-  const workbooks = (await readdir(shared)).filter((f) => /\.(xlsx|xls|ods|csv|md)$/.test(f) && f !== 'README.md');
-  for (const workbook of workbooks) {
-    execFileSync(process.env.FIELDFORM_BIN, ['form', 'import', join(shared, workbook), '-o', env.formsDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  }
-  const files = (await readdir(env.formsDir)).filter((f) => f.endsWith('.form.json'));
-  env.forms = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(env.formsDir, f), 'utf8'))));
-  for (const form of env.forms) await writeStandInDataFiles(form, env.formsDir);
-  env.server = await startServer({ formsDir: env.formsDir });
-  env.browser = await launchBrowser();
+const env = useServerAndBrowser({
+  writeForms: async (dir) => {
+    if (!present) return; // the test below fails, saying why
+    const workbooks = (await readdir(shared)).filter((f) => /\.(xlsx|xls|ods|csv|md)$/.test(f) && f !== 'README.md');
+    for (const workbook of workbooks) {
+      execFileSync(process.env.FIELDFORM_BIN, ['form', 'import', join(shared, workbook), '-o', dir], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    }
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.form.json'));
+    env.forms = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8'))));
+    for (const form of env.forms) await writeStandInDataFiles(form, dir);
+  },
 });
-
-after(async () => {
-  await env.browser?.close();
-  await env.server?.stop();
-  if (env.formsDir) await rm(env.formsDir, { recursive: true, force: true });
-});
+env.forms = [];
 
 /**
  * The corpus has the workbooks but not their data files: a form whose

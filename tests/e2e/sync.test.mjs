@@ -12,7 +12,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  axe, describeViolations, launchBrowser, openPage, present, screenshots, startServer, storedResponses, until, within,
+  adminToken, axe, callApi, describeViolations, launchBrowser, openPage, present, readStore, screenshots, startServer,
+  storedResponses, until,
 } from './harness.mjs';
 import { cloneFinalized } from './outbox.mjs';
 import { startProxy } from './proxy.mjs';
@@ -32,24 +33,13 @@ const visit = (version, extra = []) => ({
   ],
 });
 
-async function api(method, path, { token = env.coordinator, body } = {}) {
-  const headers = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await within(30_000, `${method} ${path}`, fetch(`${env.server.url}${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  }));
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method, path, { token = env.coordinator, body } = {}) => callApi(env.server, method, path, { token, body });
 
 before(async () => {
   env.server = await startServer();
   env.proxy = await startProxy(env.server.url);
   env.browser = await launchBrowser();
-  const login = await within(30_000, 'signing in', fetch(`${env.server.url}/api/sessions`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env.server.admin),
-  }));
-  env.coordinator = (await login.json()).token;
+  env.coordinator = await adminToken(env.server);
   const published = await api('POST', '/api/forms', { body: visit('1') });
   assert.equal(published.status, 201, JSON.stringify(published.body));
 });
@@ -334,13 +324,8 @@ test('a new version published during a draft: the draft finishes on its version,
   await until('the draft to be sent on version 1', async () => (await statesOf(page, 'Version draft')).sent === 1, { timeout: 60_000 });
   assert.equal((await onServer('Version draft'))[0].form_version, '1');
   // The sync that sent it also brought version 2 to the tablet.
-  await until('version 2 kept on the tablet', async () => page.evaluate(async () => {
-    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-    const db = await request(indexedDB.open('fieldform'));
-    const forms = await request(db.transaction('forms').objectStore('forms').getAll());
-    db.close();
-    return forms.some((f) => f.id === 'visit' && f.version === '2');
-  }), { timeout: 30_000 });
+  await until('version 2 kept on the tablet', async () =>
+    (await readStore(page, 'forms')).some((f) => f.id === 'visit' && f.version === '2'), { timeout: 30_000 });
   await page.click('.finalized a.next-response');
   await present(page.locator('[data-name=note2]'), 'the new version\'s question', { timeout: 30_000 });
   await page.fill('[data-name=village] input', 'Version next');
@@ -379,6 +364,12 @@ test('a revoked token stops sync with a clear message and loses nothing; enrolle
 test('with the app closed, the service worker sends the outbox when Background Sync fires', async () => {
   const { page, context } = await enrolledTablet('tablet G');
   await until('the service worker to control the app', () => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 });
+  // The console open beside it (its own document in the worker's scope,
+  // which runs no sync) must not make the worker leave the sending to it.
+  const consolePage = await context.newPage();
+  await consolePage.goto(`${env.proxy.url}/console/`);
+  await present(consolePage.locator('.console'), 'the console open', { timeout: 30_000 });
+  assert.ok(await consolePage.evaluate(() => navigator.serviceWorker.controller !== null), 'the console is a client of the worker');
   await context.setOffline(true);
   await fillVisit(page, 'Closed app');
   await until('the Background Sync registration', () => page.evaluate(async () => {
@@ -398,8 +389,10 @@ test('with the app closed, the service worker sends the outbox when Background S
   const scriptUrl = `${env.proxy.url}/sw.js`;
   const active = await until('the app\'s active service worker', async () => versions.findLast((v) => v.scriptURL === scriptUrl && v.status === 'activated'));
   await page.close();
-  await context.setOffline(false);
+  // From here the worker sends (the browser's own sync event when the
+  // network is back, or the one DevTools fires).
   const before = env.proxy.state.requests.length;
+  await context.setOffline(false);
   await cdp.send('ServiceWorker.dispatchSyncEvent', {
     origin: env.proxy.url, registrationId: active.registrationId, tag: 'fieldform-outbox', lastChance: false,
   });

@@ -107,7 +107,8 @@ pub fn xls_far_cells() -> Vec<u8> {
 }
 
 /// An `.xls` whose sheet `survey` has one cell but a DIMENSIONS record
-/// declaring 4 billion rows (calamine reserves them).
+/// declaring 4 billion rows (calamine would reserve them; the reader hands
+/// it a copy declaring the real grid).
 pub fn xls_dimensions() -> Vec<u8> {
     let mut dims = Vec::new();
     dims.extend_from_slice(&0u32.to_le_bytes());

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use fieldform_engine::expr::{ReferenceKind, parse, suggest};
+use fieldform_engine::expr::lex::last_saved_name;
+use fieldform_engine::expr::{ReferenceKind, parse, parse_choice_filter, suggest};
 use fieldform_engine::model::insertions;
 
 use crate::errors::{Diagnostics, Location};
@@ -60,13 +61,21 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
     // Deterministic suggestions when two names are equally close.
     candidates.sort_unstable();
     for cell in cells {
+        // `label::English` is a choice column only in a choice filter.
+        let parse_cell = if cell.kind == CellKind::ChoiceFilter {
+            parse_choice_filter
+        } else {
+            parse
+        };
         let references: Vec<(String, usize, Written)> = match cell.kind {
+            // `${last-saved#name}`: checked by `last_saved`.
             CellKind::Text => insertions(&cell.text)
                 .into_iter()
+                .filter(|i| last_saved_name(&i.name).is_none())
                 .map(|i| (i.name, i.position, Written::Dollar))
                 .collect(),
             CellKind::Default if !cell.text.contains("${") => continue,
-            _ => match parse(&cell.text) {
+            _ => match parse_cell(&cell.text) {
                 Ok(expr) => expr
                     .analyze()
                     .references

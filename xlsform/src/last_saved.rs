@@ -1,14 +1,17 @@
-//! `${last-saved#name}` references (the answer in the last saved response):
-//! `name` must be one field of the form, checked here with the cell's place
-//! as every other reference is (the engine's compiler checks it too, but
-//! without sheet and row).
+//! `${last-saved#name}` references (the answer in the last saved response),
+//! in expressions and in labels, hints and messages: `name` must be one
+//! field of the form, checked here with the cell's place as every other
+//! reference is (the engine's compiler checks it too, but without sheet and
+//! row).
 
 use std::collections::HashMap;
 
+use fieldform_engine::expr::lex::last_saved_name;
 use fieldform_engine::expr::{ReferenceKind, parse, suggest};
+use fieldform_engine::model::insertions;
 
 use crate::errors::Diagnostics;
-use crate::expressions::ExprCell;
+use crate::expressions::{CellKind, ExprCell};
 
 /// Reports each `${last-saved#name}` whose `name` no field has, or several
 /// have. `names`: every name with the rows it is on. Cells that do not
@@ -17,14 +20,24 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
     let mut candidates: Vec<&str> = names.keys().map(String::as_str).collect();
     candidates.sort_unstable();
     for cell in cells.iter().filter(|c| c.text.contains("${last-saved#")) {
-        let Ok(expr) = parse(&cell.text) else {
-            continue;
-        };
-        for r in expr.analyze().references {
-            if r.kind != ReferenceKind::LastSaved {
+        let references: Vec<(String, usize)> = if cell.kind == CellKind::Text {
+            insertions(&cell.text)
+                .into_iter()
+                .filter_map(|i| Some((last_saved_name(&i.name)?.trim().to_owned(), i.position)))
+                .collect()
+        } else {
+            let Ok(expr) = parse(&cell.text) else {
                 continue;
-            }
-            let name = &r.name;
+            };
+            expr.analyze()
+                .references
+                .into_iter()
+                .filter(|r| r.kind == ReferenceKind::LastSaved)
+                .map(|r| (r.name.clone(), r.position()))
+                .collect()
+        };
+        for (name, position) in references {
+            let name = &name;
             let message = match names.get(name).map_or(0, Vec::len) {
                 1 => continue,
                 0 => format!(
@@ -36,7 +49,7 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
                     "${{last-saved#{name}}}: `{name}` is the name of several fields; it must name one"
                 ),
             };
-            diag.error_at(cell.location.clone(), message, r.position());
+            diag.error_at(cell.location.clone(), message, position);
         }
     }
 }

@@ -57,6 +57,7 @@
 
 pub mod bombs;
 mod check;
+mod choice_columns;
 mod choices;
 mod columns;
 mod errors;
@@ -100,6 +101,11 @@ pub const DEFAULT_VERSION: &str = "1";
 /// Imports an XLSForm file: `.xlsx`, `.xls`, `.ods` (also `.xlsm`, `.xlsb`),
 /// pyxform's single-file `.csv` or its markdown `.md` variant.
 pub fn import_path(path: &Path) -> Result<Imported, ImportErrors> {
+    import_path_located(path).map(|(imported, _)| imported)
+}
+
+/// [`import_path`], with where each choice_filter is written.
+fn import_path_located(path: &Path) -> Result<(Imported, Vec<FilterAt>), ImportErrors> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -111,13 +117,20 @@ pub fn import_path(path: &Path) -> Result<Imported, ImportErrors> {
             format!("cannot read {}: {e}", path.display()),
         ))
     })?;
-    import_bytes(&name, &bytes)
+    import_bytes_located(&name, &bytes)
 }
 
 /// Imports an XLSForm from memory (an upload). `name` is the file name: its
 /// extension chooses the format and its stem is the form id when the
 /// settings give none.
 pub fn import_bytes(name: &str, bytes: &[u8]) -> Result<Imported, ImportErrors> {
+    import_bytes_located(name, bytes).map(|(imported, _)| imported)
+}
+
+fn import_bytes_located(
+    name: &str,
+    bytes: &[u8],
+) -> Result<(Imported, Vec<FilterAt>), ImportErrors> {
     let Some(format) = Format::from_name(name) else {
         return Err(single(ImportError::new(
             Location::file(),
@@ -126,7 +139,7 @@ pub fn import_bytes(name: &str, bytes: &[u8]) -> Result<Imported, ImportErrors> 
     };
     let workbook = read::read(format, bytes)
         .map_err(|e| single(ImportError::new(Location::file(), e.to_string())))?;
-    import_workbook(&workbook, stem(name))
+    import_workbook_located(&workbook, stem(name))
 }
 
 fn single(e: ImportError) -> ImportErrors {
@@ -171,6 +184,21 @@ const UNSUPPORTED_SHEETS: &[&str] = &["entities", "osm"];
 /// Imports a workbook already read; `fallback_id` names the form when its
 /// settings do not.
 pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, ImportErrors> {
+    import_workbook_located(book, fallback_id).map(|(imported, _)| imported)
+}
+
+/// A question's path in the imported form (as the compiler names fields)
+/// and the cell its choice_filter is written in.
+#[derive(Debug, Clone)]
+struct FilterAt {
+    path: String,
+    location: Location,
+}
+
+fn import_workbook_located(
+    book: &Workbook,
+    fallback_id: &str,
+) -> Result<(Imported, Vec<FilterAt>), ImportErrors> {
     let mut diag = Diagnostics::default();
     let empty = Sheet::default();
     let sheet = |name: &str| book.sheet(name).unwrap_or(&empty);
@@ -265,6 +293,7 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
         ));
     }
     expressions::check(&cells, &survey.names, &mut diag);
+    choice_columns::check(&cells, &langs, &mut diag);
     last_saved::check(&cells, &survey.names, &mut diag);
 
     let id = raw.form_id.clone().unwrap_or_else(|| id_from(fallback_id));
@@ -283,7 +312,15 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
     if !diag.errors.is_empty() {
         return Err(diag);
     }
-    Ok(Imported {
+    let filters = survey
+        .filters
+        .into_iter()
+        .map(|f| FilterAt {
+            path: if raw.flat { f.flat_path } else { f.path },
+            location: f.location,
+        })
+        .collect();
+    let imported = Imported {
         form: Form {
             format: FORMAT_VERSION,
             id,
@@ -302,7 +339,8 @@ pub fn import_workbook(book: &Workbook, fallback_id: &str) -> Result<Imported, I
             },
         },
         warnings: diag.warnings,
-    })
+    };
+    Ok((imported, filters))
 }
 
 /// Every language named in a translatable column header, in order of

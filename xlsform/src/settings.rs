@@ -40,6 +40,8 @@ const IGNORED: &[&str] = &[
 
 pub fn read(table: &Table<'_>, diag: &mut Diagnostics) -> RawSettings {
     let mut out = RawSettings::default();
+    // pyxform refuses a header written twice on every sheet it reads.
+    table.check_duplicates(SHEET, diag);
     let Some(row) = table.rows.first() else {
         return out;
     };

@@ -385,26 +385,7 @@ struct Deviation {
     why: &'static str,
 }
 
-const DEVIATIONS: &[Deviation] = &[
-    Deviation {
-        file: "osmfw-archived-buildings.xls",
-        verdict: "is too large",
-        why: "the .xls sheet declares a used range of 65,530 rows x 38 columns (2.49 million \
-              cells, nearly all empty); calamine reserves memory for the whole declared range \
-              before reading (about 100 MB here), so the reader's bound of 2 million cells a \
-              sheet refuses it, with its location. Saved as .xlsx the same form imports. \
-              Shrinking the declared range to the filled cells before calamine reads it would \
-              close this",
-    },
-    Deviation {
-        file: "pyxform-xl_date_ambiguous.xlsx",
-        verdict: "unexpected character `:`",
-        why: "its choice_filter `label::English != ''` is not an XPath expression (`label::` \
-              would be an axis, and XPath has none of that name); pyxform copies a filter into \
-              the XForm without parsing it, and ODK Collect then refuses the form when it \
-              loads. Fieldform refuses it at import, at its cell, with a caret under the `:`",
-    },
-];
+const DEVIATIONS: &[Deviation] = &[];
 
 #[test]
 fn pyxform_and_fieldform_agree_on_every_workbook() {

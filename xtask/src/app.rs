@@ -1,4 +1,9 @@
-//! Building the app's release bundle (Trunk) into `dist/`.
+//! Building the app's release bundle (Trunk) into `dist/`: two documents,
+//! each with its own wasm, so a tablet never downloads the console.
+//! Trunk builds one document a run and empties its output directory
+//! first, so the enumerator's app (`app/index.html`, `dist/`, with the
+//! service worker's precache list) is built before the coordinators'
+//! console (`app/console.html`, `dist/console/`, served at `/console/`).
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -22,20 +27,47 @@ const INPUTS: &[&str] = &[
 ];
 const STAMP: &str = "dist/.fieldform-build";
 
+/// Each Trunk run: the document, where it goes and the URL it is served at.
+const DOCUMENTS: &[(&str, &str, &str)] = &[
+    ("app/index.html", "dist", "/"),
+    ("app/console.html", "dist/console", "/console/"),
+];
+
 /// Builds `dist/` unless it is newer than every input (so a second
 /// `cargo xtask serve` starts in seconds) or `force` is set.
 pub fn build(_tools: &BuildTools, force: bool) -> anyhow::Result<()> {
     let root = crate::root();
     let built = modified(&root.join(STAMP));
     let newest_input = INPUTS.iter().filter_map(|p| newest(&root.join(p))).max();
+    // A document missing (a plain `trunk build` only makes the first) is
+    // a rebuild too.
+    let complete = DOCUMENTS
+        .iter()
+        .all(|(_, dist, _)| root.join(dist).join("index.html").is_file());
     if !force
+        && complete
         && let (Some(built), Some(input)) = (built, newest_input)
         && built > input
     {
         eprintln!("xtask: app bundle in dist/ is up to date");
         return Ok(());
     }
-    status(cmd("trunk", &["build", "--release", "--offline"]))?;
+    for (document, dist, public_url) in DOCUMENTS {
+        status(cmd(
+            "trunk",
+            &[
+                "build",
+                // Before the flags: `--offline` would take it as its value.
+                document,
+                "--release",
+                "--offline",
+                "--dist",
+                dist,
+                "--public-url",
+                public_url,
+            ],
+        ))?;
+    }
     std::fs::write(root.join(STAMP), "built by cargo xtask\n")?;
     Ok(())
 }
@@ -59,7 +91,7 @@ fn newest(path: &Path) -> Option<SystemTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::INPUTS;
+    use super::{DOCUMENTS, INPUTS};
 
     #[test]
     fn every_input_of_the_bundle_exists_and_is_watched() {
@@ -76,5 +108,23 @@ mod tests {
         ] {
             assert!(INPUTS.contains(&needed), "{needed} is not watched");
         }
+    }
+
+    #[test]
+    fn every_document_is_built_and_the_enumerators_first() {
+        let root = crate::root();
+        for (document, dist, public_url) in DOCUMENTS {
+            assert!(root.join(document).is_file(), "{document} does not exist");
+            assert!(dist.starts_with("dist"), "{dist} is outside dist/");
+            assert!(public_url.ends_with('/'), "{public_url}");
+        }
+        // Trunk empties a build's output directory: the one holding the
+        // others must come first.
+        assert_eq!(DOCUMENTS[0].1, "dist");
+        assert!(
+            DOCUMENTS[1..]
+                .iter()
+                .all(|(_, dist, _)| dist.starts_with("dist/"))
+        );
     }
 }

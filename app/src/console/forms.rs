@@ -12,7 +12,7 @@ use super::located::{Located, locate};
 use super::words::{C, c};
 use super::{Ctx, date_time};
 use crate::api::CatalogEntry;
-use crate::route::Route;
+use crate::route::ConsoleRoute;
 
 /// What publishing gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -285,7 +285,7 @@ fn form_card(versions: Vec<CatalogEntry>, ctx: &Ctx, reload: RwSignal<u32>) -> i
         .map(|v| {
             let state = if v.open { C::IsOpen } else { C::IsClosed };
             let toggle = if v.open { C::Close } else { C::Open };
-            let preview = Route::ConsolePreview {
+            let preview = ConsoleRoute::Preview {
                 form: v.id.clone(),
                 version: v.version.clone(),
             }

@@ -1,13 +1,15 @@
-//! The header's way into the console, shown while the signed-in person is
-//! a coordinator or an admin. The role is asked of the server once per
-//! session token (`/api/me`), again only when the token changes.
+//! The enumerator app's way into the console (a link to its own document,
+//! `/console/`, so the console's code is never part of what a tablet
+//! downloads), shown while the signed-in person is a coordinator or an
+//! admin. The role is asked of the server once per session token
+//! (`/api/me`), again only when the token changes.
 
 use std::cell::RefCell;
 
 use leptos::prelude::*;
 
 use super::words::{C, c};
-use crate::route::{Route, use_route};
+use crate::route::{CONSOLE_PATH, use_route};
 use crate::sync::credential::{self, Kind};
 
 /// Bumped when someone signs in or out through the console.
@@ -88,13 +90,9 @@ pub fn ConsoleLink() -> impl IntoView {
     // Browser timers are not `Send`; this one lives and dies on the page's thread.
     let tick = send_wrapper::SendWrapper::new(tick);
     on_cleanup(move || drop(tick));
-    let href = Route::Console {
-        tab: super::Tab::Forms,
-    }
-    .href();
     move || {
         shown
             .get()
-            .then(|| view! { <a class="console-link" href=href.clone()>{c(C::Console, &lang)}</a> })
+            .then(|| view! { <a class="console-link" href=CONSOLE_PATH>{c(C::Console, &lang)}</a> })
     }
 }

@@ -1,7 +1,10 @@
-//! The coordinator console, in the same app: coordinators and admins sign
-//! in (a person credential, the same one an enumerator's sign-in keeps)
-//! and publish forms, enrol tablets and, for admins, manage accounts.
-//! What the server's `/api/me` says the role is decides what is shown.
+//! The coordinator console, its own document (`/console/`, the binary
+//! `fieldform-console`, built into `dist/console/`) so tablets never
+//! download it: coordinators and admins sign in (a person credential, the
+//! same one an enumerator's sign-in keeps, in the same IndexedDB: one
+//! origin) and publish forms, enrol tablets and, for admins, manage
+//! accounts. What the server's `/api/me` says the role is decides what is
+//! shown. Online only: the service worker passes its requests through.
 
 mod charts;
 pub mod client;
@@ -204,7 +207,7 @@ fn Nav(tab: Tab, admin: bool, lang: String) -> impl IntoView {
     let links = tabs
         .into_iter()
         .map(|(t, word)| {
-            let href = crate::route::Route::Console { tab: t }.href();
+            let href = crate::route::ConsoleRoute::Tab(t).href();
             let current = (t == tab).then_some("page");
             view! {
                 <a class="console-tab" href=href aria-current=current data-tab=t.key()>
@@ -225,7 +228,6 @@ fn Account(ctx: Ctx, me: Me) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let _kept = credential::forget().await;
             account.try_update(|n| *n += 1);
-            crate::sync::request();
         });
     };
     view! {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::Tab;
 use super::words::{C, c};
-use crate::route::Route;
+use crate::route::ConsoleRoute;
 
 #[component]
 pub fn Preview(form: String, version: String) -> impl IntoView {
@@ -25,7 +25,7 @@ pub fn Preview(form: String, version: String) -> impl IntoView {
         let result = crate::library::fetch_compiled(&form, &version).await;
         loaded.try_set(Some(result));
     });
-    let back = Route::Console { tab: Tab::Forms }.href();
+    let back = ConsoleRoute::Tab(Tab::Forms).href();
     let body_lang = lang.clone();
     let body = move || match loaded.get() {
         None => view! { <p class="status">{c(C::Loading, &body_lang)}</p> }.into_any(),

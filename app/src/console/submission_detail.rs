@@ -273,17 +273,9 @@ fn answer_text(state: &FormState, node: NodeRef, kind: QuestionType, lang: &str)
     if !kind.has_choices() {
         return value.to_owned();
     }
-    let form = state.form();
     value
         .split_whitespace()
-        .map(|name| {
-            form.choices(node.field)
-                .iter()
-                .find(|c| c.name == name)
-                .and_then(|c| c.label.get(lang, &form.form.default_language))
-                .unwrap_or(name)
-                .to_owned()
-        })
+        .map(|name| state.label_of_choice(node, name, lang))
         .collect::<Vec<_>>()
         .join(", ")
 }

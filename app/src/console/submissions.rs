@@ -4,9 +4,9 @@
 //! the total; each row opens the submission. The export panel below uses
 //! the same filters.
 //!
-//! Where the screen is comes from the fragment: `#/console/submissions`
-//! (pick a form), `#/console/submissions/{form}` (its table),
-//! `#/console/submission/{instance_id}` (one submission).
+//! Where the screen is comes from the console's fragment: `#/submissions`
+//! (pick a form), `#/submissions/{form}` (its table),
+//! `#/submission/{instance_id}` (one submission).
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -33,22 +33,22 @@ pub enum Target {
 }
 
 impl Target {
-    /// Reads `#/console/submissions[/{form}]` or `#/console/submission/{id}`.
+    /// Reads `#/submissions[/{form}]` or `#/submission/{id}`.
     pub fn parse(hash: &str) -> Target {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
-            ["console", "submissions", form] if !form.is_empty() => Target::Form(decode(form)),
-            ["console", "submission", id] if !id.is_empty() => Target::Instance(decode(id)),
+            ["submissions", form] if !form.is_empty() => Target::Form(decode(form)),
+            ["submission", id] if !id.is_empty() => Target::Instance(decode(id)),
             _ => Target::PickForm,
         }
     }
 
     pub fn href(&self) -> String {
         match self {
-            Target::PickForm => format!("#/console/{}", Tab::Submissions.key()),
-            Target::Form(form) => format!("#/console/submissions/{}", encode(form)),
-            Target::Instance(id) => format!("#/console/submission/{}", encode(id)),
+            Target::PickForm => format!("#/{}", Tab::Submissions.key()),
+            Target::Form(form) => format!("#/submissions/{}", encode(form)),
+            Target::Instance(id) => format!("#/submission/{}", encode(id)),
         }
     }
 
@@ -453,13 +453,13 @@ mod tests {
 
     #[test]
     fn reads_which_screen() {
-        assert_eq!(Target::parse("#/console/submissions"), Target::PickForm);
+        assert_eq!(Target::parse("#/submissions"), Target::PickForm);
         assert_eq!(
-            Target::parse("#/console/submissions/ggs_household"),
+            Target::parse("#/submissions/ggs_household"),
             Target::Form("ggs_household".into())
         );
         assert_eq!(
-            Target::parse("#/console/submission/0195-ab"),
+            Target::parse("#/submission/0195-ab"),
             Target::Instance("0195-ab".into())
         );
     }

@@ -62,7 +62,7 @@ pub fn review(session: Session, record: ResponseRecord) -> impl IntoView {
                     let shown = if kind.has_choices() {
                         value
                             .split_whitespace()
-                            .map(|name| choice_label(s, node, name, &lang))
+                            .map(|name| s.label_of_choice(node, name, &lang))
                             .collect::<Vec<_>>()
                             .join(", ")
                     } else {
@@ -112,19 +112,4 @@ fn depth(s: &fieldform_engine::state::FormState, mut inst: InstanceId) -> usize 
         inst = parent;
     }
     d
-}
-
-fn choice_label(
-    s: &fieldform_engine::state::FormState,
-    node: fieldform_engine::state::NodeRef,
-    name: &str,
-    lang: &str,
-) -> String {
-    let form = s.form();
-    form.choices(node.field)
-        .iter()
-        .find(|c| c.name == name)
-        .and_then(|c| c.label.get(lang, &form.form.default_language))
-        .unwrap_or(name)
-        .to_owned()
 }

@@ -166,35 +166,27 @@ impl Session {
         self.with(|s| s.guidance_hint(node))
     }
 
-    /// The choices the select offers now, with labels in the current language.
+    /// The choices the select offers now, with labels in the current
+    /// language; a label showing answers (`${name1}`) is filled from the
+    /// select's instance and redrawn when one of them changes.
     pub fn choices(&self, node: NodeRef) -> Vec<(String, String)> {
         self.track(node);
+        self.track_text(node.field);
         let lang = self.lang.get();
         self.with(|s| {
-            let default = &s.form().form.default_language;
             s.choices(node)
                 .into_iter()
-                .map(|c: &Choice| {
-                    let label = c.label.get(&lang, default).unwrap_or(&c.name);
-                    (c.name.clone(), label.to_owned())
-                })
+                .map(|c: &Choice| (c.name.clone(), s.choice_label_in(c, node, &lang)))
                 .collect()
         })
     }
 
     /// The label of `name` in the select's whole list (filtered or not),
-    /// else `name` itself.
+    /// filled as in [`Session::choices`], else `name` itself.
     pub fn any_choice_label(&self, node: NodeRef, name: &str) -> String {
+        self.track_text(node.field);
         let lang = self.lang.get();
-        self.with(|s| {
-            let form = s.form();
-            form.choices(node.field)
-                .iter()
-                .find(|c| c.name == name)
-                .and_then(|c| c.label.get(&lang, &form.form.default_language))
-                .unwrap_or(name)
-                .to_owned()
-        })
+        self.with(|s| s.label_of_choice(node, name, &lang))
     }
 
     /// The instances of a repeat in `parent`, tracked.

@@ -128,6 +128,17 @@ pub enum LoadError {
         suggestion: Option<String>,
     },
 
+    /// `label::Englsh` in a choice filter: a language the form does not
+    /// have, or a column without languages (only `label` has them).
+    #[error("field `{field}`, choice_filter: `{written}` at position {position}: {problem}{}", did_you_mean(suggestion.as_deref(), true))]
+    ColumnLanguage {
+        field: String,
+        written: String,
+        position: usize,
+        problem: String,
+        suggestion: Option<String>,
+    },
+
     #[error("field `{field}`: choice list `{list}` does not exist")]
     MissingChoiceList { field: String, list: String },
 

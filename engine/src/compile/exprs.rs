@@ -6,7 +6,9 @@ use super::{
     Compiled, CompiledForm, Cond, DefaultValue, Field, FieldId, FieldKind, LoadError, LoadWarning,
     Property,
 };
-use crate::expr::{Expr, ExprKind, Func, Path, ReferenceKind, Step, parse, suggest};
+use crate::expr::{
+    Expr, ExprKind, Func, Path, ReferenceKind, Step, parse, parse_choice_filter, suggest,
+};
 use crate::model::{Choice, Condition, Form, Item};
 
 /// What resolving needs to know of each field while `fields` is being
@@ -41,11 +43,11 @@ enum Node {
 }
 
 pub(super) fn compile_all(
-    _form: &Form,
+    form: &Form,
     fields: &mut [Field],
     names: &Names,
     list_names: &[String],
-    lists: &[Vec<Choice>],
+    lists: &[&[Choice]],
     errors: &mut Vec<LoadError>,
     warnings: &mut Vec<LoadWarning>,
 ) {
@@ -92,14 +94,14 @@ pub(super) fn compile_all(
                 });
                 let columns = field
                     .choice_list
-                    .map(|i| (list_names[i].as_str(), lists[i].as_slice()));
+                    .map(|i| (list_names[i].as_str(), lists[i]));
                 if let Some(filter) = q.choice_filter.as_deref() {
-                    p.choice_filter = cx.compile(
-                        &name,
-                        Property::ChoiceFilter,
-                        filter,
-                        Some(columns.unwrap_or(("", &[]))),
-                    );
+                    let columns = columns.unwrap_or(("", &[]));
+                    p.choice_filter =
+                        cx.compile(&name, Property::ChoiceFilter, filter, Some(columns));
+                    if let Some(c) = &mut p.choice_filter {
+                        super::filter_columns::resolve(c, form, columns, names, &name, cx.errors);
+                    }
                 }
                 if let Some(trigger) = q.trigger.as_deref() {
                     let t = trigger.trim();
@@ -217,7 +219,12 @@ impl Ctx<'_> {
         source: &str,
         columns: Option<(&str, &[Choice])>,
     ) -> Option<Compiled> {
-        let mut expr = match parse(source) {
+        let parsed = if property == Property::ChoiceFilter {
+            parse_choice_filter(source)
+        } else {
+            parse(source)
+        };
+        let mut expr = match parsed {
             Ok(e) => e,
             Err(error) => {
                 self.errors.push(LoadError::Parse {
@@ -337,13 +344,23 @@ impl Ctx<'_> {
                 refs.push((r.name.clone(), id));
             }
         }
+        // A choice filter's bare `label` is the label in the language shown.
+        let reads_label = columns.is_some()
+            && analysis
+                .references
+                .iter()
+                .any(|r| r.bare && r.name == "label");
         ok.then(|| Compiled {
             source: source.to_owned(),
-            uses_language: calls(&expr, Func::ChoiceName),
+            uses_language: calls(&expr, Func::ChoiceName) || reads_label,
             expr,
             refs,
             uses_current: analysis.uses_current,
             uses_position: analysis.uses_position,
+            context: match self.at {
+                Node::Field(f) => Some(f),
+                Node::Root => None,
+            },
         })
     }
 }

@@ -11,6 +11,7 @@
 
 mod error;
 mod exprs;
+mod filter_columns;
 mod graph;
 mod names;
 mod or_other;
@@ -150,6 +151,9 @@ pub struct Compiled {
     pub uses_position: bool,
     /// Uses `jr:choice-name`, whose result depends on the language.
     pub uses_language: bool,
+    /// The field the expression belongs to (its context node, whose name
+    /// `name()` gives); `None` at the top (the `instance_name` setting).
+    pub context: Option<FieldId>,
 }
 
 impl Compiled {
@@ -212,9 +216,10 @@ pub struct CompiledForm {
     pub form: Form,
     pub fields: Vec<Field>,
     pub scopes: Vec<Scope>,
-    /// Choice lists by index; `choice_list_names[i]` names `choice_lists[i]`.
-    pub choice_lists: Vec<Vec<Choice>>,
+    /// Choice lists by index (see [`CompiledForm::choice_list`]);
+    /// `choice_list_names[i]` names list `i`.
     pub choice_list_names: Vec<String>,
+    lists: Vec<ListRows>,
     /// The dependency graph; a node's id is its rank in topological order.
     pub nodes: Vec<Node>,
     pub warnings: Vec<LoadWarning>,
@@ -226,6 +231,32 @@ pub struct CompiledForm {
     /// Attached files by instance id (`instance('villages')`).
     pub(crate) datasets:
         std::collections::HashMap<String, std::sync::Arc<crate::external::Dataset>>,
+}
+
+/// Where a choice list's rows are. The form's own lists are read from
+/// [`CompiledForm::form`] rather than copied: a cascade's list can have
+/// 40,000 rows, and a copy doubled its memory and compile time.
+#[derive(Debug, Clone)]
+pub(crate) enum ListRows {
+    /// `form.choices[name]`.
+    Choices(String),
+    /// `form.external_choices[name]`.
+    External(String),
+    /// Made from an attached file.
+    Built(std::sync::Arc<[Choice]>),
+}
+
+impl ListRows {
+    fn rows<'a>(&'a self, form: &'a Form) -> &'a [Choice] {
+        let named = |lists: &'a std::collections::BTreeMap<String, Vec<Choice>>, name: &str| {
+            lists.get(name).map_or(&[][..], Vec::as_slice)
+        };
+        match self {
+            ListRows::Choices(name) => named(&form.choices, name),
+            ListRows::External(name) => named(&form.external_choices, name),
+            ListRows::Built(rows) => rows,
+        }
+    }
 }
 
 /// Compile `form`, reporting every error at once.
@@ -244,38 +275,45 @@ impl CompiledForm {
         form: &Form,
         attachments: &crate::external::Attachments,
     ) -> Result<CompiledForm, Vec<LoadError>> {
-        let form = &*or_other::expand(form);
+        let expanded = or_other::expand(form);
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         // Files, and the choice lists of file and external selects.
-        let prepared = crate::external::prepare(form, attachments, &mut errors);
-        let form = prepared.form.as_ref().unwrap_or(form);
+        let prepared = crate::external::prepare(&expanded, attachments, &mut errors);
+        // The one copy the compiled form keeps: moved if expanding or
+        // preparing made one already.
+        let owned = match prepared.form {
+            Some(f) => f,
+            None => expanded.into_owned(),
+        };
+        let form = &owned;
         let names::Table {
             mut fields,
             scopes,
             names,
         } = names::build(form, &mut errors);
-        let (mut choice_list_names, mut choice_lists): (Vec<String>, Vec<Vec<Choice>>) = form
+        let (mut choice_list_names, mut lists): (Vec<String>, Vec<ListRows>) = form
             .choices
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .keys()
+            .map(|k| (k.clone(), ListRows::Choices(k.clone())))
             .unzip();
         for (name, list) in prepared.lists {
             choice_list_names.push(name);
-            choice_lists.push(list);
+            lists.push(list);
         }
+        let rows: Vec<&[Choice]> = lists.iter().map(|l| l.rows(form)).collect();
         exprs::compile_all(
             form,
             &mut fields,
             &names,
             &choice_list_names,
-            &choice_lists,
+            &rows,
             &mut errors,
             &mut warnings,
         );
         names::check_translations(form, &mut warnings);
         settings::check(form, &fields, &names, &mut errors);
-        let text_readers = texts::check(&fields, &names, &mut errors);
+        let text_readers = texts::check(&fields, &names, &rows, &mut errors);
         crate::external::check_instances(&mut fields, &prepared.datasets, form, &mut errors);
         if !errors.is_empty() {
             // The graph needs resolved references; cycles are reported once
@@ -283,11 +321,11 @@ impl CompiledForm {
             return Err(errors);
         }
         let mut compiled = CompiledForm {
-            form: form.clone(),
+            form: owned,
             fields,
             scopes,
-            choice_lists,
             choice_list_names,
+            lists,
             nodes: Vec::new(),
             warnings,
             names,
@@ -295,11 +333,13 @@ impl CompiledForm {
             text_readers,
             datasets: prepared.datasets,
         };
-        for f in &mut compiled.fields {
+        for k in 0..compiled.fields.len() {
+            let f = &compiled.fields[k];
             if let (Some(c), Some(i)) = (&f.props.choice_filter, f.choice_list) {
-                f.props.choice_index =
-                    crate::external::index::FilterIndex::build(&c.expr, &compiled.choice_lists[i])
+                let index =
+                    crate::external::index::FilterIndex::build(&c.expr, compiled.choice_list(i))
                         .map(std::sync::Arc::new);
+                compiled.fields[k].props.choice_index = index;
             }
         }
         match graph::build(&compiled) {
@@ -401,8 +441,13 @@ impl CompiledForm {
     pub fn choices(&self, field: FieldId) -> &[Choice] {
         self.field(field)
             .choice_list
-            .and_then(|i| self.choice_lists.get(i))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |i| self.choice_list(i))
+    }
+
+    /// The rows of choice list `i` (named `choice_list_names[i]`); empty
+    /// past the last.
+    pub fn choice_list(&self, i: usize) -> &[Choice] {
+        self.lists.get(i).map_or(&[], |l| l.rows(&self.form))
     }
 
     /// The scope a repeat's instances are listed in (its parent's scope).

@@ -1,11 +1,14 @@
 //! `${name}` insertions in labels, hints and messages: checked against the
 //! form's fields, and indexed by the field they show so that a UI redraws
-//! only the texts a changed value appears in.
+//! only the texts a changed value appears in. `${last-saved#name}` shows
+//! `name`'s answer in the last saved response, as in an expression: checked
+//! the same way, and not indexed (it is fixed for the session).
 
 use super::names::{Names, display_name, path_of};
 use super::{Field, FieldId, LoadError};
+use crate::expr::lex::last_saved_name;
 use crate::expr::suggest;
-use crate::model::{Item, Text, insertions};
+use crate::model::{Choice, Item, Text, insertions};
 
 /// The texts of an item that may show values, by XLSForm column.
 fn texts(item: &Item) -> Vec<(&'static str, &Text)> {
@@ -25,18 +28,29 @@ fn texts(item: &Item) -> Vec<(&'static str, &Text)> {
 /// Reports insertions of names that are not fields, or that several fields
 /// have (pyxform resolves `${name}` in labels as in expressions: the name
 /// must be unique in the form); returns, per field, the fields whose texts
-/// show it.
+/// show it, a select counting as showing what its choices' labels show
+/// (`lists[i]`: the rows of choice list `i`).
 pub(super) fn check(
     fields: &[Field],
     names: &Names,
+    lists: &[&[Choice]],
     errors: &mut Vec<LoadError>,
 ) -> Vec<Vec<FieldId>> {
     let mut readers: Vec<Vec<FieldId>> = vec![Vec::new(); fields.len()];
+    choice_readers(fields, names, lists, &mut readers);
     for field in fields {
         for (column, text) in texts(&field.item) {
             for (lang, s) in &text.0 {
-                for insertion in insertions(s) {
+                for mut insertion in insertions(s) {
+                    let last_saved = match last_saved_name(&insertion.name) {
+                        Some(base) => {
+                            insertion.name = base.trim().to_owned();
+                            true
+                        }
+                        None => false,
+                    };
                     match names.unique(&insertion.name) {
+                        Some(_) if last_saved => {}
                         Some(shown) => {
                             let list = &mut readers[shown.index()];
                             if !list.contains(&field.id) {
@@ -70,4 +84,49 @@ pub(super) fn check(
         }
     }
     readers
+}
+
+/// Adds each select to the readers of the fields its choices' labels show
+/// in any language, so that its list redraws when one of them changes.
+/// A name that is not one field's is not reported here and shows as
+/// empty. Each list is read once, however many selects use it: a
+/// cascade's list can have 40,000 rows.
+fn choice_readers(
+    fields: &[Field],
+    names: &Names,
+    lists: &[&[Choice]],
+    readers: &mut [Vec<FieldId>],
+) {
+    let mut shown: Vec<Option<Vec<FieldId>>> = vec![None; lists.len()];
+    for field in fields {
+        let Some(i) = field.choice_list.filter(|&i| i < lists.len()) else {
+            continue;
+        };
+        let ids = shown[i].get_or_insert_with(|| shown_by(lists[i], names));
+        for id in ids.iter() {
+            let list = &mut readers[id.index()];
+            if !list.contains(&field.id) {
+                list.push(field.id);
+            }
+        }
+    }
+}
+
+/// The fields `choices`' labels show (`${last-saved#name}` is fixed for
+/// the session).
+fn shown_by(choices: &[Choice], names: &Names) -> Vec<FieldId> {
+    let mut ids = Vec::new();
+    for choice in choices {
+        for s in choice.label.0.values().filter(|s| s.contains("${")) {
+            for insertion in insertions(s) {
+                if last_saved_name(&insertion.name).is_none()
+                    && let Some(id) = names.unique(&insertion.name)
+                    && !ids.contains(&id)
+                {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids
 }

@@ -104,7 +104,11 @@ fn reference(a: &mut Analysis, name: &str, kind: ReferenceKind, span: Span) {
 /// is a column of the item, not a field.
 fn walk(e: &Expr, a: &mut Analysis, in_predicate: bool) {
     match &e.kind {
-        ExprKind::String(_) | ExprKind::Pattern(_) | ExprKind::Number(_) | ExprKind::Parent => {}
+        ExprKind::String(_)
+        | ExprKind::Pattern(_)
+        | ExprKind::Number(_)
+        | ExprKind::Parent
+        | ExprKind::ChoiceColumn(_) => {}
         ExprKind::Ref(name) => match super::lex::last_saved_name(name) {
             Some(field) => reference(a, field, ReferenceKind::LastSaved, e.span),
             None => reference(a, name, ReferenceKind::Value, e.span),

@@ -61,9 +61,24 @@ pub enum ExprKind {
     },
     /// A call of a known function; arity was checked by the parser.
     Call { func: Func, args: Vec<Expr> },
+    /// `label::English`, only in a `choice_filter`: the column of the choice
+    /// row being tested, in a language (a Fieldform extension: pyxform
+    /// copies it into the XForm unparsed and ODK Collect refuses it). The
+    /// loader replaces its language as written (`English`) by the code.
+    /// Boxed: every [`Expr`] would otherwise grow, and so every frame of
+    /// the parser's and the evaluator's recursion.
+    ChoiceColumn(Box<ChoiceColumn>),
     /// `instance('villages')/root/item[region = ${region}]/label`: rows of
     /// a secondary instance (an attached file or a choice list).
     Instance(Box<InstancePath>),
+}
+
+/// `column::Language` in a choice filter: see [`ExprKind::ChoiceColumn`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceColumn {
+    pub column: String,
+    /// As written (`English`, `English (en)`), then the language's code.
+    pub lang: String,
 }
 
 /// A path into a secondary instance: `instance(id)/root/item[p1][p2]/column`.
@@ -187,6 +202,7 @@ impl Expr {
             | ExprKind::Ref(_)
             | ExprKind::Current
             | ExprKind::Parent
+            | ExprKind::ChoiceColumn(_)
             | ExprKind::Path(_) => {}
         }
     }

@@ -33,6 +33,12 @@ pub enum ParseError {
         position: usize,
     },
 
+    /// `label::English` where no choice row is being tested.
+    #[error(
+        "`{written}` at position {position}: a choice column in a language (`column::Language`) is only understood in a choice_filter"
+    )]
+    ColumnOutsideFilter { written: String, position: usize },
+
     #[error("unterminated string starting at position {position}")]
     UnterminatedString { position: usize },
 
@@ -90,6 +96,7 @@ impl ParseError {
             | Self::UnexpectedEnd { position, .. }
             | Self::UnexpectedChar { position, .. }
             | Self::ForeignOperator { position, .. }
+            | Self::ColumnOutsideFilter { position, .. }
             | Self::UnterminatedString { position }
             | Self::UnterminatedReference { position }
             | Self::InvalidReference { position, .. }

@@ -79,6 +79,14 @@ pub trait EvalContext {
         None
     }
 
+    /// `label::English` in a choice filter: column `column` of the choice
+    /// row being tested, in language `lang` (a code of the form); a label
+    /// with its `${name}` insertions filled in. Empty elsewhere.
+    fn choice_column(&self, column: &str, lang: &str) -> Value {
+        let _ = (column, lang);
+        Value::empty()
+    }
+
     /// Clock, randomness and identity for `now()`, `random()`, `uuid()`.
     fn env(&self) -> &dyn Environment;
 
@@ -107,6 +115,7 @@ pub fn evaluate(expr: &Expr, ctx: &dyn EvalContext) -> Value {
         ExprKind::Current => ctx.current(),
         // A group has no value of its own.
         ExprKind::Parent => Value::empty(),
+        ExprKind::ChoiceColumn(c) => ctx.choice_column(&c.column, &c.lang),
         ExprKind::Neg(x) => Value::Number(-evaluate(x, ctx).as_number()),
         ExprKind::Binary { op, lhs, rhs } => binary(*op, lhs, rhs, ctx),
         ExprKind::Call { func, args } => functions::call(*func, args, ctx),
@@ -256,7 +265,7 @@ pub(crate) fn row_independent(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::String(_) | ExprKind::Pattern(_) | ExprKind::Number(_) | ExprKind::Ref(_) => true,
         ExprKind::Path(p) => !p.is_bare_name() && p.field_name().is_some(),
-        ExprKind::Current | ExprKind::Parent => false,
+        ExprKind::Current | ExprKind::Parent | ExprKind::ChoiceColumn(_) => false,
         ExprKind::Neg(x) => row_independent(x),
         ExprKind::Binary { lhs, rhs, .. } => row_independent(lhs) && row_independent(rhs),
         ExprKind::Call { func, args } => {

@@ -4,7 +4,7 @@
 //! word is an operator depends on where it stands (XPath 1.0 §3.7), which only
 //! the parser knows.
 
-use super::ast::Span;
+use super::ast::{ChoiceColumn, Span};
 use super::error::ParseError;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +15,10 @@ pub(crate) enum Tok {
     Num(f64),
     /// A (possibly prefixed) name: `if`, `jr:choice-name`, a path step.
     Name(String),
+    /// `label::English`: a column of the choice row in a language, lexed
+    /// only in a choice filter, its language as written (`English`,
+    /// `English (en)`). Boxed to keep tokens small (see `ExprKind`).
+    Column(Box<ChoiceColumn>),
     Dot,
     DotDot,
     Slash,
@@ -68,7 +72,9 @@ pub fn is_valid_field_name(name: &str) -> bool {
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }
 
-pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
+/// `choice_filter`: the source is a choice filter, where `label::English`
+/// is a [`Tok::Column`]; elsewhere it is an error.
+pub(crate) fn tokenize_in(src: &str, choice_filter: bool) -> Result<Vec<Token>, ParseError> {
     let chars: Vec<char> = src.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -120,16 +126,34 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                 while chars.get(i).copied().is_some_and(is_name_char) {
                     i += 1;
                 }
-                // A prefix such as `jr:` belongs to the name, but `::` (axes) does not.
+                // `label::English`: a choice column in a language.
                 if chars.get(i) == Some(&':')
-                    && chars.get(i + 1).copied().is_some_and(is_name_start)
+                    && chars.get(i + 1) == Some(&':')
+                    && chars.get(i + 2).copied().is_some_and(is_name_start)
                 {
-                    i += 1;
-                    while chars.get(i).copied().is_some_and(is_name_char) {
-                        i += 1;
+                    let end = column_language_end(&chars, i + 2);
+                    if !choice_filter {
+                        return Err(ParseError::ColumnOutsideFilter {
+                            written: chars[start..end].iter().collect(),
+                            position: start,
+                        });
                     }
+                    let column = chars[start..i].iter().collect();
+                    let lang = chars[i + 2..end].iter().collect();
+                    i = end;
+                    Tok::Column(Box::new(ChoiceColumn { column, lang }))
+                } else {
+                    // A prefix such as `jr:` belongs to the name, but `::` (axes) does not.
+                    if chars.get(i) == Some(&':')
+                        && chars.get(i + 1).copied().is_some_and(is_name_start)
+                    {
+                        i += 1;
+                        while chars.get(i).copied().is_some_and(is_name_char) {
+                            i += 1;
+                        }
+                    }
+                    Tok::Name(chars[start..i].iter().collect())
                 }
-                Tok::Name(chars[start..i].iter().collect())
             }
             _ => {
                 // Written by people who know other languages: say what XPath uses.
@@ -181,6 +205,37 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
     Ok(tokens)
 }
 
+/// The end of the language of `label::English` starting at `from`: a name,
+/// and the code after it if written as the choices sheet's header may write
+/// it (`English (en)`; nothing else may follow a name with `(` there).
+fn column_language_end(chars: &[char], from: usize) -> usize {
+    let mut end = from;
+    while chars.get(end).copied().is_some_and(is_name_char) {
+        end += 1;
+    }
+    let skip_spaces = |mut k: usize| {
+        while chars.get(k).is_some_and(|c| c.is_whitespace()) {
+            k += 1;
+        }
+        k
+    };
+    let open = skip_spaces(end);
+    if chars.get(open) != Some(&'(') {
+        return end;
+    }
+    let code = skip_spaces(open + 1);
+    let mut k = code;
+    while chars.get(k).copied().is_some_and(is_name_char) {
+        k += 1;
+    }
+    let close = skip_spaces(k);
+    if k > code && chars.get(close) == Some(&')') {
+        close + 1
+    } else {
+        end
+    }
+}
+
 /// `12`, `3.5`, `.5`, `5.` (XPath 1.0 Number; no exponent, no sign).
 fn lex_number(chars: &[char], i: &mut usize) -> Tok {
     let start = *i;
@@ -202,6 +257,10 @@ fn lex_number(chars: &[char], i: &mut usize) -> Tok {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
+        tokenize_in(src, false)
+    }
 
     fn toks(src: &str) -> Vec<Tok> {
         tokenize(src)
@@ -302,6 +361,67 @@ mod tests {
         );
         assert!(tokenize("${last-saved#}").is_err());
         assert!(tokenize("${other#street}").is_err());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_column_in_a_language_only_in_a_choice_filter() {
+        let filter = |src: &str| -> Vec<Tok> {
+            tokenize_in(src, true)
+                .expect("tokenizes")
+                .into_iter()
+                .map(|t| t.tok)
+                .collect()
+        };
+        let column = |column: &str, lang: &str| {
+            Tok::Column(Box::new(ChoiceColumn {
+                column: column.into(),
+                lang: lang.into(),
+            }))
+        };
+        assert_eq!(
+            filter("label::English != ''"),
+            vec![
+                column("label", "English"),
+                Tok::Neq,
+                Tok::Str(String::new())
+            ]
+        );
+        // The header's spelling with a code, and a name after it.
+        assert_eq!(
+            filter("label::English (en) = x"),
+            vec![
+                column("label", "English (en)"),
+                Tok::Eq,
+                Tok::Name("x".into())
+            ]
+        );
+        assert_eq!(
+            filter("label::fr (x + 1)"),
+            vec![
+                column("label", "fr"),
+                Tok::LParen,
+                Tok::Name("x".into()),
+                Tok::Plus,
+                Tok::Num(1.0),
+                Tok::RParen
+            ]
+        );
+        let t = tokenize_in("a and label::English (en)", true).expect("tokenizes");
+        assert_eq!(t[2].span, Span::new(6, 25));
+        assert_eq!(
+            tokenize("1 + label::English")
+                .expect_err("fails")
+                .to_string(),
+            "`label::English` at position 4: a choice column in a language (`column::Language`) is only understood in a choice_filter"
+        );
+        // Not a name after `::`: the character is what is wrong.
+        assert_eq!(
+            tokenize_in("label:: English", true).expect_err("fails"),
+            ParseError::UnexpectedChar {
+                found: ':',
+                position: 5
+            }
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -34,7 +34,11 @@
 //! an attached file or a choice list (see [`crate::external`]); in a
 //! predicate a bare name is a column of the item, a number keeps the item
 //! at that position, and predicates elsewhere are not supported. Axes
-//! (`child::`), `//`, `@attr`, `$var` and the union `|` are parse errors.
+//! (`child::`), `//`, `@attr`, `$var` and the union `|` are parse errors,
+//! except that a choice filter ([`parse_choice_filter`]) reads
+//! `label::English` as the choice's label in that language, with its
+//! `${name}` insertions filled in (a Fieldform extension for a spelling
+//! pyxform copies unread; ODK Collect refuses it).
 //!
 //! # Where we differ from ODK (Collect/JavaRosa, Enketo, the ODK XForms spec)
 //!
@@ -66,10 +70,9 @@
 //! * **`count(x)`** of a single (non-repeat) value is 1, `sum(x)` its value.
 //! * **`format-date`** month and day names are English; ODK uses the form
 //!   locale. Unknown `%x` are copied through instead of failing. A
-//!   date-time is shown at its own UTC offset (ODK: the device's zone), so
-//!   the server, recomputing a calculation, shows a device's value as the
-//!   device did; values recorded on the device carry the device's offset
-//!   anyway.
+//!   date-time is shown in the device's zone (as in ODK), whatever offset
+//!   it was written with; the server keeps the device's value of a
+//!   calculation that formats dates (see `computed`).
 //! * **Time zones**: `today()`, `now()`, a date's local midnight
 //!   (`date-time`, `decimal-date-time`) and zone-less date-times use the
 //!   device's zone in the app and the `TZ` (else system) zone on the server
@@ -102,8 +105,9 @@
 //! * **`last()`** is XPath's context size: 1 for a field's own expressions,
 //!   the number of nodes in a predicate. **`name(x)` / `local-name(x)`**
 //!   give a field reference's field name (no namespaces, so both agree);
-//!   without an argument (or with `.`) the current node's name where the
-//!   context knows it ([`EvalContext::current_name`]), else `""`, as for
+//!   without an argument (or with `.`) the name of the field the
+//!   expression belongs to ([`EvalContext::current_name`]; `""` at the top
+//!   level and for a choice row in a choice filter), else `""`, as for
 //!   other nodes (`..`, instance items). JavaRosa has none of the three;
 //!   Enketo has them.
 //! * **`instance('list')/root/item[...]/label`** of a choice list gives
@@ -145,12 +149,12 @@ mod javarosa_cases;
 pub(crate) mod testing;
 
 pub use analysis::{Analysis, Reference, ReferenceKind, suggest};
-pub use ast::{BinOp, Expr, ExprKind, InstancePath, Path, Span, Step};
+pub use ast::{BinOp, ChoiceColumn, Expr, ExprKind, InstancePath, Path, Span, Step};
 pub use error::{ParseError, RegexError};
 pub use eval::{EvalContext, evaluate};
 pub use functions::{Arity, Func};
 pub use lex::is_valid_field_name;
-pub use parse::parse;
+pub use parse::{parse, parse_choice_filter};
 pub use value::Value;
 
 #[cfg(test)]

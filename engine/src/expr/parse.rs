@@ -16,7 +16,7 @@ use super::analysis::suggest;
 use super::ast::{BinOp, Expr, ExprKind, InstancePath, Path, Span, Step};
 use super::error::ParseError;
 use super::functions::Func;
-use super::lex::{Tok, Token, tokenize};
+use super::lex::{Tok, Token, tokenize_in};
 use super::regex::Regex;
 
 /// Deepest syntax tree we accept. Evaluation recurses once per level, and the
@@ -36,6 +36,16 @@ pub const MAX_LENGTH: usize = 64 * 1024;
 
 /// Parse an XLSForm expression (`relevant`, `constraint`, `calculation`, ...).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    parse_in(src, false)
+}
+
+/// Parse a `choice_filter`, where `label::English` is the choice row's
+/// label in a language ([`ExprKind::ChoiceColumn`]).
+pub fn parse_choice_filter(src: &str) -> Result<Expr, ParseError> {
+    parse_in(src, true)
+}
+
+fn parse_in(src: &str, choice_filter: bool) -> Result<Expr, ParseError> {
     // Bytes bound characters from above: only long inputs pay for the count.
     if src.len() > MAX_LENGTH {
         let length = src.chars().count();
@@ -47,7 +57,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
             });
         }
     }
-    let tokens = tokenize(src)?;
+    let tokens = tokenize_in(src, choice_filter)?;
     if tokens.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -213,11 +223,10 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Parsed, ParseError> {
         let t = self.next("an expression")?;
-        let leaf = |kind| Ok((Expr::new(kind, t.span), 1));
+        if let Some(kind) = leaf(&t.tok) {
+            return Ok((Expr::new(kind, t.span), 1));
+        }
         match &t.tok {
-            Tok::Num(n) => leaf(ExprKind::Number(*n)),
-            Tok::Str(s) => leaf(ExprKind::String(s.clone())),
-            Tok::Ref(name) => leaf(ExprKind::Ref(name.clone())),
             Tok::LParen => {
                 let (inner, depth) = self.expr(0)?;
                 let close = self.next("`)`")?;
@@ -396,6 +405,20 @@ impl Parser {
     }
 }
 
+/// The expression a literal token is. Apart from `primary`: in a debug
+/// build each match arm has its own stack slots, and `primary`'s frame is
+/// paid once per nesting level.
+#[inline(never)]
+fn leaf(tok: &Tok) -> Option<ExprKind> {
+    Some(match tok {
+        Tok::Num(n) => ExprKind::Number(*n),
+        Tok::Str(s) => ExprKind::String(s.clone()),
+        Tok::Ref(name) => ExprKind::Ref(name.clone()),
+        Tok::Column(c) => ExprKind::ChoiceColumn(c.clone()),
+        _ => return None,
+    })
+}
+
 fn too_deep(position: usize) -> ParseError {
     ParseError::TooDeep {
         position,
@@ -491,6 +514,7 @@ mod tests {
             ExprKind::Ref(r) => format!("${{{r}}}"),
             ExprKind::Current => ".".into(),
             ExprKind::Parent => "..".into(),
+            ExprKind::ChoiceColumn(c) => format!("{}::{}", c.column, c.lang),
             ExprKind::Path(p) => {
                 let steps: Vec<String> = p
                     .steps

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Attachments, Dataset, Kind, instance_id, kind_of};
-use crate::compile::{Compiled, Cond, DefaultValue, Field, LoadError, Property};
-use crate::model::{Choice, Condition, Form, Item, Question};
+use crate::compile::{Compiled, Cond, DefaultValue, Field, ListRows, LoadError, Property};
+use crate::model::{Condition, Form, Item, Question};
 
 /// The result of [`prepare`].
 #[derive(Debug, Default)]
@@ -17,7 +17,7 @@ pub(crate) struct Prepared {
     /// (`Question::choices`); `None` when nothing changed.
     pub form: Option<Form>,
     /// Choice lists to add to the form's, by name.
-    pub lists: Vec<(String, Vec<Choice>)>,
+    pub lists: Vec<(String, ListRows)>,
     /// Attached files by instance id.
     pub datasets: HashMap<String, Arc<Dataset>>,
 }
@@ -84,7 +84,7 @@ struct Lists<'a> {
     form: &'a Form,
     datasets: &'a HashMap<String, Arc<Dataset>>,
     langs: &'a [String],
-    lists: &'a mut Vec<(String, Vec<Choice>)>,
+    lists: &'a mut Vec<(String, ListRows)>,
     errors: &'a mut Vec<LoadError>,
 }
 
@@ -119,29 +119,27 @@ impl Lists<'_> {
         } else if q.external
             && let Some(list) = &q.choices
         {
-            q.choices = match self.form.external_choices.get(list) {
-                Some(choices) => {
-                    // Its own name, unless the choices sheet has a list so named.
-                    let key = if self.form.choices.contains_key(list) {
-                        format!("{list} (external_choices)")
-                    } else {
-                        list.clone()
-                    };
-                    self.add(&key, || choices.clone());
-                    Some(key)
-                }
-                None => {
-                    self.errors.push(LoadError::MissingChoiceList {
-                        field: q.name.clone(),
-                        list: format!("{list} (external_choices)"),
-                    });
-                    None
-                }
+            q.choices = if self.form.external_choices.contains_key(list) {
+                // Its own name, unless the choices sheet has a list so named.
+                let key = if self.form.choices.contains_key(list) {
+                    format!("{list} (external_choices)")
+                } else {
+                    list.clone()
+                };
+                // Read from the form's sheet, not copied (see `ListRows`).
+                self.add(&key, || ListRows::External(list.clone()));
+                Some(key)
+            } else {
+                self.errors.push(LoadError::MissingChoiceList {
+                    field: q.name.clone(),
+                    list: format!("{list} (external_choices)"),
+                });
+                None
             };
         }
     }
 
-    fn add(&mut self, key: &str, make: impl FnOnce() -> Vec<Choice>) {
+    fn add(&mut self, key: &str, make: impl FnOnce() -> ListRows) {
         if !self.lists.iter().any(|(k, _)| k == key) {
             self.lists.push((key.to_owned(), make()));
         }
@@ -160,7 +158,7 @@ impl Lists<'_> {
             // A missing or refused file was reported already. An empty list
             // stands in, so that checking a form without its files (`fieldform
             // form check`) adds no knock-on warnings.
-            self.add(file, Vec::new);
+            self.add(file, || ListRows::Built(Arc::default()));
             return Some(file.to_owned());
         };
         let geo = kind_of(file) == Some(Kind::GeoJson);
@@ -214,7 +212,9 @@ impl Lists<'_> {
             file.to_owned()
         };
         let langs = self.langs;
-        self.add(&key, || d.choices(value, label, langs));
+        self.add(&key, || {
+            ListRows::Built(d.choices(value, label, langs).into())
+        });
         Some(key)
     }
 }

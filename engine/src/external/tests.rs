@@ -569,3 +569,32 @@ pub(crate) fn villages(
     }
     (csv, rows)
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn choice_lists_are_read_from_the_form_not_copied() {
+    let mut f = form(
+        json!([
+            q("state", "select_one", json!({ "choices": "states" })),
+            q(
+                "city",
+                "select_one",
+                json!({ "choices": "cities", "external": true })
+            ),
+        ]),
+        json!({ "states": [{ "name": "texas" }, { "name": "washington" }] }),
+    );
+    f.external_choices =
+        serde_json::from_value(json!({ "cities": [{ "name": "dumont" }] })).expect("lists");
+    let cf = compiled_with(&f, &Attachments::new());
+    let field = |name| cf.lookup(name).expect("field");
+    // The same rows as the compiled form's own copy of the form: no second copy.
+    assert!(std::ptr::eq(
+        cf.choices(field("state")),
+        cf.form.choices["states"].as_slice()
+    ));
+    assert!(std::ptr::eq(
+        cf.choices(field("city")),
+        cf.form.external_choices["cities"].as_slice()
+    ));
+    assert_eq!(cf.choice_list(cf.choice_list_names.len()), &[]);
+}

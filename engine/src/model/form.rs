@@ -31,6 +31,20 @@ pub fn primary_subtag(code: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The language `spec` names, written as XLSForm headers write it (and so
+/// `label::English` in a choice filter): its code, its name in any case, or
+/// `Name (code)`.
+pub fn find_language<'a>(languages: &'a [Language], spec: &str) -> Option<&'a Language> {
+    let spec = spec.trim();
+    let code = spec
+        .strip_suffix(')')
+        .and_then(|s| s.rsplit_once('('))
+        .map_or(spec, |(_, code)| code.trim());
+    languages
+        .iter()
+        .find(|l| l.code == code || l.name.eq_ignore_ascii_case(spec))
+}
+
 /// One option of a choice list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

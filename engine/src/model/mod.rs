@@ -8,7 +8,9 @@ mod form;
 mod item;
 mod text;
 
-pub use form::{Choice, FORMAT_VERSION, Form, FormError, Language, Settings, primary_subtag};
+pub use form::{
+    Choice, FORMAT_VERSION, Form, FormError, Language, Settings, find_language, primary_subtag,
+};
 pub use item::{Condition, Group, Item, Question, QuestionType, Repeat};
 pub use text::{Insertion, Text, insertions};
 

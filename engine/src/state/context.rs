@@ -48,19 +48,40 @@ impl EvalContext for Ctx<'_> {
             Some(c) => Value::String(match (c.properties.get(name), name) {
                 (Some(v), _) => v.clone(),
                 (None, "name") => c.name.clone(),
-                (None, "label") => c
-                    .label
-                    .get(&self.state.lang, &self.state.form.form.default_language)
-                    .unwrap_or_default()
-                    .to_owned(),
+                // As shown: in the state's language, `${name}`s filled.
+                (None, "label") => self
+                    .state
+                    .fill_text_from(&c.label, self.inst, &self.state.lang),
                 (None, _) => String::new(),
             }),
             None => self.resolve(name),
         }
     }
 
+    fn choice_column(&self, column: &str, lang: &str) -> Value {
+        // Only labels are translated (checked at load).
+        match self.choice {
+            Some(c) if column == "label" => {
+                Value::String(self.state.fill_text_from(&c.label, self.inst, lang))
+            }
+            _ => Value::empty(),
+        }
+    }
+
     fn current(&self) -> Value {
         self.current.clone()
+    }
+
+    /// The expression's field, as javarosa names the context node; in a
+    /// choice filter the context is a choice row, whose name we leave empty.
+    fn current_name(&self) -> Option<String> {
+        match self.choice {
+            Some(_) => None,
+            None => self
+                .expr
+                .context
+                .map(|f| self.state.form.field(f).name.clone()),
+        }
     }
 
     fn position(&self) -> Option<usize> {

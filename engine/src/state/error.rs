@@ -1,5 +1,7 @@
 //! Why an edit was refused.
 
+use super::InstanceId;
+
 /// A refused edit or lookup. Messages name the field or path concerned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StateError {
@@ -22,10 +24,10 @@ pub enum StateError {
     NotARepeat { field: String },
 
     #[error("repeat instance #{id} does not exist (any more)")]
-    NoSuchInstance { id: u32 },
+    NoSuchInstance { id: InstanceId },
 
     #[error("field `{field}` is not in instance #{id}")]
-    WrongInstance { field: String, id: u32 },
+    WrongInstance { field: String, id: InstanceId },
 
     #[error("repeat `{repeat}`: the number of instances is set by its repeat_count")]
     CountControlled { repeat: String },

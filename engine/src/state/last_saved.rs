@@ -69,8 +69,8 @@ impl LastSaved {
     /// Whether any expression of `form` reads `${last-saved#name}`: only
     /// then is the last saved response worth looking up.
     pub fn wanted_by(form: &Form) -> bool {
-        // Every expression is a string somewhere in the items; a label
-        // cannot hold the reference (its `${}` are field names only).
+        // Every expression, label, hint and message is a string somewhere
+        // in the items.
         serde_json::to_string(&form.items).is_ok_and(|text| text.contains("${last-saved#"))
     }
 
@@ -125,6 +125,15 @@ impl FormState {
             .map_or_else(Value::empty, |text| {
                 typed_text(self.form.field(field).question_type(), text, offset)
             })
+    }
+
+    /// What `${last-saved#name}` shows in a label, hint or message: the
+    /// answer as stored, as `${name}` shows the current one.
+    pub(crate) fn last_saved_text(&self, name: &str) -> &str {
+        self.form
+            .lookup(name)
+            .and_then(|field| self.last_saved.get(&self.form.path_of(field)))
+            .unwrap_or("")
     }
 }
 
@@ -222,6 +231,71 @@ mod tests {
         assert_eq!(
             unknown,
             vec!["field `n`, calculation: ${m} at position 0 is not a field; did you mean ${n}?"]
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn labels_hints_and_messages_show_the_last_saved_answer() {
+        let form = compiled(
+            json!([
+                q("street", "text", json!({
+                    "label": { "en": "Street (last time: ${last-saved#street})" },
+                    "hint": { "en": "Was ${ last-saved#count }, now ${count}" },
+                })),
+                q("count", "integer", json!({
+                    "constraint": ". > ${last-saved#count}",
+                    "constraint_message": { "en": "More than ${last-saved#count}, please" },
+                })),
+                { "kind": "repeat", "name": "member", "items": [q("who", "text", json!({
+                    "label": { "en": "After ${last-saved#who}" },
+                }))]},
+            ]),
+            json!({}),
+        );
+        let env = FixedEnvironment::default();
+        let last = LastSaved::from_answers(&json!({
+            "street": "Abbey Road",
+            "count": "41",
+            "member": [{ "who": "Ana" }],
+        }));
+        let mut s = FormState::new_with_last_saved(form.clone(), &env, last);
+        let node = |s: &FormState, path: &str| s.node(path).expect(path);
+        assert_eq!(
+            s.label(node(&s, "street")),
+            "Street (last time: Abbey Road)"
+        );
+        s.set("count", "40", &env).expect("sets");
+        assert_eq!(s.hint(node(&s, "street")), "Was 41, now 40");
+        let issue = crate::validate::validate_node(&s, node(&s, "count"), "en").expect("too few");
+        assert_eq!(issue.message, "More than 41, please");
+        s.add("member", &env).expect("adds");
+        assert_eq!(s.label(node(&s, "member[1]/who")), "After Ana");
+        // Fixed for the session: no text redraws when `street` changes.
+        let street = form.lookup("street").expect("street");
+        assert!(form.text_readers(street).is_empty());
+        assert!(LastSaved::wanted_by(&crate::testing::form(
+            json!([q(
+                "a",
+                "text",
+                json!({ "label": { "en": "${last-saved#a}" } })
+            )]),
+            json!({})
+        )));
+        // The first response of a form: shown as empty.
+        let first = FormState::new(form.clone(), &env);
+        assert_eq!(first.label(node(&first, "street")), "Street (last time: )");
+
+        let unknown = errors(
+            json!([q(
+                "a",
+                "text",
+                json!({ "label": { "en": "${last-saved#b}" } })
+            )]),
+            json!({}),
+        );
+        assert_eq!(
+            unknown,
+            vec!["field `a`, label (en): ${b} is not a field; did you mean ${a}?"]
         );
     }
 

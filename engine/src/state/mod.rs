@@ -7,9 +7,10 @@
 //! one instance of the field's scope (the root has one slot, a repeat one
 //! per instance): the stored answer text, a flag byte (relevant, required,
 //! read-only, constraint verdict) and, for filtered selects, the visible
-//! choices. Repeat instances live in an arena ([`InstanceId`]s are never
-//! reused, so they are stable while positions shift); the slots of removed
-//! instances are reused.
+//! choices. Repeat instances live in an arena ([`InstanceId`]s are stable
+//! while positions shift, and never name another instance: a removed
+//! instance's arena entry is reused under a new generation); the slots of
+//! removed instances are reused.
 //!
 //! # Effective values
 //!
@@ -37,12 +38,16 @@ mod error;
 mod last_saved;
 pub(crate) mod limits;
 mod probe;
+mod problems;
 pub(crate) mod propagate;
+mod queue;
 mod text;
 pub(crate) mod tree;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tree_tests;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod prop_tests;
@@ -82,14 +87,51 @@ pub(crate) mod flags {
 
 /// A repeat instance's stable identity ([`InstanceId::ROOT`]: the top
 /// level). Removing other instances never changes it.
+///
+/// The low 32 bits are its entry in the instance arena, the high 32 bits
+/// that entry's generation: a removed instance's entry is reused, with the
+/// next generation, so the arena stays as large as the most instances alive
+/// at once while a stale id never names the new instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct InstanceId(pub u32);
+pub struct InstanceId(pub u64);
 
 impl InstanceId {
     pub const ROOT: InstanceId = InstanceId(0);
 
+    pub(crate) fn new(index: u32, generation: u32) -> Self {
+        InstanceId(u64::from(generation) << 32 | u64::from(index))
+    }
+
+    /// Its entry in the arena.
     pub fn index(self) -> usize {
-        self.0 as usize
+        (self.0 & u64::from(u32::MAX)) as usize
+    }
+
+    /// How many instances used its entry before it.
+    pub fn generation(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+}
+
+/// `3`, or `3v2` for the third instance to use entry 3.
+impl fmt::Display for InstanceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.generation() {
+            0 => write!(f, "{}", self.index()),
+            g => write!(f, "{}v{g}", self.index()),
+        }
+    }
+}
+
+impl FromStr for InstanceId {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (index, generation) = s.split_once('v').unwrap_or((s, "0"));
+        Ok(InstanceId::new(
+            index.parse().map_err(|_| ())?,
+            generation.parse().map_err(|_| ())?,
+        ))
     }
 }
 
@@ -114,7 +156,7 @@ impl NodeRef {
         }
     }
 
-    /// `"<field>.<instance>"`.
+    /// `"<field>.<instance>"` (see [`InstanceId`]'s `Display`).
     pub fn key(&self) -> String {
         self.to_string()
     }
@@ -122,7 +164,7 @@ impl NodeRef {
 
 impl fmt::Display for NodeRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.field.0, self.instance.0)
+        write!(f, "{}.{}", self.field.0, self.instance)
     }
 }
 
@@ -137,7 +179,7 @@ impl FromStr for NodeRef {
         let (f, i) = s.split_once('.').ok_or_else(bad)?;
         Ok(NodeRef {
             field: FieldId(f.parse().map_err(|_| bad())?),
-            instance: InstanceId(i.parse().map_err(|_| bad())?),
+            instance: i.parse().map_err(|()| bad())?,
         })
     }
 }
@@ -187,6 +229,8 @@ pub struct FormState {
     pub(crate) guard: Option<limits::LoadGuard>,
     /// What `${last-saved#name}` reads (see [`FormState::new_with_last_saved`]).
     pub(crate) last_saved: Arc<LastSaved>,
+    /// The questions with a problem now (see `problems`).
+    pub(crate) problems: problems::Problems,
 }
 
 impl FormState {
@@ -236,6 +280,7 @@ impl FormState {
             removed: HashMap::new(),
             guard: None,
             last_saved: Arc::new(last_saved),
+            problems: problems::Problems::new(&form),
             form,
         };
         let form = state.form.clone();
@@ -384,7 +429,7 @@ impl FormState {
         let mut cur = id;
         while cur != InstanceId::ROOT {
             let Some(inst) = self.tree.get(cur) else {
-                return format!("#{}", id.0);
+                return format!("#{id}");
             };
             let name = self
                 .form
@@ -558,13 +603,11 @@ impl FormState {
         let inst = self
             .tree
             .get(node.instance)
-            .ok_or(StateError::NoSuchInstance {
-                id: node.instance.0,
-            })?;
+            .ok_or(StateError::NoSuchInstance { id: node.instance })?;
         if inst.scope != f.scope {
             return Err(StateError::WrongInstance {
                 field: f.name.clone(),
-                id: node.instance.0,
+                id: node.instance,
             });
         }
         Ok(inst.slot as usize)
@@ -616,7 +659,9 @@ impl FormState {
         if d.stored[slot] == text {
             return Ok(run.changes);
         }
-        d.stored[slot] = text.to_owned();
+        // Into the old answer's buffer: most edits then allocate nothing.
+        d.stored[slot].clear();
+        d.stored[slot].push_str(text);
         d.flags[slot] |= flags::DIRTY;
         if let Some(v) = self.form.node_of(node.field, NodeKind::Value) {
             run.push(v, slot as u32);
@@ -695,10 +740,10 @@ impl FormState {
             .tree
             .get(id)
             .filter(|_| id != InstanceId::ROOT)
-            .ok_or(StateError::NoSuchInstance { id: id.0 })?;
+            .ok_or(StateError::NoSuchInstance { id })?;
         let parent = inst.parent;
         let Some(repeat) = form.scope(inst.scope).repeat else {
-            return Err(StateError::NoSuchInstance { id: id.0 });
+            return Err(StateError::NoSuchInstance { id });
         };
         let f = form.field(repeat);
         if f.props.repeat_count.is_some() {
@@ -783,6 +828,7 @@ impl FormState {
             }
         }
         self.run(&mut run);
+        self.recheck_all();
         run.changes
     }
 
@@ -876,11 +922,11 @@ impl FormState {
         let p = self
             .tree
             .get(parent)
-            .ok_or(StateError::NoSuchInstance { id: parent.0 })?;
+            .ok_or(StateError::NoSuchInstance { id: parent })?;
         if f.kind != FieldKind::Repeat || self.form.parent_scope(repeat) != p.scope {
             return Err(StateError::WrongInstance {
                 field: f.name.clone(),
-                id: parent.0,
+                id: parent,
             });
         }
         Ok(self

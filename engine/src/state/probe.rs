@@ -131,6 +131,7 @@ impl FormState {
             uses_language: false,
             expr: parsed,
             refs,
+            context: node.map(|n| n.field),
         };
         let ctx = Ctx {
             state: self,

@@ -596,6 +596,59 @@ fn incremental_equals_full_recomputation_and_changes_name_everything() {
     }
 }
 
+/// The problems the state keeps as answers change are the ones a check of
+/// every question finds, in the same order, after every random edit and
+/// after loading the response and the draft back (a fixed seed: the same
+/// edits on every run).
+#[test]
+fn kept_problems_equal_a_full_check_after_random_edits() {
+    use crate::validate::{validate, validate_all_questions};
+    use proptest::test_runner::{RngAlgorithm, TestRng};
+
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
+    let mut runner = TestRunner::new_with_rng(config(200), rng);
+    let strategy = (spec(), prop::collection::vec(op(), 1..40));
+    let (with_problems, checked) = (Cell::new(0usize), Cell::new(0usize));
+    let same = |s: &FormState, when: &str| -> Result<(), TestCaseError> {
+        let lang = s.language();
+        let kept = validate(s, lang);
+        let full = validate_all_questions(s, lang);
+        prop_assert_eq!(&kept, &full, "{}", when);
+        prop_assert_eq!(s.problem_count(), full.len(), "{}", when);
+        checked.set(checked.get() + 1);
+        if full.len() > 1 {
+            with_problems.set(with_problems.get() + 1);
+        }
+        Ok(())
+    };
+    let result = runner.run(&strategy, |(spec, ops)| {
+        let env = FixedEnvironment::default();
+        let form = compiled(build(&spec), choices());
+        let mut s = FormState::new(form.clone(), &env);
+        same(&s, "a new response")?;
+        for (k, op) in ops.iter().enumerate() {
+            apply(&mut s, op, &env);
+            same(&s, &format!("after step {k} ({op:?})"))?;
+        }
+        let saved = s.to_response(Status::Draft, &env);
+        let loaded = FormState::from_response(form.clone(), &saved, &env).unwrap();
+        same(&loaded, "a response loaded")?;
+        let drafted = FormState::from_draft(form, &s.to_draft(), &env).unwrap();
+        same(&drafted, "a draft loaded")?;
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}\n{runner}");
+    }
+    // The check is idle unless several problems at once come up often.
+    assert!(
+        with_problems.get() * 4 >= checked.get(),
+        "only {} of {} states had several problems",
+        with_problems.get(),
+        checked.get()
+    );
+}
+
 /// An answer typed at the top level: what drives counts and relevance.
 fn top_level_set() -> impl Strategy<Value = Op> {
     let value = prop_oneof![Just(String::new()), (-2i32..8).prop_map(|n| n.to_string()),];

@@ -8,9 +8,8 @@
 //! under the instance the two ends share (see [`crate::compile::Edge`]).
 //! The work is proportional to what actually changes, never to the form.
 
-use std::collections::BTreeSet;
-
 use super::context::{Ctx, typed_text};
+use super::queue::Queue;
 use super::{ChangeKind, Changes, FormState, InstanceId, NodeRef, flags};
 use crate::compile::{
     Compiled, CompiledForm, Cond, DefaultValue, FieldId, NodeId, NodeKind, ScopeId,
@@ -26,7 +25,7 @@ pub const MAX_INSTANCES: usize = 10_000;
 
 /// One propagation in progress.
 pub(crate) struct Run<'e> {
-    queue: BTreeSet<(u32, u32)>,
+    queue: Queue,
     pub changes: Changes,
     env: &'e dyn Environment,
     scratch: Vec<InstanceId>,
@@ -39,7 +38,7 @@ pub(crate) struct Run<'e> {
 impl<'e> Run<'e> {
     pub fn new(env: &'e dyn Environment) -> Self {
         Self {
-            queue: BTreeSet::new(),
+            queue: Queue::default(),
             changes: Changes::default(),
             env,
             scratch: Vec::new(),
@@ -65,6 +64,7 @@ impl FormState {
                 continue;
             }
             if self.process(&form, node, inst, run) {
+                self.recheck(form.node(node).field, inst);
                 self.enqueue_dependents(&form, node, inst, run);
             }
         }
@@ -80,9 +80,14 @@ impl FormState {
         let mut found = std::mem::take(&mut run.scratch);
         for e in &form.node(node).dependents {
             let anc = self.tree.ancestor(inst, e.common as usize);
+            let to = form.node(e.to).scope;
+            // Most edges stay in one instance (or go up): no walk.
+            if form.scope(to).depth() <= self.tree.inst(anc).depth as usize {
+                run.push(e.to, self.tree.inst(anc).slot);
+                continue;
+            }
             found.clear();
-            self.tree
-                .descendants(form, anc, form.node(e.to).scope, &mut found);
+            self.tree.descendants(form, anc, to, &mut found);
             for &i in &found {
                 run.push(e.to, self.tree.inst(i).slot);
             }
@@ -107,6 +112,15 @@ impl FormState {
             env,
         };
         evaluate(&c.expr, &ctx)
+    }
+
+    /// What `.` reads in `c`: the stored text, copied only if `c` reads it.
+    fn current_value(&self, c: &Compiled, id: FieldId, slot: usize) -> Value {
+        if c.uses_current {
+            Value::String(self.data[id.index()].stored[slot].clone())
+        } else {
+            Value::empty()
+        }
     }
 
     fn set_flag(&mut self, f: FieldId, slot: usize, bit: u8, on: bool) -> bool {
@@ -180,7 +194,7 @@ impl FormState {
                 };
                 let new = match c {
                     Some(c) => {
-                        let current = Value::String(self.data[id.index()].stored[slot].clone());
+                        let current = self.current_value(c, id, slot);
                         self.eval(c, inst, current, None, env).as_string()
                     }
                     None => String::new(),
@@ -251,7 +265,7 @@ impl FormState {
     ) -> bool {
         let f = form.field(id);
         if let (Some(c), None) = (&f.props.calculation, f.props.trigger) {
-            let current = Value::String(self.data[id.index()].stored[slot].clone());
+            let current = self.current_value(c, id, slot);
             let new = self
                 .eval(c, at.instance, current, None, run.env)
                 .as_string();
@@ -452,6 +466,7 @@ impl FormState {
         slot: usize,
         env: &dyn Environment,
     ) {
+        self.forget_problems(scope, slot as u32);
         for &fid in &form.scope(scope).fields {
             let initial = self.initial_value(form, fid, env);
             let d = &mut self.data[fid.index()];
@@ -489,13 +504,20 @@ impl FormState {
         }
     }
 
-    /// Remove an instance and free its data.
+    /// Remove an instance and free its data, and the answers its repeats'
+    /// counts took away (kept by parent instance, which is now gone).
     pub(crate) fn destroy(&mut self, form: &CompiledForm, id: InstanceId) {
-        for i in self.tree.remove(form, id) {
+        let removed = self.tree.remove(form, id);
+        if !self.removed.is_empty() {
+            self.removed
+                .retain(|(_, parent), _| !removed.contains(parent));
+        }
+        for i in removed {
             let (scope, slot) = {
                 let inst = self.tree.inst(i);
                 (inst.scope, inst.slot as usize)
             };
+            self.forget_problems(scope, slot as u32);
             for &fid in &form.scope(scope).fields {
                 let d = &mut self.data[fid.index()];
                 d.flags[slot] = 0;

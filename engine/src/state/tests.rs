@@ -457,7 +457,7 @@ fn refused_edits_say_why() {
     s.remove_instance(id, &env()).unwrap();
     assert_eq!(
         err(s.remove_instance(id, &env())),
-        format!("repeat instance #{} does not exist (any more)", id.0)
+        format!("repeat instance #{id} does not exist (any more)")
     );
     let meta = state(json!([q("d", "deviceid", json!({}))]), json!({}));
     let mut meta = meta;
@@ -633,4 +633,34 @@ fn defaults_and_triggered_calculations_are_not_redone() {
     s.set("n", "", &env).unwrap();
     s.set("n", "1", &env).unwrap();
     assert_eq!(v(&s, "r[1]/guess"), "9");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn name_without_an_argument_is_the_context_fields() {
+    let mut s = state(
+        json!([
+            q("me", "calculate", json!({ "calculation": "concat(name(), '/', local-name())" })),
+            { "kind": "group", "name": "g", "relevant": "name() = 'g'", "items": [
+                q("age", "integer", json!({ "constraint": "local-name(.) = 'age'" })),
+            ]},
+            { "kind": "repeat", "name": "member", "items": [
+                q("who", "calculate", json!({ "calculation": "name()" })),
+            ]},
+            q("pick", "select_one", json!({ "choices": "yn", "choice_filter": "name() = ''" })),
+        ]),
+        json!({ "yn": [{ "name": "yes" }, { "name": "no" }] }),
+    );
+    assert_eq!(v(&s, "me"), "me/me");
+    assert!(rel(&s, "age"));
+    s.set("age", "3", &env()).unwrap();
+    assert!(s.constraint_ok(s.node("age").unwrap()));
+    s.add("member", &env()).unwrap();
+    assert_eq!(v(&s, "member[1]/who"), "who");
+    // In a choice filter the context is a choice row, which has no field name.
+    assert_eq!(s.choices(s.node("pick").unwrap()).len(), 2);
+    assert_eq!(
+        s.evaluate_expression("name()", Some("member[1]/who"), &env())
+            .unwrap(),
+        crate::expr::Value::from("who")
+    );
 }

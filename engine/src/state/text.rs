@@ -1,8 +1,10 @@
 //! Labels, hints and messages as the enumerator sees them: in the chosen
-//! language, with each `${name}` replaced by that field's current value.
+//! language, with each `${name}` replaced by that field's current value
+//! (and each `${last-saved#name}` by its answer in the last saved response).
 
-use super::{FormState, NodeRef};
-use crate::model::{Item, Text, insertions};
+use super::{FormState, InstanceId, NodeRef};
+use crate::expr::lex::last_saved_name;
+use crate::model::{Choice, Item, Text, insertions};
 
 impl FormState {
     /// `text` in the state's language (else the form's default, else any),
@@ -17,24 +19,53 @@ impl FormState {
     /// [`FormState::fill_text`] in `lang` rather than the state's language
     /// (the server reports problems in the language a client asks for).
     pub fn fill_text_in(&self, text: &Text, at: NodeRef, lang: &str) -> String {
+        self.fill_text_from(text, at.instance, lang)
+    }
+
+    /// [`FormState::fill_text_in`] as seen from instance `inst` (also what
+    /// a choice filter's `label::English` reads).
+    pub(crate) fn fill_text_from(&self, text: &Text, inst: InstanceId, lang: &str) -> String {
         let Some(s) = text.get(lang, &self.form.form.default_language) else {
             return String::new();
         };
         let found = insertions(s);
-        if found.is_empty() || self.tree.get(at.instance).is_none() {
+        if found.is_empty() || self.tree.get(inst).is_none() {
             return s.to_owned();
         }
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
         for insertion in found {
             out.push_str(&s[last..insertion.range.start]);
-            if let Some(field) = self.form.lookup(&insertion.name) {
-                out.push_str(&self.text_from(at.instance, field));
+            if let Some(base) = last_saved_name(&insertion.name) {
+                out.push_str(self.last_saved_text(base.trim()));
+            } else if let Some(field) = self.form.lookup(&insertion.name) {
+                out.push_str(&self.text_from(inst, field));
             }
             last = insertion.range.end;
         }
         out.push_str(&s[last..]);
         out
+    }
+
+    /// A choice's label as the select `at` offers it: in `lang`, with
+    /// insertions filled from `at`'s instance (pyxform's lists of the names
+    /// entered so far label choices `${name1}`, `${name2}`); the choice's
+    /// name when it has no label.
+    pub fn choice_label_in(&self, choice: &Choice, at: NodeRef, lang: &str) -> String {
+        match choice.label.get(lang, &self.form.form.default_language) {
+            Some(_) => self.fill_text_from(&choice.label, at.instance, lang),
+            None => choice.name.clone(),
+        }
+    }
+
+    /// The label of choice `name` in `at`'s whole list (filtered or not),
+    /// as [`FormState::choice_label_in`] fills it; `name` itself when the
+    /// list has no such choice.
+    pub fn label_of_choice(&self, at: NodeRef, name: &str, lang: &str) -> String {
+        match self.form.choices(at.field).iter().find(|c| c.name == name) {
+            Some(c) => self.choice_label_in(c, at, lang),
+            None => name.to_owned(),
+        }
     }
 
     /// The node's label (see [`FormState::fill_text`]); empty for unknown nodes.
@@ -72,3 +103,75 @@ impl FormState {
 }
 
 static EMPTY: Text = Text(std::collections::BTreeMap::new());
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use crate::env::FixedEnvironment;
+    use crate::state::FormState;
+    use crate::testing::{compiled, q};
+
+    /// The labels of the choices `path` offers, in the state's language.
+    fn labels(s: &FormState, path: &str) -> Vec<String> {
+        let at = s.node(path).unwrap();
+        s.choices(at)
+            .into_iter()
+            .map(|c| s.choice_label_in(c, at, s.language()))
+            .collect()
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn choice_labels_show_answers_from_the_selects_instance_and_redraw_with_them() {
+        let env = FixedEnvironment::default();
+        let form = compiled(
+            json!([
+                q("head", "text", json!({})),
+                { "kind": "repeat", "name": "member", "label": { "en": "Person" }, "items": [
+                    q("who", "text", json!({})),
+                    q("pick", "select_one", json!({ "choices": "people" })),
+                ]},
+            ]),
+            json!({ "people": [
+                { "name": "h", "label": { "en": "${head} (head)", "ro": "${head} (cap)" } },
+                { "name": "w", "label": { "en": "${who}" } },
+                { "name": "n", "label": { "en": "Nobody" } },
+                { "name": "x" },
+            ]}),
+        );
+        // The select is redrawn when a field its choices show changes.
+        let id = |n: &str| form.lookup(n).unwrap();
+        assert_eq!(form.text_readers(id("head")), [id("pick")]);
+        assert_eq!(form.text_readers(id("who")), [id("pick")]);
+        let mut s = FormState::new(form.clone(), &env);
+        s.add("member", &env).unwrap();
+        s.add("member", &env).unwrap();
+        assert_eq!(labels(&s, "member[1]/pick"), [" (head)", "", "Nobody", "x"]);
+        s.set("head", "Ana", &env).unwrap();
+        s.set("member[1]/who", "Ion", &env).unwrap();
+        s.set("member[2]/who", "Eva", &env).unwrap();
+        assert_eq!(
+            labels(&s, "member[1]/pick"),
+            ["Ana (head)", "Ion", "Nobody", "x"]
+        );
+        assert_eq!(
+            labels(&s, "member[2]/pick"),
+            ["Ana (head)", "Eva", "Nobody", "x"]
+        );
+        // After an edit, the label reads the new answer.
+        s.set("member[2]/who", "Maria", &env).unwrap();
+        assert_eq!(labels(&s, "member[2]/pick")[1], "Maria");
+        // In the language shown, else the default's text.
+        s.set_language("ro", &env).unwrap();
+        assert_eq!(
+            labels(&s, "member[2]/pick"),
+            ["Ana (cap)", "Maria", "Nobody", "x"]
+        );
+        let pick = s.node("member[1]/pick").unwrap();
+        assert_eq!(s.label_of_choice(pick, "w", "en"), "Ion");
+        assert_eq!(s.label_of_choice(pick, "gone", "en"), "gone");
+    }
+}

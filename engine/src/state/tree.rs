@@ -1,9 +1,12 @@
 //! The instance tree: which repeat instances exist, where, in which order.
 //!
-//! Instances live in an arena indexed by [`InstanceId`]; an id is never
-//! reused, so it stays a stable identity while positions shift. Each
-//! instance also owns a *slot* in its scope, the row index of its data in
-//! the per-field vectors; slots of removed instances are reused so data
+//! Instances live in an arena indexed by [`InstanceId`]; an id stays a
+//! stable identity while positions shift. A removed instance's entry is
+//! reused with the next generation (which the id carries), so the arena is
+//! as large as the most instances alive at once and a stale id never names
+//! a newer instance; an entry whose generation is exhausted is retired.
+//! Each instance also owns a *slot* in its scope, the row index of its data
+//! in the per-field vectors; slots of removed instances are reused so data
 //! stays dense.
 
 use super::InstanceId;
@@ -18,6 +21,8 @@ pub(crate) struct Instance {
     /// 1-based position among its siblings.
     pub position: u32,
     pub alive: bool,
+    /// How many instances used this entry before (see [`InstanceId`]).
+    pub generation: u32,
     /// Per repeat nested in this scope (by `Scope::index_in_parent`), its
     /// instances in order.
     pub children: Vec<Vec<InstanceId>>,
@@ -29,6 +34,8 @@ pub(crate) struct Tree {
     /// Per scope, per slot: the instance using it.
     pub slots: Vec<Vec<Option<InstanceId>>>,
     free: Vec<Vec<u32>>,
+    /// Arena entries of removed instances, to reuse.
+    free_entries: Vec<u32>,
 }
 
 impl Tree {
@@ -41,6 +48,7 @@ impl Tree {
             depth: 0,
             position: 1,
             alive: true,
+            generation: 0,
             children: vec![Vec::new(); cf.scope(ScopeId::ROOT).nested.len()],
         };
         let mut slots = vec![Vec::new(); cf.scopes.len()];
@@ -49,15 +57,21 @@ impl Tree {
             arena: vec![root],
             slots,
             free: vec![Vec::new(); cf.scopes.len()],
+            free_entries: Vec::new(),
         }
     }
 
     pub fn get(&self, id: InstanceId) -> Option<&Instance> {
-        self.arena.get(id.index()).filter(|i| i.alive)
+        self.arena
+            .get(id.index())
+            .filter(|i| i.alive && i.generation == id.generation())
     }
 
+    /// An instance the engine knows exists (or has just removed).
     pub fn inst(&self, id: InstanceId) -> &Instance {
-        &self.arena[id.index()]
+        let inst = &self.arena[id.index()];
+        debug_assert_eq!(inst.generation, id.generation(), "stale instance id {id}");
+        inst
     }
 
     /// The instance at `slot` of `scope`, if alive.
@@ -122,7 +136,10 @@ impl Tree {
 
     /// A new instance of `scope` (a repeat) at the end of `parent`'s list.
     pub fn create(&mut self, cf: &CompiledForm, scope: ScopeId, parent: InstanceId) -> InstanceId {
-        let id = InstanceId(self.arena.len() as u32);
+        let id = match self.free_entries.pop() {
+            Some(entry) => InstanceId::new(entry, self.arena[entry as usize].generation + 1),
+            None => InstanceId::new(self.arena.len() as u32, 0),
+        };
         let slot = match self.free[scope.index()].pop() {
             Some(s) => {
                 self.slots[scope.index()][s as usize] = Some(id);
@@ -138,15 +155,20 @@ impl Tree {
         siblings.push(id);
         let position = siblings.len() as u32;
         let depth = self.inst(parent).depth + 1;
-        self.arena.push(Instance {
+        let inst = Instance {
             scope,
             slot,
             parent,
             depth,
             position,
             alive: true,
+            generation: id.generation(),
             children: vec![Vec::new(); cf.scope(scope).nested.len()],
-        });
+        };
+        match self.arena.get_mut(id.index()) {
+            Some(entry) => *entry = inst,
+            None => self.arena.push(inst),
+        }
         id
     }
 
@@ -173,6 +195,10 @@ impl Tree {
             }
             self.slots[scope.index()][slot as usize] = None;
             self.free[scope.index()].push(slot);
+            // Retired at the last generation, so no id is ever issued twice.
+            if inst.generation < u32::MAX {
+                self.free_entries.push(i.index() as u32);
+            }
         }
         removed
     }

@@ -14,11 +14,11 @@ use serde::Serialize;
 
 pub use messages::builtin_message;
 
-use crate::compile::FieldKind;
+use crate::compile::{Cond, FieldKind};
 use crate::expr::date::{Parsed, parse_iso, parse_time};
 use crate::expr::value::parse_number;
 use crate::model::{QuestionType, Text};
-use crate::state::{FormState, NodeRef};
+use crate::state::{FormState, NodeRef, flags};
 
 /// What is wrong with an answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,32 +83,15 @@ pub struct Issue {
 /// Non-relevant questions, and those the enumerator does not answer (notes,
 /// calculations, metadata), have none.
 pub fn validate_node(state: &FormState, node: NodeRef, lang: &str) -> Option<Issue> {
+    let problem = problem_of(state, node)?;
     let form = state.form();
-    let field = form.fields.get(node.field.index())?;
-    let FieldKind::Question(kind) = field.kind else {
-        return None;
-    };
-    if !kind.takes_input() || !state.relevant(node) {
-        return None;
-    }
-    let question = field.question()?;
-    let text = state.value(node);
+    let question = form.fields.get(node.field.index())?.question()?;
     // The form's own message, with its `${name}`s filled in ("now 90 %").
     let custom = |t: &Text| (!t.is_empty()).then(|| state.fill_text_in(t, node, lang));
-    let (problem, message) = if text.trim().is_empty() {
-        if !state.required(node) {
-            return None;
-        }
-        (ValidationKind::Required, custom(&question.required_message))
-    } else if let Some(problem) = format_problem(state, node, kind, text) {
-        (problem, None)
-    } else if !state.constraint_ok(node) {
-        (
-            ValidationKind::Constraint,
-            custom(&question.constraint_message),
-        )
-    } else {
-        return None;
+    let message = match problem {
+        ValidationKind::Required => custom(&question.required_message),
+        ValidationKind::Constraint => custom(&question.constraint_message),
+        _ => None,
     };
     Some(Issue {
         path: state.path(node),
@@ -136,9 +119,58 @@ pub fn validate_node(state: &FormState, node: NodeRef, lang: &str) -> Option<Iss
     })
 }
 
+/// Whether [`validate_node`] finds a problem with the question at `node`,
+/// whose data is in `slot`, without its message and path (the state keeps
+/// this up to date as answers change, so it reads the data directly).
+pub(crate) fn has_problem(state: &FormState, node: NodeRef, slot: usize) -> bool {
+    problem_at(state, node, slot).is_some()
+}
+
+/// What [`validate_node`] reports, without the message.
+fn problem_of(state: &FormState, node: NodeRef) -> Option<ValidationKind> {
+    problem_at(state, node, state.slot_of(node)?)
+}
+
+fn problem_at(state: &FormState, node: NodeRef, slot: usize) -> Option<ValidationKind> {
+    let field = state.form().fields.get(node.field.index())?;
+    let FieldKind::Question(kind) = field.kind else {
+        return None;
+    };
+    if !kind.takes_input() {
+        return None;
+    }
+    let (text, bits) = state.cell(node.field, slot)?;
+    if bits & flags::REL == 0 {
+        return None;
+    }
+    field.question()?;
+    if text.trim().is_empty() {
+        let required = match &field.props.required {
+            Cond::Const(b) => *b,
+            Cond::Expr(_) => bits & flags::REQUIRED != 0,
+        };
+        return required.then_some(ValidationKind::Required);
+    }
+    if let Some(problem) = format_problem(state, node, kind, text) {
+        return Some(problem);
+    }
+    (bits & flags::VALID == 0).then_some(ValidationKind::Constraint)
+}
+
 /// Every problem of every relevant question in every instance, in document
-/// order.
+/// order. The state keeps which questions have one as answers change, so
+/// this costs what the problems cost, not what the form does.
 pub fn validate(state: &FormState, lang: &str) -> Vec<Issue> {
+    state
+        .problem_nodes()
+        .into_iter()
+        .filter_map(|n| validate_node(state, n, lang))
+        .collect()
+}
+
+/// [`validate`] by checking every question of every instance afresh: the
+/// same answer, at the cost of the whole form (to check the kept one).
+pub fn validate_all_questions(state: &FormState, lang: &str) -> Vec<Issue> {
     state
         .nodes()
         .into_iter()

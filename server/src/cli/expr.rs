@@ -1,21 +1,25 @@
 //! `fieldform expr`: evaluate one expression, so designers can try their
 //! logic against a form and a saved response without filling it in.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use fieldform_engine::compile::compile;
 use fieldform_engine::model::Form;
 use fieldform_engine::response::Response;
 use fieldform_engine::state::{FormState, ProbeError, evaluate_alone, type_name};
+use fieldform_engine::{Attachments, compile_with};
 
+use crate::attachments;
 use crate::environment::{SystemEnvironment, zone_named};
 
 #[derive(Debug, clap::Args)]
 pub struct ExprArgs {
     /// The expression, e.g. `if(${age} >= 18, 'adult', 'minor')`.
     pub expression: String,
-    /// A form file (`*.form.json`) whose fields the expression may reference.
+    /// A form file (`*.form.json`) or an XLSForm whose fields the expression
+    /// may reference. The data files it reads (`pulldata()`, `instance()`,
+    /// `select_one_from_file`) are taken from beside it, as `fieldform form
+    /// publish` takes them.
     #[arg(long)]
     pub form: Option<PathBuf>,
     /// A saved response (JSON) whose answers the fields take.
@@ -54,16 +58,17 @@ pub fn run(args: ExprArgs) -> anyhow::Result<()> {
 }
 
 fn load_state(
-    form_path: &PathBuf,
+    form_path: &Path,
     response_path: Option<&PathBuf>,
     env: &SystemEnvironment,
 ) -> anyhow::Result<FormState> {
     let read = |p: &PathBuf| {
         std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
     };
-    let form = Form::from_json(&read(form_path)?)
+    let form = super::form_files::read_form(form_path)?;
+    let files = attachments_beside(&form, form_path)
         .map_err(|e| anyhow::anyhow!("{}: {e}", form_path.display()))?;
-    let compiled = compile(&form).map_err(|errors| {
+    let compiled = compile_with(&form, &files).map_err(|errors| {
         let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
         anyhow::anyhow!(
             "{}: the form has errors:\n{}",
@@ -81,6 +86,24 @@ fn load_state(
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
         }
     }
+}
+
+/// The data files `form` reads, from the folder of its file: the same
+/// files, checks and messages as `fieldform form publish` (a missing one
+/// is named, with where it was looked for).
+fn attachments_beside(
+    form: &Form,
+    path: &Path,
+) -> Result<Attachments, attachments::AttachmentProblems> {
+    if form.attachment_names().is_empty() {
+        return Ok(Attachments::new());
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let files = attachments::read_beside(form, dir)?;
+    Ok(attachments::check(form, files, "put it beside the form")?.parsed)
 }
 
 /// The error, and for errors inside the expression a caret under the spot.

@@ -3,7 +3,10 @@
 //! would keep running an old app. A missing file is 404: only navigation
 //! paths (no file extension) fall back to `index.html`, so a stale page
 //! asking for an old hashed asset gets an error rather than HTML cached
-//! for a year under the asset's name.
+//! for a year under the asset's name. The build holds two documents: the
+//! enumerator's app at `/` and the coordinators' console, its own build in
+//! `console/`, at `/console/` (navigation below it falls back to the
+//! console's `index.html`, never the enumerator's).
 
 use std::path::Path;
 
@@ -27,12 +30,17 @@ pub fn service(app_dir: &Path) -> MethodRouter {
     let pages = files
         .clone()
         .fallback(ServeFile::new(app_dir.join("index.html")));
+    let console_pages = files
+        .clone()
+        .fallback(ServeFile::new(app_dir.join("console").join("index.html")));
     get(move |req: Request<Body>| async move {
         let path = req.uri().path().to_owned();
-        let served = if is_navigation(&path) {
-            pages.oneshot(req).await
-        } else {
+        let served = if !is_navigation(&path) {
             files.oneshot(req).await
+        } else if is_console(&path) {
+            console_pages.oneshot(req).await
+        } else {
+            pages.oneshot(req).await
         };
         let mut response = match served {
             Ok(response) => response.map(Body::new),
@@ -59,6 +67,12 @@ fn is_navigation(path: &str) -> bool {
     !path.rsplit('/').next().unwrap_or("").contains('.')
 }
 
+/// A path in the console's document (`/console`, `/console/…`).
+fn is_console(path: &str) -> bool {
+    path.strip_prefix("/console")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Trunk names build outputs `name-<hex hash>.ext` (and `name-<hash>_bg.wasm`).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
@@ -71,7 +85,7 @@ fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_hashed_asset, is_navigation};
+    use super::{is_console, is_hashed_asset, is_navigation};
 
     #[test]
     fn only_paths_without_an_extension_are_navigation() {
@@ -80,6 +94,16 @@ mod tests {
         assert!(is_navigation("/v1.2/forms"));
         assert!(!is_navigation("/fieldform-app-deadbeef.js"));
         assert!(!is_navigation("/icons/icon-192.png"));
+    }
+
+    #[test]
+    fn the_console_is_its_own_path() {
+        assert!(is_console("/console"));
+        assert!(is_console("/console/"));
+        assert!(is_console("/console/devices"));
+        assert!(!is_console("/consoles"));
+        assert!(!is_console("/"));
+        assert!(!is_console("/forms/console"));
     }
 
     #[test]

@@ -18,13 +18,20 @@ use super::AppState;
 use super::extract::{Verified, bearer, verify};
 use crate::error::ApiError;
 
+/// The documents of the app build whose inline scripts the policy allows:
+/// the enumerator's app and the coordinators' console.
+const DOCUMENTS: [&str; 2] = ["index.html", "console/index.html"];
+
+/// When each of [`DOCUMENTS`] was last written (`None`: missing).
+type Stamps = [Option<std::time::SystemTime>; DOCUMENTS.len()];
+
 /// The Content-Security-Policy of the app build in a directory, recomputed
-/// whenever its `index.html` changes, so rebuilding the app while the
+/// whenever one of its documents changes, so rebuilding the app while the
 /// server runs needs no restart.
 #[derive(Debug)]
 pub struct Csp {
     app_dir: std::path::PathBuf,
-    cached: Mutex<Option<(Option<std::time::SystemTime>, axum::http::HeaderValue)>>,
+    cached: Mutex<Option<(Stamps, axum::http::HeaderValue)>>,
 }
 
 impl Csp {
@@ -37,9 +44,11 @@ impl Csp {
 
     /// The policy for the build as it is now on disk.
     pub fn current(&self) -> axum::http::HeaderValue {
-        let modified = std::fs::metadata(self.app_dir.join("index.html"))
-            .and_then(|m| m.modified())
-            .ok();
+        let modified: Stamps = DOCUMENTS.map(|document| {
+            std::fs::metadata(self.app_dir.join(document))
+                .and_then(|m| m.modified())
+                .ok()
+        });
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((when, value)) = cached.as_ref()
             && *when == modified
@@ -55,18 +64,21 @@ impl Csp {
 
 /// The Content-Security-Policy for everything the server sends.
 ///
-/// Trunk's `index.html` starts the app with an inline module script, so
-/// that script is allowed by its hash (computed from the built file, see
-/// [`Csp`]); `'wasm-unsafe-eval'` lets it compile the WebAssembly.
-/// Nothing else inline, nothing from elsewhere.
+/// Trunk's `index.html` (and the console's, `console/index.html`) starts
+/// the app with an inline module script, so that script is allowed by its
+/// hash (computed from the built file, see [`Csp`]); `'wasm-unsafe-eval'`
+/// lets it compile the WebAssembly. Nothing else inline, nothing from
+/// elsewhere.
 pub fn content_security_policy(app_dir: &Path) -> String {
     let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
-    if let Ok(html) = std::fs::read_to_string(app_dir.join("index.html")) {
-        script_src.extend(
-            inline_scripts(&html)
-                .into_iter()
-                .map(|script| format!("'sha256-{}'", base64_sha256(script))),
-        );
+    for document in DOCUMENTS {
+        if let Ok(html) = std::fs::read_to_string(app_dir.join(document)) {
+            script_src.extend(
+                inline_scripts(&html)
+                    .into_iter()
+                    .map(|script| format!("'sha256-{}'", base64_sha256(script))),
+            );
+        }
     }
     format!(
         "default-src 'self'; script-src {}; style-src 'self' 'unsafe-inline'; \
@@ -514,6 +526,17 @@ mod tests {
                 .unwrap_or_default()
                 .contains(&base64_sha256("old()"))
         );
+        // The console built afterwards (its own document): followed too.
+        std::fs::create_dir(dir.path().join("console")).expect("console dir");
+        std::fs::write(
+            dir.path().join("console/index.html"),
+            "<script type=\"module\">console()</script>",
+        )
+        .expect("write the console's index");
+        let both = csp.current();
+        let both = both.to_str().unwrap_or_default();
+        assert!(both.contains(&base64_sha256("new()")), "{both}");
+        assert!(both.contains(&base64_sha256("console()")), "{both}");
     }
 
     #[test]
@@ -549,6 +572,16 @@ mod tests {
             "{csp}"
         );
         assert!(!content_security_policy(&dir.path().join("none")).contains("sha256"));
+        // The console's own document is allowed too.
+        std::fs::create_dir(dir.path().join("console")).expect("console dir");
+        std::fs::write(
+            dir.path().join("console/index.html"),
+            "<script type=\"module\">console()</script>",
+        )
+        .expect("write");
+        let csp = content_security_policy(dir.path());
+        assert!(csp.contains(&base64_sha256("alert(1)")), "{csp}");
+        assert!(csp.contains(&base64_sha256("console()")), "{csp}");
     }
 
     #[test]

@@ -6,7 +6,10 @@ pub mod limits;
 mod markdown;
 mod ods_scan;
 mod spreadsheet;
+mod xls_dimensions;
+mod xls_layout;
 mod xls_scan;
+mod xls_sectors;
 
 use crate::workbook::Workbook;
 

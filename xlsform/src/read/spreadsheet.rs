@@ -6,29 +6,37 @@
 //! first-to-last used column however few cells there are, never runs for
 //! them. ods content is checked by [`ods_scan`] before calamine expands its
 //! repeated cells. A BIFF `.xls` is parsed whole by calamine when it opens,
-//! so [`xls_scan`] walks its container and records first.
+//! so [`xls_scan`](super::xls_scan) walks its container and records first, and
+//! [`xls_dimensions`] shrinks the grids its sheets declare to the cells they
+//! hold.
 //!
 //! [`limits`]: super::limits
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::limits::{Grid, MAX_WORKBOOK_CELLS};
-use super::{ReadError, container, ods_scan, xls_scan};
+use super::{ReadError, container, ods_scan, xls_dimensions};
 use crate::workbook::{Sheet, Workbook, format_number};
 
 pub fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
-    match container::inspect(bytes)? {
+    let prepared: Cow<'_, [u8]>;
+    let bytes = match container::inspect(bytes)? {
         container::Container::Zip { ods: true } => {
             if let Some(content) = container::entry(bytes, "content.xml") {
                 ods_scan::check(&content)?;
             }
+            bytes
         }
-        container::Container::Zip { ods: false } => {}
-        container::Container::Other => xls_scan::check(bytes)?,
-    }
+        container::Container::Zip { ods: false } => bytes,
+        container::Container::Other => {
+            prepared = xls_dimensions::prepare(bytes)?;
+            &prepared
+        }
+    };
     // calamine panics on some damaged files (found by fuzzing: broken
     // compound-file headers and sector chains, cell references past u32).
     // A damaged upload must be a clear refusal, not a 500 or a dead CLI.
@@ -307,10 +315,12 @@ mod tests {
             &bombs::xls_far_cells(),
             "sheet `survey`: the used range A1:IV65536 is too large (65,536 rows × 256 columns",
         );
-        refused_fast(
-            &bombs::xls_dimensions(),
-            "sheet `survey`: the used range A1:A4294967295",
-        );
+        // DIMENSIONS declaring 4 billion rows around one cell: calamine
+        // gets a copy declaring that cell (see xls_dimensions), at once.
+        let started = std::time::Instant::now();
+        let book = read(&bombs::xls_dimensions()).expect("one cell reads");
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        assert_eq!(book.sheet("survey").map(|s| s.rows.len()), Some(1));
         refused_fast(
             &bombs::xls_chain_loop(),
             "the .xls file is damaged: a sector chain loops",
@@ -394,6 +404,13 @@ mod tests {
             }
         }
         assert!(compared >= 12, "compared only {compared} workbooks");
+        // A sheet declaring 65,530 rows × 38 columns around a few hundred
+        // cells: read from a copy declaring the cells' grid, as calamine
+        // reads the original.
+        let path = root.join("tests/corpus/osmfw-archived-buildings.xls");
+        let bytes = std::fs::read(&path).expect("readable");
+        assert!(matches!(xls_dimensions::prepare(&bytes), Ok(Cow::Owned(_))));
+        assert_eq!(read(&bytes).expect("reads"), through_ranges(&bytes));
     }
 
     #[test]

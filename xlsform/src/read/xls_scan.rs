@@ -8,18 +8,24 @@
 //! numbers would make calamine allocate past the [`limits`](super::limits)
 //! or loop forever. Where calamine would fail with an error of its own
 //! (a malformed header, a sector past the end), it is left to say so.
+//!
+//! A DIMENSIONS record declaring more than the sheet's cells span is not
+//! refused: [`Scan::oversized`] lists it, with where the stream's bytes lie
+//! in the file, for [`xls_dimensions`](super::xls_dimensions) to shrink.
 
 use std::collections::HashSet;
 
 use super::ReadError;
 use super::limits::{Grid, MAX_INFLATED_BYTES, MAX_WORKBOOK_CELLS};
+use super::xls_layout::Layout;
+use super::xls_sectors::{Sectors, Stream};
 
 const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+pub(super) const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
 
-fn damaged(what: &str) -> ReadError {
+pub(super) fn damaged(what: &str) -> ReadError {
     ReadError::Spreadsheet(format!("the .xls file is damaged: {what}"))
 }
 
@@ -35,72 +41,38 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
-pub fn check(bytes: &[u8]) -> Result<(), ReadError> {
+/// What calamine will read of a compound file that passed the checks.
+#[derive(Debug)]
+pub(super) struct Scan {
+    /// Where each byte of the workbook stream lies in the file.
+    pub layout: Layout,
+    /// DIMENSIONS records declaring more than their sheet's cells span.
+    pub oversized: Vec<Oversized>,
+}
+
+/// A DIMENSIONS record to shrink to its sheet's cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Oversized {
+    /// The record's data: offset in the workbook stream, length (10 or 14).
+    pub at: usize,
+    pub len: usize,
+    /// The grid the sheet's cells span (`None`: no cells).
+    pub cells: Option<Grid>,
+}
+
+/// Checks a BIFF file; `Ok(None)` when it is not one this module walks or
+/// calamine will refuse it with an error of its own.
+pub(super) fn scan(bytes: &[u8]) -> Result<Option<Scan>, ReadError> {
     if !bytes.starts_with(&SIGNATURE) || bytes.len() < 512 {
-        return Ok(());
+        return Ok(None);
     }
     let Some(stream) = workbook_stream(bytes)? else {
-        return Ok(());
+        return Ok(None);
     };
-    sheets(&stream)
-}
-
-/// The sectors after the 512-byte header, as calamine numbers them.
-struct Sectors<'a> {
-    data: &'a [u8],
-    size: usize,
-    maxid: u64,
-    /// Mini sectors: calamine grows its copy of the mini stream (reading
-    /// from wherever the file happens to be) to reach a sector past its end,
-    /// up to 8 times the file's size; such a sector is refused here.
-    within_data: bool,
-}
-
-impl Sectors<'_> {
-    /// Sector `id`, or `None` where calamine stops with an error.
-    fn get(&self, id: u32) -> Option<&[u8]> {
-        if u64::from(id) > self.maxid {
-            return None;
-        }
-        let start = (id as usize).checked_mul(self.size)?;
-        if self.within_data && start >= self.data.len() {
-            return Some(&[]);
-        }
-        let end = (start + self.size).min(self.data.len());
-        Some(self.data.get(start..end).unwrap_or_default())
-    }
-
-    /// The chain from `start` through `fats`, as calamine's `get_chain`
-    /// builds it; `declared` is what calamine reserves first. `Ok(None)`
-    /// where calamine stops with an error of its own.
-    fn chain(&self, start: u32, fats: &[u32], declared: u64) -> Result<Option<Vec<u8>>, ReadError> {
-        if declared > MAX_INFLATED_BYTES {
-            return Err(damaged("a stream declares more than 64 MiB"));
-        }
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
-        let mut id = start;
-        while id != ENDOFCHAIN {
-            if !seen.insert(id) {
-                return Err(damaged("a sector chain loops"));
-            }
-            let Some(sector) = self.get(id) else {
-                return Ok(None);
-            };
-            if self.within_data && sector.is_empty() {
-                return Err(damaged("a mini stream sector lies past the mini stream"));
-            }
-            out.extend_from_slice(sector);
-            let Some(&next) = fats.get(id as usize) else {
-                return Err(damaged("a sector chain leaves the allocation table"));
-            };
-            id = next;
-        }
-        if declared > 0 {
-            out.truncate(usize::try_from(declared).unwrap_or(usize::MAX));
-        }
-        Ok(Some(out))
-    }
+    Ok(Some(Scan {
+        oversized: sheets(&stream.bytes)?,
+        layout: stream.layout,
+    }))
 }
 
 fn u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
@@ -110,7 +82,7 @@ fn u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
 }
 
 /// The `Workbook` (or BIFF5 `Book`) stream, read as calamine reads it.
-fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+fn workbook_stream(bytes: &[u8]) -> Result<Option<Stream>, ReadError> {
     let header = &bytes[..512];
     let (Some(version), Some(shift)) = (u16_at(header, 26), u16_at(header, 30)) else {
         return Ok(None);
@@ -131,12 +103,11 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
             "its header declares more sectors than the file has",
         ));
     }
-    let sectors = Sectors {
-        data: &bytes[512..],
-        size,
-        maxid: sectors_in_file,
-        within_data: false,
+    // Sector 0 follows the header, which fills a whole 4096-byte sector.
+    let Some(data) = bytes.get(size..) else {
+        return Ok(None);
     };
+    let sectors = Sectors::new(data, size, size, sectors_in_file, false);
     // The DIFAT: 109 entries in the header, then a chain of DIFAT sectors
     // whose last entry names the next one.
     let mut difat: Vec<u32> = u32s(&header[76..512]).collect();
@@ -149,7 +120,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
         let Some(sector) = sectors.get(id) else {
             return Ok(None);
         };
-        difat.extend(u32s(sector));
+        difat.extend(u32s(&sector.to_vec()));
         id = difat.pop().unwrap_or(ENDOFCHAIN);
     }
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
@@ -163,9 +134,11 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
         let Some(sector) = sectors.get(id) else {
             return Ok(None);
         };
-        fats.extend(u32s(sector));
+        fats.extend(u32s(&sector.to_vec()));
     }
-    let Some(dirs) = sectors.chain(dir_start, &fats, u64::from(dir_len) * size as u64)? else {
+    let Some(Stream { bytes: dirs, .. }) =
+        sectors.chain(dir_start, &fats, u64::from(dir_len) * size as u64)?
+    else {
         return Ok(None);
     };
     // Directory entries: UTF-16 name, start sector, stream length.
@@ -202,47 +175,60 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
         let Some(minifat) = sectors.chain(mini_fat_start, &fats, declared)? else {
             return Ok(None);
         };
-        (ministream, u32s(&minifat).collect())
+        (ministream, u32s(&minifat.bytes).collect())
     } else {
-        (Vec::new(), Vec::new())
+        (
+            Stream {
+                bytes: Vec::new(),
+                layout: Layout::default(),
+            },
+            Vec::new(),
+        )
     };
-    let Some(&(_, start, len)) = entries
-        .iter()
-        .find(|e| e.0 == "Workbook")
-        .or_else(|| entries.iter().find(|e| e.0 == "Book"))
-    else {
-        return Ok(None);
-    };
-    if len < 4096 {
-        let mini = Sectors {
-            data: &ministream,
-            size: 64,
-            maxid: sectors_in_file * 8,
-            within_data: true,
+    // calamine reads `Book` when `Workbook` is missing or fails.
+    for name in ["Workbook", "Book"] {
+        let Some(&(_, start, len)) = entries.iter().find(|e| e.0 == name) else {
+            continue;
         };
-        mini.chain(start, &minifats, len)
-    } else {
-        sectors.chain(start, &fats, len)
+        let stream = if len < 4096 {
+            let mini = Sectors::new(&ministream.bytes, 0, 64, sectors_in_file * 8, true);
+            mini.chain(start, &minifats, len)?
+                .map(|Stream { bytes, layout }| Stream {
+                    bytes,
+                    layout: layout.through(&ministream.layout),
+                })
+        } else {
+            sectors.chain(start, &fats, len)?
+        };
+        if stream.is_some() {
+            return Ok(stream);
+        }
     }
+    Ok(None)
 }
 
-/// BIFF records: (type, data), as calamine's `RecordIter` splits them.
-fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+/// BIFF records: (offset of the data, type, data), as calamine's
+/// `RecordIter` splits them.
+fn records(stream: &[u8]) -> impl Iterator<Item = (usize, u16, &[u8])> {
     let mut rest = stream;
+    let mut at = 0;
     std::iter::from_fn(move || {
         let typ = u16_at(rest, 0)?;
         let len = usize::from(u16_at(rest, 2)?);
         let data = rest.get(4..4 + len)?;
         rest = &rest[4 + len..];
-        Some((typ, data))
+        at += 4 + len;
+        Some((at - len, typ, data))
     })
 }
 
-/// Each sheet's grid, from its BoundSheet8 record's position: DIMENSIONS
-/// (which calamine reserves) and every cell record calamine keeps.
-fn sheets(stream: &[u8]) -> Result<(), ReadError> {
+/// Each sheet's grid, from its BoundSheet8 record's position: every cell
+/// record calamine keeps, and the DIMENSIONS records (which calamine
+/// reserves) that declare more.
+fn sheets(stream: &[u8]) -> Result<Vec<Oversized>, ReadError> {
+    let mut oversized = Vec::new();
     let mut bound = Vec::new();
-    for (typ, data) in records(stream) {
+    for (_, typ, data) in records(stream) {
         match typ {
             0x0085 => {
                 if let Some(pos) = u32_at(data, 0) {
@@ -262,6 +248,7 @@ fn sheets(stream: &[u8]) -> Result<(), ReadError> {
             )));
         };
         let mut cells: Option<Grid> = None;
+        let mut declared = Vec::new();
         let mut add = |row: u64, col: u64| {
             let g = cells.get_or_insert(Grid {
                 first_row: row,
@@ -274,14 +261,12 @@ fn sheets(stream: &[u8]) -> Result<(), ReadError> {
             g.first_col = g.first_col.min(col);
             g.last_col = g.last_col.max(col);
         };
-        for (typ, data) in records(sheet) {
+        for (offset, typ, data) in records(sheet) {
             let at = |i| u64::from(u16_at(data, i).unwrap_or(0));
             match typ {
                 0x0200 => {
-                    if let Some(grid) = dimensions(data)
-                        && !grid.fits()
-                    {
-                        return Err(grid.error(&name));
+                    if let Some(grid) = dimensions(data) {
+                        declared.push((pos + offset, data.len(), grid));
                     }
                 }
                 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 if data.len() >= 4 => {
@@ -304,8 +289,16 @@ fn sheets(stream: &[u8]) -> Result<(), ReadError> {
                 return Err(ReadError::WorkbookTooLarge { sheet: name });
             }
         }
+        // A declared grid no larger than the cells' passed with them.
+        let spanned = cells.map_or(0, |g| g.cells());
+        oversized.extend(
+            declared
+                .into_iter()
+                .filter(|(_, _, grid)| grid.cells() > spanned)
+                .map(|(at, len, _)| Oversized { at, len, cells }),
+        );
     }
-    Ok(())
+    Ok(oversized)
 }
 
 /// The grid calamine reserves for a DIMENSIONS record (its

@@ -19,7 +19,7 @@ use crate::types::{RowType, parse_type};
 use cells::Cells;
 pub use names::check_root_name;
 use names::{Names, check_name, note_name};
-use parameters::parse_parameters;
+use parameters::{check_randomize, parse_parameters};
 
 pub const SHEET: &str = "survey";
 
@@ -59,6 +59,20 @@ pub struct Survey {
     pub expressions: Vec<ExprCell>,
     /// Files attached by `csv-external` / `xml-external` rows.
     pub external_instances: std::collections::BTreeSet<String>,
+    /// Where each question's choice_filter is written, so that what only
+    /// the compiler finds in it (a name that is no column of an attached
+    /// file) can be shown on its cell.
+    pub filters: Vec<FilterCell>,
+}
+
+/// The choice_filter cell of one question.
+#[derive(Debug, Clone)]
+pub struct FilterCell {
+    /// The question's path, `group/repeat/name`, as the compiler names it.
+    pub path: String,
+    /// The same path without groups: the form's path under `flat`.
+    pub flat_path: String,
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,6 +394,15 @@ pub fn read(
                 q
             }
         };
+        if item.choice_filter.is_some()
+            && let Some(c) = table.column("choice_filter")
+        {
+            survey.filters.push(FilterCell {
+                path: path_in(&stack, &item.name, |_| true),
+                flat_path: path_in(&stack, &item.name, |b| b == Block::Repeat),
+                location: Location::cell(SHEET, row.number, &c.header),
+            });
+        }
         let parent = stack.last_mut().map_or(&mut root, |o| &mut o.items);
         parent.push(Item::Question(item));
     }
@@ -404,6 +427,17 @@ pub fn read(
     }
     survey.names = names.rows;
     survey
+}
+
+/// `name`'s path inside the open blocks `keep` keeps, joined by `/`.
+fn path_in(stack: &[Open], name: &str, keep: impl Fn(Block) -> bool) -> String {
+    let mut parts: Vec<&str> = stack
+        .iter()
+        .filter(|o| keep(o.block))
+        .map(|o| o.item.name())
+        .collect();
+    parts.push(name);
+    parts.join("/")
 }
 
 fn close(open: Open, parent: &mut Vec<Item>) {
@@ -435,7 +469,17 @@ fn question(cells: &mut Cells<'_, '_>, name: &str, kind: QuestionType) -> Questi
         let loc = cells.loc(c);
         match parse_parameters(v) {
             Ok(p) => q.parameters = p,
-            Err(e) => cells.diag.error(loc, e),
+            Err(e) => cells.diag.error(loc.clone(), e),
+        }
+        // The app shuffles a select's choices by these (`randomize`).
+        if kind.has_choices() {
+            match check_randomize(&q.parameters) {
+                Ok(Some(seed)) => cells
+                    .exprs
+                    .push(ExprCell::new(loc, seed, CellKind::Expression)),
+                Ok(None) => {}
+                Err(e) => cells.diag.error(loc, e),
+            }
         }
     }
     if kind.has_choices() {

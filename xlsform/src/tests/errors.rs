@@ -401,6 +401,67 @@ fn duplicate_choice_names_need_the_setting() {
 }
 
 #[test]
+fn last_saved_references_show_in_labels_hints_and_messages() {
+    let survey: &[&[&str]] = &[
+        &[
+            "type",
+            "name",
+            "label",
+            "hint",
+            "constraint",
+            "constraint_message",
+        ],
+        &[
+            "text",
+            "street",
+            "Street (last: ${last-saved#street})",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "integer",
+            "count",
+            "Count",
+            "Was ${ last-saved#count }",
+            ". > ${last-saved#count}",
+            "More than ${last-saved#count}",
+        ],
+    ];
+    let imported = import(&[("survey", survey)]).expect("imports");
+    let compiled = fieldform_engine::compile::compile(&imported.form).expect("compiles");
+    let env = fieldform_engine::env::FixedEnvironment::default();
+    let last = fieldform_engine::state::LastSaved::from_answers(
+        &serde_json::json!({ "street": "Abbey Road", "count": "7" }),
+    );
+    let mut state = fieldform_engine::state::FormState::new_with_last_saved(
+        std::sync::Arc::new(compiled),
+        &env,
+        last,
+    );
+    let street = state.node("street").expect("node");
+    assert_eq!(state.label(street), "Street (last: Abbey Road)");
+    state.set("count", "5", &env).expect("sets");
+    let count = state.node("count").expect("node");
+    assert_eq!(state.hint(count), "Was 7");
+    let issue = fieldform_engine::validate::validate_node(&state, count, "").expect("too few");
+    assert_eq!(issue.message, "More than 7");
+
+    // A name that is no field is located like any other reference.
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label"],
+        &["text", "street", "Street (last: ${last-saved#stret})"],
+    ];
+    let err = import(&[("survey", survey)]).expect_err("refused");
+    assert_eq!(
+        strings(&err.errors),
+        vec![
+            "survey row 2, column label: ${last-saved#stret}: `stret` is not a field; did you mean `street`?\n    Street (last: ${last-saved#stret})\n                  ^"
+        ]
+    );
+}
+
+#[test]
 fn last_saved_references_are_accepted() {
     // ODK's `${last-saved#name}` (once refused as an invalid name); the
     // engine's compiler checks that the name is a field.

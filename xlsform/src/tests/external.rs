@@ -199,7 +199,7 @@ fn check_reads_the_data_files_beside_the_workbook() {
     assert!(report.is_ok(), "{:?}", report.errors);
     assert!(
         strings(&report.warnings).contains(
-            &"field `village`, choice_filter: `district` at position 0 is not a column of choice list `villages.csv`, so it evaluates as empty, as in ODK".to_owned()
+            &"survey row 4, column choice_filter: `district` at position 0 is not a column of choice list `villages.csv`, so it evaluates as empty, as in ODK".to_owned()
         ),
         "{:?}",
         report.warnings

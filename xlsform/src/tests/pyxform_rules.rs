@@ -190,6 +190,20 @@ fn a_duplicate_column_header_is_refused() {
         errs[0].starts_with("choices, column name: duplicate column header"),
         "{errs:?}"
     );
+    // The settings sheet too (pyxform: "Duplicate column header: form_id").
+    let errs = errors(&[
+        ("survey", &[&["type", "name", "label"], &["text", "a", "A"]]),
+        (
+            "settings",
+            &[&["form_id", "version", "form_id"], &["f", "1", "g"]],
+        ),
+    ]);
+    assert_eq!(
+        errs,
+        [
+            "settings, column form_id: duplicate column header `form_id`: columns A and C have the same header; remove or rename one"
+        ]
+    );
     // Different case is a different header to pyxform (read as aliases later).
     import(&[(
         "survey",
@@ -225,4 +239,56 @@ fn a_calculate_without_a_calculation_is_refused() {
         ],
     )])
     .expect("a computed default or a calculation is enough");
+}
+
+/// pyxform's rules for `randomize` and `seed` on a select, each error on
+/// its parameters cell; a seed's `${name}` is checked like any reference.
+#[test]
+fn randomize_and_seed_are_checked_as_pyxform_checks_them() {
+    let choices: &[&[&str]] = &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]];
+    let errs = errors(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "parameters"],
+                &["integer", "n", "N", ""],
+                &["select_one yn", "a", "A", "randomize=maybe"],
+                &["select_one yn", "b", "B", "randomize=true seed=abc"],
+                &["select_multiple yn", "c", "C", "seed=3"],
+                &["rank yn", "d", "D", "randomize=true seed=${nn}"],
+            ],
+        ),
+        ("choices", choices),
+    ]);
+    assert_eq!(
+        errs,
+        [
+            "survey row 3, column parameters: `randomize` must be `true` or `false`, not `maybe`",
+            "survey row 4, column parameters: `seed` must be a number or a reference to a field (`${name}`), not `abc`",
+            "survey row 5, column parameters: `seed` needs `randomize=true` in the same parameters",
+            "survey row 6, column parameters: ${nn} is not a field; did you mean ${n}?\n    ${nn}\n    ^",
+        ]
+    );
+    let imported = import(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "parameters"],
+                &["integer", "n", "N", ""],
+                &["select_one yn", "a", "A", "randomize=TRUE seed=${n}"],
+                &["select_one yn", "b", "B", "randomize=true seed=12.5"],
+            ],
+        ),
+        ("choices", choices),
+    ])
+    .expect("imports");
+    let params: Vec<String> = imported
+        .form
+        .walk()
+        .filter_map(|i| match i {
+            Item::Question(q) => q.parameters.get("seed").cloned(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(params, ["${n}", "12.5"]);
 }

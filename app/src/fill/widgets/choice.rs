@@ -9,6 +9,7 @@ use std::sync::Arc;
 use fieldform_engine::state::NodeRef;
 use leptos::prelude::*;
 
+use super::order::Order;
 use super::search;
 
 use crate::fill::session::Session;
@@ -26,8 +27,16 @@ pub fn choices(
     appearance: &str,
 ) -> AnyView {
     let words: Vec<&str> = appearance.split_whitespace().collect();
+    let order = Order::of(&session.form(), node.field);
     let options = move || {
         let mut list = session.choices(node);
+        if order != Order::AsListed {
+            // A seed field's change reorders the list.
+            if let Some(seed) = session.with(|s| order.seed_node(s, node)) {
+                session.track(seed);
+            }
+            list = session.with(|s| order.arrange(s, node, list));
+        }
         if or_other {
             list.push((
                 "other".to_owned(),
@@ -98,6 +107,10 @@ pub fn choices(
             options().into_iter().partition(|(name, _)| selected(name));
         // The chosen first, always shown: not scattered in a long list.
         rest.retain(|(name, label)| match keys.get(name) {
+            // A label showing answers (`${name1}`) is also searched as shown.
+            Some(key) if key.contains("${") => {
+                search::matches(key, &q) || search::matches(&search::normalise(label), &q)
+            }
             Some(key) => search::matches(key, &q),
             // `other`, whose label is the app's.
             None => search::matches(&search::normalise(&format!("{name}\n{label}")), &q),

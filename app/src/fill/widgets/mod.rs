@@ -5,6 +5,7 @@
 mod choice;
 mod geo;
 mod numbers;
+mod order;
 mod rank;
 mod search;
 mod structure;

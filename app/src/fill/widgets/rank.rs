@@ -6,13 +6,22 @@
 use fieldform_engine::state::NodeRef;
 use leptos::prelude::*;
 
+use super::order::Order;
 use crate::fill::session::Session;
 use crate::i18n::{Msg, t};
 
 pub fn rank(session: Session, node: NodeRef, id: &str) -> AnyView {
+    // `randomize`: the order first shown, before any answer.
+    let shown = Order::of(&session.form(), node.field);
     // The current order: the stored one, then any choice it lacks.
     let order = move || {
-        let choices = session.choices(node);
+        let mut choices = session.choices(node);
+        if shown != Order::AsListed {
+            if let Some(seed) = session.with(|s| shown.seed_node(s, node)) {
+                session.track(seed);
+            }
+            choices = session.with(|s| shown.arrange(s, node, choices));
+        }
         let value = session.value(node);
         let mut out: Vec<(String, String)> = value
             .split_whitespace()

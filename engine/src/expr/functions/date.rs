@@ -52,16 +52,16 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         },
         Func::DecimalTime => Value::Number(decimal_time(&arg(args, 0, ctx), env)),
         // Both accept dates and date-times; a date has time 00:00:00. A
-        // date-time is shown at its own offset (see the module docs of
-        // `expr`), which for values recorded on the device is the device's.
+        // date-time is shown in the device's zone, whatever offset it was
+        // written with, as JavaRosa does (its `Date` is an instant, shown
+        // with the default zone), at the offset in force at that instant.
         Func::FormatDate | Func::FormatDateTime => {
             let pattern = arg(args, 1, ctx).as_string();
             let fields = match date_arg(0) {
                 Some(Parsed::Date(d)) => Fields::from_days(d),
-                Some(Parsed::DateTime {
-                    millis,
-                    offset_minutes,
-                }) => Fields::from_millis(millis, offset_minutes),
+                Some(Parsed::DateTime { millis, .. }) => {
+                    Fields::from_millis(millis, env.utc_offset_minutes_at(millis))
+                }
                 None => return Value::empty(),
             };
             Value::String(date::format_pattern(&fields, &pattern))
@@ -339,10 +339,11 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn format_date_time() {
         assert_eq!(
-            eval_str(
+            eval_with(
+                &Ctx::new().offset(120),
                 "format-date-time('2024-01-15T07:05:09.045+02:00', '%Y-%m-%d %H:%M:%S.%3 %h')"
             ),
-            "2024-01-15 07:05:09.045 7"
+            Value::from("2024-01-15 07:05:09.045 7")
         );
         assert_eq!(eval_str("format-date-time(now(), '%H:%M')"), "10:30");
         assert_eq!(eval_str("format-date-time('2024-01-15', '%H:%M')"), "00:00");
@@ -350,6 +351,45 @@ mod tests {
         assert_eq!(
             eval_with(&c, "format-date-time(now(), '%e %b %H:%M')"),
             Value::from("15 Jan 05:30")
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn format_date_shows_a_date_time_in_the_devices_zone() {
+        // Written at +02:00, shown on a UTC device: two hours earlier.
+        assert_eq!(
+            eval_str("format-date-time('2024-01-15T07:05:00.000+02:00', '%Y-%m-%d %H:%M')"),
+            "2024-01-15 05:05"
+        );
+        // The local date can change too.
+        assert_eq!(
+            eval_str("format-date('2024-01-15T01:00:00-05:00', '%Y-%m-%d')"),
+            "2024-01-15"
+        );
+        assert_eq!(
+            eval_str("format-date('2024-01-15T23:00:00-05:00', '%Y-%m-%d')"),
+            "2024-01-16"
+        );
+        let east = Ctx::new().offset(180);
+        assert_eq!(
+            eval_with(&east, "format-date-time('2024-01-15T07:05:00Z', '%H:%M')"),
+            Value::from("10:05")
+        );
+        // Without an offset it is already local.
+        assert_eq!(
+            eval_with(&east, "format-date-time('2024-01-15T07:05:00', '%H:%M')"),
+            Value::from("07:05")
+        );
+        // At the offset in force at that instant: summer time in Chișinău
+        // (+03:00) for a July time, seen in January.
+        let c = chisinau_at("2024-01-15T10:30:00Z");
+        assert_eq!(
+            eval_with(&c, "format-date-time('2024-07-01T07:00:00Z', '%H:%M')"),
+            Value::from("10:00")
+        );
+        assert_eq!(
+            eval_with(&c, "format-date-time('2024-01-01T07:00:00Z', '%H:%M')"),
+            Value::from("09:00")
         );
     }
 }
