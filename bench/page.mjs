@@ -19,6 +19,7 @@ const fieldform = {
     return {
       node: (path) => loaded.node(path),
       set: (node, value) => loaded.set(node, value),
+      set_path: (path, value) => loaded.set_path(path, value),
       value: (path) => loaded.value(path),
       relevant: (path) => loaded.relevant(path),
       choices: (path) => loaded.choices(path),
@@ -219,7 +220,7 @@ async function memory(questions, rows, skip = []) {
       r.live_after_edits = Loaded.live_bytes();
       for (let i = 0; i < 1_000; i++) {
         h.add('members', 1);
-        h.set(h.node(`members[${rows + 1}]/m0_age`), '33');
+        h.set_path(`members[${rows + 1}]/m0_age`, '33');
         h.remove(`members[${rows + 1}]`);
       }
       r.live_after_instances = Loaded.live_bytes();

@@ -80,6 +80,16 @@ impl Loaded {
         Ok((self.nodes.len() - 1) as u32)
     }
 
+    /// Sets the node at `path` without keeping a handle for it (for loops
+    /// over instances that come and go, so the harness keeps nothing).
+    pub fn set_path(&mut self, path: &str, value: &str) -> Result<(), JsError> {
+        let node = self.state.node(path).map_err(js_error)?;
+        self.state
+            .set_value(node, value, &self.env)
+            .map_err(js_error)?;
+        Ok(())
+    }
+
     pub fn set(&mut self, node: u32, value: &str) -> Result<(), JsError> {
         let node = *self
             .nodes

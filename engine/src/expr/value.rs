@@ -223,8 +223,10 @@ pub fn format_number(n: f64) -> String {
     }
     let rounded = n.round();
     if (n - rounded).abs() < 1e-12 && rounded.abs() < 1e15 {
+        // Exact in an i64 below 1e15; integer printing skips the float
+        // formatter (a hot path: every numeric calculation ends here), and
         // -0 prints as 0.
-        return format!("{}", rounded + 0.0);
+        return (rounded as i64).to_string();
     }
     format!("{n}")
 }
@@ -234,6 +236,23 @@ mod tests {
     use super::*;
     use crate::env::FixedEnvironment;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn whole_numbers_print_as_the_float_formatter_prints_them() {
+        let mut n = 1.0_f64;
+        while n < 1e15 {
+            for v in [n, -n, n - 1.0, n + 1.0, n * 7.0] {
+                if v.abs() < 1e15 {
+                    assert_eq!(format_number(v), format!("{}", v + 0.0), "{v}");
+                }
+            }
+            n *= 3.0;
+        }
+        assert_eq!(format_number(-0.0), "0");
+        assert_eq!(format_number(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(format_number(1e15), "1000000000000000");
+        assert_eq!(format_number(2.5), "2.5");
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn numbers_from_strings() {
