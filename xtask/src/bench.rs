@@ -149,6 +149,7 @@ fn browser(md: &mut String) -> anyhow::Result<()> {
     );
     test.env("CHROMEDRIVER", &browser.chromedriver)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
+    let _scratch = crate::test::ScratchTmp::new("browser-bench", &mut test);
     eprintln!("xtask: $ {}", crate::run::describe(&test));
     let out = test.output().context("running the browser benchmark")?;
     let text =

@@ -130,11 +130,13 @@ pub fn test_all() -> anyhow::Result<()> {
             );
             wasm.env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+            let scratch = ScratchTmp::new("wasm-tests", &mut wasm);
             steps.push(run_step(
                 "wasm tests (headless Chromium)",
                 wasm,
                 20 * MINUTE,
             ));
+            drop(scratch);
             steps.push(end_to_end(&tools, &browser));
             steps.push(peer_crosscheck(&browser));
         }
@@ -205,6 +207,7 @@ fn end_to_end(tools: &install::BuildTools, browser: &install::Browser) -> Step {
         .env("FIELDFORM_APP_DIR", root.join("dist"))
         .env("FIELDFORM_FORMS_DIR", root.join("forms"))
         .env("CHROMIUM", &browser.chromium);
+    let _scratch = ScratchTmp::new("e2e", &mut node);
     run_step("end-to-end tests (Chromium)", node, 25 * MINUTE)
 }
 
@@ -216,8 +219,36 @@ fn peer_crosscheck(browser: &install::Browser) -> Step {
         Err(error) => failed_step(NAME, error),
         Ok(page) => match crate::bench_peers::command(&page, browser, true) {
             Err(error) => failed_step(NAME, error),
-            Ok(node) => run_step(NAME, node, 10 * MINUTE),
+            Ok(mut node) => {
+                let _scratch = ScratchTmp::new("peers", &mut node);
+                run_step(NAME, node, 10 * MINUTE)
+            }
         },
+    }
+}
+
+/// A step's own `TMPDIR` under the target dir, removed when dropped.
+/// chromedriver leaves a profile of about 140 MB in the temp dir for every
+/// browser the wasm test runner kills; dozens of them fill a CI disk.
+pub(crate) struct ScratchTmp(std::path::PathBuf);
+
+impl ScratchTmp {
+    pub(crate) fn new(name: &str, command: &mut Command) -> Self {
+        let dir = target_dir().join("scratch-tmp").join(name);
+        // Leftovers of an interrupted run go first.
+        let _gone = std::fs::remove_dir_all(&dir);
+        if let Err(error) = std::fs::create_dir_all(&dir) {
+            eprintln!("xtask: cannot create {}: {error}", dir.display());
+        } else {
+            command.env("TMPDIR", &dir);
+        }
+        Self(dir)
+    }
+}
+
+impl Drop for ScratchTmp {
+    fn drop(&mut self) {
+        let _gone = std::fs::remove_dir_all(&self.0);
     }
 }
 
