@@ -28,6 +28,13 @@ ${binds.join('\n')}
 </model></h:head>
 <h:body>${body}</h:body></h:html>`;
 const input = (ref, name) => `<input ref="${ref}"><label>${name}</label></input>`;
+// SurveyJS elements: a number question, a computed value.
+const sjNumber = (name) => ({ type: 'text', inputType: 'number', name });
+const sjExpression = (name, expression) => ({ type: 'expression', name, expression });
+// XForm binds: a whole number, a text, a calculation (`calculate` as XML).
+const bindInt = (nodeset) => `<bind nodeset="${nodeset}" type="int"/>`;
+const bindText = (nodeset) => `<bind nodeset="${nodeset}" type="string"/>`;
+const bindCalculate = (nodeset, calculate) => `<bind nodeset="${nodeset}" type="string" calculate="${calculate}"/>`;
 
 function roster200() {
   const rows = 200;
@@ -43,22 +50,22 @@ function roster200() {
       q('adults', 'calculate', { calculation: 'sum(${adult})' }),
     ]),
     surveyjs: { pages: [{ name: 'p', elements: [
-      { type: 'text', inputType: 'number', name: 'n' },
+      sjNumber('n'),
       { type: 'paneldynamic', name: 'people', bindings: { panelCount: 'n' }, templateElements: [
-        { type: 'text', inputType: 'number', name: 'age' },
-        { type: 'expression', name: 'adult', expression: 'iif({panel.age} >= 18, 1, 0)' },
-        { type: 'expression', name: 'pos', expression: '{panelIndex} + 1' },
+        sjNumber('age'),
+        sjExpression('adult', 'iif({panel.age} >= 18, 1, 0)'),
+        sjExpression('pos', '{panelIndex} + 1'),
       ] },
-      { type: 'expression', name: 'adults', expression: "sumInArray({people}, 'adult')" },
+      sjExpression('adults', "sumInArray({people}, 'adult')"),
     ] }] },
     odk: xform('roster200',
       '<n/><people jr:template=""><age/><adult/><pos/></people><adults/>',
       [
-        '<bind nodeset="/data/n" type="int"/>',
-        '<bind nodeset="/data/people/age" type="int"/>',
-        '<bind nodeset="/data/people/adult" type="string" calculate="if(../age &gt;= 18, 1, 0)"/>',
-        '<bind nodeset="/data/people/pos" type="string" calculate="position(..)"/>',
-        '<bind nodeset="/data/adults" type="string" calculate="sum(/data/people/adult)"/>',
+        bindInt('/data/n'),
+        bindInt('/data/people/age'),
+        bindCalculate('/data/people/adult', 'if(../age &gt;= 18, 1, 0)'),
+        bindCalculate('/data/people/pos', 'position(..)'),
+        bindCalculate('/data/adults', 'sum(/data/people/adult)'),
       ],
       input('/data/n', 'n') +
         '<group ref="/data/people"><label>People</label><repeat nodeset="/data/people" jr:count="/data/n">' +
@@ -102,23 +109,23 @@ function nested() {
     ]),
     surveyjs: { pages: [{ name: 'p', elements: [
       { type: 'paneldynamic', name: 'hh', panelCount: outer, templateElements: [
-        { type: 'text', inputType: 'number', name: 'head_age' },
+        sjNumber('head_age'),
         { type: 'paneldynamic', name: 'member', panelCount: inner, templateElements: [
-          { type: 'text', inputType: 'number', name: 'age' },
-          { type: 'expression', name: 'older', expression: 'iif({panel.age} > {parentPanel.head_age}, 1, 0)' },
+          sjNumber('age'),
+          sjExpression('older', 'iif({panel.age} > {parentPanel.head_age}, 1, 0)'),
         ] },
-        { type: 'expression', name: 'members_older', expression: "sumInArray({panel.member}, 'older')" },
+        sjExpression('members_older', "sumInArray({panel.member}, 'older')"),
       ] },
-      { type: 'expression', name: 'total_older', expression: "sumInArray({hh}, 'members_older')" },
+      sjExpression('total_older', "sumInArray({hh}, 'members_older')"),
     ] }] },
     odk: xform('nested',
       '<hh jr:template=""><head_age/><member jr:template=""><age/><older/></member><members_older/></hh><total_older/>',
       [
-        '<bind nodeset="/data/hh/head_age" type="int"/>',
-        '<bind nodeset="/data/hh/member/age" type="int"/>',
-        '<bind nodeset="/data/hh/member/older" type="string" calculate="if(../age &gt; ../../head_age, 1, 0)"/>',
-        '<bind nodeset="/data/hh/members_older" type="string" calculate="sum(../member/older)"/>',
-        '<bind nodeset="/data/total_older" type="string" calculate="sum(/data/hh/members_older)"/>',
+        bindInt('/data/hh/head_age'),
+        bindInt('/data/hh/member/age'),
+        bindCalculate('/data/hh/member/older', 'if(../age &gt; ../../head_age, 1, 0)'),
+        bindCalculate('/data/hh/members_older', 'sum(../member/older)'),
+        bindCalculate('/data/total_older', 'sum(/data/hh/members_older)'),
       ],
       '<group ref="/data/hh"><label>Households</label><repeat nodeset="/data/hh">' +
         input('/data/hh/head_age', 'head_age') +
@@ -182,9 +189,9 @@ function cascade() {
       { type: 'dropdown', name: 'village', choices: sj(villageChoices), choicesVisibleIf: '{$item.state} = {state} and {$item.district} = {district}' },
     ] }] },
     odk: xform('cascade', '<state/><district/><village/>', [
-      '<bind nodeset="/data/state" type="string"/>',
-      '<bind nodeset="/data/district" type="string"/>',
-      '<bind nodeset="/data/village" type="string"/>',
+      bindText('/data/state'),
+      bindText('/data/district'),
+      bindText('/data/village'),
     ],
     itemset('/data/state', 'states', '') +
       itemset('/data/district', 'districts', '[state = /data/state]') +

@@ -196,7 +196,7 @@ function report(names, results, skipped) {
   const peers = ['surveyjs', 'odk'];
   let md = '';
   md += 'The three engines in the same headless Chromium, in the same run, one after the other in one page (`cargo xtask bench`, `bench/run.mjs`): ';
-  md += `${names.fieldform} (wasm, the app's release profile), ${names.surveyjs} and ${names.odk}. `;
+  md += `${names.fieldform} (wasm built as the app's: its \`wasm-release\` profile, then \`wasm-opt -Oz\`), ${names.surveyjs} and ${names.odk}. `;
   md += 'The questionnaire is written three ways from one description (`bench/workload.mjs`: the engine workload above, as a form file, SurveyJS JSON and an XForm). ';
   md += '*Load*: parse the file and instantiate with the roster filled (median of up to 9 after a warm-up load, at least 2 when 20 s are not enough). ';
   md += '*Edit*: one answer changed and everything depending on it recomputed (mean over at least 3 edits and 300 ms after 3 to warm up, alternating two values). ';

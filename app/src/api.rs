@@ -1,35 +1,7 @@
 //! Talking to the collection server.
 
-use fieldform_engine::model::{Language, Text};
-use serde::{Deserialize, Serialize};
-
-/// One published form version, as `/api/forms` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CatalogEntry {
-    pub id: String,
-    pub version: String,
-    pub title: Text,
-    pub languages: Vec<Language>,
-    pub default_language: String,
-    pub open: bool,
-    /// Unix milliseconds; the newest open version is the one new
-    /// responses use.
-    #[serde(default)]
-    pub published_at: f64,
-    /// The version's data files (`select_one_from_file`, `pulldata()`).
-    #[serde(default)]
-    pub attachments: Vec<AttachmentInfo>,
-}
-
-/// A data file of a form version, as the catalog lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AttachmentInfo {
-    pub name: String,
-    /// Bytes.
-    pub size: f64,
-    /// Hex SHA-256 of the content.
-    pub sha256: String,
-}
+/// The catalog's types are the server's own (defined once, in the engine).
+pub use fieldform_engine::wire::{AttachmentInfo, CatalogEntry};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
@@ -50,15 +22,6 @@ pub async fn fetch_catalog() -> Result<Vec<CatalogEntry>, ApiError> {
         .json()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
-}
-
-impl CatalogEntry {
-    /// The title in `lang`, else in the form's default language.
-    pub fn title_in(&self, lang: &str) -> &str {
-        self.title
-            .get(lang, &self.default_language)
-            .unwrap_or(&self.id)
-    }
 }
 
 /// One version of a form, as published.

@@ -136,7 +136,7 @@ pub fn newest_open<'a>(catalog: &'a [CatalogEntry], id: &str) -> Option<&'a Cata
     catalog
         .iter()
         .filter(|e| e.id == id && e.open)
-        .max_by(|a, b| a.published_at.total_cmp(&b.published_at))
+        .max_by_key(|e| e.published_at)
 }
 
 /// Only the newest open version of each form, in catalog order.
@@ -158,7 +158,9 @@ pub fn newest_versions(catalog: &[CatalogEntry]) -> Vec<CatalogEntry> {
 pub async fn stored_catalog() -> Result<Vec<CatalogEntry>, String> {
     let db = store::db().await.map_err(|e| e.to_string())?;
     let mut entries = db.catalog().await.map_err(|e| e.to_string())?;
-    entries.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.version.cmp(&b.version)));
+    fieldform_engine::sort::sort_by(&mut entries, |a, b| {
+        a.id.cmp(&b.id).then_with(|| a.version.cmp(&b.version))
+    });
     Ok(entries)
 }
 

@@ -9,11 +9,11 @@ use fieldform_engine::model::Form;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 
 mod common;
 
-use common::{mount, settle};
+use common::{choose_language, click, find, mount, settle, texts, type_into};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -55,43 +55,6 @@ fn form() -> Form {
     Form::from_json(&doc.to_string()).unwrap()
 }
 
-/// The texts of the elements under `selector`, in document order.
-fn texts(host: &HtmlElement, selector: &str) -> Vec<String> {
-    let list = host.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|n| n.text_content().unwrap_or_default())
-        .collect()
-}
-
-fn find(host: &HtmlElement, selector: &str) -> HtmlElement {
-    host.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector} in {}", host.inner_html()))
-        .unchecked_into()
-}
-
-fn fire(target: &HtmlElement, kind: &str) {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    target
-        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
-        .unwrap();
-}
-
-async fn type_into(host: &HtmlElement, selector: &str, value: &str) {
-    let input: HtmlInputElement = find(host, selector).unchecked_into();
-    input.set_value(value);
-    fire(&input, "input");
-    fire(&input, "change");
-    settle().await;
-}
-
-async fn click(host: &HtmlElement, selector: &str) {
-    find(host, selector).click();
-    settle().await;
-}
-
 #[wasm_bindgen_test]
 async fn choice_labels_show_answers_and_follow_them_and_the_language() {
     let host = mount(form());
@@ -123,15 +86,10 @@ async fn choice_labels_show_answers_and_follow_them_and_the_language() {
     type_into(&host, "[data-name=find] .choice-search", "").await;
     assert_eq!(texts(&host, find_), ["Anca", "Maria", "Nobody"]);
 
-    let picker: web_sys::HtmlSelectElement = find(&host, ".language-picker").unchecked_into();
-    picker.set_value("ro");
-    fire(&picker, "change");
-    settle().await;
+    choose_language(&host, "ro").await;
     // A label without the language's text is the default language's.
     assert_eq!(texts(&host, pick), ["Anca (unu)", "Maria", "Nimeni"]);
-    picker.set_value("en");
-    fire(&picker, "change");
-    settle().await;
+    choose_language(&host, "en").await;
 
     // In a repeat, each instance's list shows its own answers.
     click(&host, ".section-link[data-page='1']").await;

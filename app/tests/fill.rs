@@ -8,11 +8,11 @@ use fieldform_engine::model::Form;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 
 mod common;
 
-use common::{mount, mount_again, settle};
+use common::{choose_language, click, count, find, mount, mount_again, settle, text, type_into};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -29,49 +29,6 @@ fn form(items: serde_json::Value, choices: serde_json::Value) -> Form {
         "items": items,
     });
     Form::from_json(&doc.to_string()).unwrap()
-}
-
-fn find(host: &HtmlElement, selector: &str) -> Option<HtmlElement> {
-    host.query_selector(selector)
-        .unwrap()
-        .map(|e| e.unchecked_into())
-}
-
-fn text(host: &HtmlElement, selector: &str) -> String {
-    find(host, selector)
-        .unwrap_or_else(|| panic!("no {selector}"))
-        .text_content()
-        .unwrap_or_default()
-}
-
-fn count(host: &HtmlElement, selector: &str) -> u32 {
-    host.query_selector_all(selector).unwrap().length()
-}
-
-fn fire(target: &HtmlElement, kind: &str) {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    target
-        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
-        .unwrap();
-}
-
-/// Types `value` into the input under `selector`, as a user would.
-async fn type_into(host: &HtmlElement, selector: &str, value: &str) {
-    let input: HtmlInputElement = find(host, selector)
-        .unwrap_or_else(|| panic!("no {selector}"))
-        .unchecked_into();
-    input.set_value(value);
-    fire(&input, "input");
-    fire(&input, "change");
-    settle().await;
-}
-
-async fn click(host: &HtmlElement, selector: &str) {
-    find(host, selector)
-        .unwrap_or_else(|| panic!("no {selector} in {}", host.inner_html()))
-        .click();
-    settle().await;
 }
 
 #[wasm_bindgen_test]
@@ -99,9 +56,7 @@ async fn answers_redraw_relevance_labels_and_calculations() {
     assert_eq!(text(&host, "[data-name=shown] .label"), "Twice: 42");
     type_into(&host, "[data-name=name] input", "Maria").await;
     assert_eq!(text(&host, "[data-name=age] .label"), "How old is Maria?");
-    let age: HtmlInputElement = find(&host, "[data-name=age] input")
-        .unwrap()
-        .unchecked_into();
+    let age: HtmlInputElement = find(&host, "[data-name=age] input").unchecked_into();
     assert_eq!(age.value(), "21", "the answer survives the redraw");
     type_into(&host, "[data-name=name] input", "").await;
     assert_eq!(count(&host, "[data-name=age]"), 0);
@@ -205,16 +160,12 @@ async fn choices_repeats_and_right_to_left_languages() {
     click(&host, ".add-instance").await;
     click(&host, ".add-instance").await;
     assert_eq!(count(&host, ".instance"), 2);
-    let add: web_sys::HtmlButtonElement = find(&host, ".add-instance").unwrap().unchecked_into();
+    let add: web_sys::HtmlButtonElement = find(&host, ".add-instance").unchecked_into();
     assert!(add.disabled(), "max_instances reached");
     assert!(text(&host, "section.instance:nth-of-type(2) h4").contains("(2)"));
 
-    let picker: web_sys::HtmlSelectElement =
-        find(&host, ".language-picker").unwrap().unchecked_into();
-    picker.set_value("ar");
-    fire(&picker, "change");
-    settle().await;
-    let article = find(&host, "article.form").unwrap();
+    choose_language(&host, "ar").await;
+    let article = find(&host, "article.form");
     assert_eq!(article.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(article.get_attribute("lang").as_deref(), Some("ar"));
     assert_eq!(text(&host, ".form-title"), "اختبار");
@@ -222,9 +173,8 @@ async fn choices_repeats_and_right_to_left_languages() {
     click(&host, ".section-link[data-page='0']").await;
     assert!(text(&host, "[data-name=langs] .label").starts_with("اللغات"));
     assert_eq!(text(&host, ".pager .next"), "التالي");
-    let checked: HtmlInputElement = find(&host, "[data-name=langs] input[value=ro]")
-        .unwrap()
-        .unchecked_into();
+    let checked: HtmlInputElement =
+        find(&host, "[data-name=langs] input[value=ro]").unchecked_into();
     assert!(checked.checked(), "answers survive a change of language");
 }
 
@@ -234,22 +184,14 @@ async fn the_chosen_language_is_remembered_per_form() {
     let host = mount(form(items.clone(), json!({})));
     settle().await;
     assert_eq!(text(&host, "[data-name=a] .label"), "Name");
-    let picker: web_sys::HtmlSelectElement =
-        find(&host, ".language-picker").unwrap().unchecked_into();
-    picker.set_value("ar");
-    fire(&picker, "change");
-    settle().await;
+    choose_language(&host, "ar").await;
     let again = mount_again(form(items, json!({})));
     settle().await;
     assert_eq!(text(&again, "[data-name=a] .label"), "الاسم");
-    let picker: web_sys::HtmlSelectElement =
-        find(&again, ".language-picker").unwrap().unchecked_into();
+    let picker: web_sys::HtmlSelectElement = find(&again, ".language-picker").unchecked_into();
     assert_eq!(picker.value(), "ar");
     assert_eq!(
-        find(&again, "article.form")
-            .unwrap()
-            .get_attribute("dir")
-            .as_deref(),
+        find(&again, "article.form").get_attribute("dir").as_deref(),
         Some("rtl")
     );
 }

@@ -16,11 +16,11 @@ use fieldform_engine::state::FormState;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 
 mod common;
 
-use common::{mount, settle};
+use common::{find, fire, mount, settle, texts};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,29 +33,6 @@ fn form(items: serde_json::Value) -> Form {
         "items": items,
     });
     Form::from_json(&doc.to_string()).unwrap()
-}
-
-fn find(host: &HtmlElement, selector: &str) -> HtmlElement {
-    host.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector} in {}", host.inner_html()))
-        .unchecked_into()
-}
-
-fn texts(host: &HtmlElement, selector: &str) -> Vec<String> {
-    let list = host.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|n| n.text_content().unwrap_or_default())
-        .collect()
-}
-
-fn fire(target: &HtmlElement, kind: &str) {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    target
-        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
-        .unwrap();
 }
 
 /// Types a point into the list's input and presses its *Add this point*.

@@ -13,11 +13,11 @@ use fieldform_engine::state::FormState;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::HtmlElement;
 
 mod common;
 
-use common::{mount, settle};
+use common::{click, mount, settle, type_into};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -71,26 +71,6 @@ fn choices(host: &HtmlElement, name: &str) -> Vec<String> {
     shown(host, &format!("[data-name={name}] .choices input"), "value")
 }
 
-fn fire(target: &HtmlElement, kind: &str) {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    target
-        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
-        .unwrap();
-}
-
-async fn type_into(host: &HtmlElement, selector: &str, value: &str) {
-    let input: HtmlInputElement = host
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector}"))
-        .unchecked_into();
-    input.set_value(value);
-    fire(&input, "input");
-    fire(&input, "change");
-    settle().await;
-}
-
 #[wasm_bindgen_test]
 async fn choices_show_in_odks_shuffled_order_and_stay_put() {
     let host = mount(form());
@@ -104,13 +84,11 @@ async fn choices_show_in_odks_shuffled_order_and_stay_put() {
     assert_eq!(choices(&host, "by_field"), odk_order("''"));
 
     // Answering does not move anything.
-    let third: HtmlElement = host
-        .query_selector(&format!("[data-name=fixed] input[value={}]", fixed[2]))
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    third.click();
-    settle().await;
+    click(
+        &host,
+        &format!("[data-name=fixed] input[value={}]", fixed[2]),
+    )
+    .await;
     assert_eq!(choices(&host, "fixed"), fixed);
 
     // The seed field reorders the list that uses it.

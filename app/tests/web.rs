@@ -31,7 +31,8 @@ fn entry(id: &str, en: &str, ro: &str) -> CatalogEntry {
         ],
         default_language: "ro".into(),
         open: true,
-        published_at: 0.0,
+        etag: String::new(),
+        published_at: 0,
         attachments: Vec::new(),
     }
 }

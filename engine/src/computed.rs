@@ -18,10 +18,11 @@
 //! or an enclosing group's or repeat's) is kept exactly as the device sent
 //! it, present or absent.
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
-use crate::compile::{Compiled, CompiledForm, FieldId, FieldKind};
-use crate::state::{FormState, InstanceId, NodeRef};
+use crate::compile::{Compiled, CompiledForm, FieldId};
+use crate::response::Take;
+use crate::state::{FormState, InstanceId};
 
 /// Which fields the engine cannot judge alone (see the module docs).
 struct DeviceDependent {
@@ -105,7 +106,8 @@ fn reads_the_device(c: &Compiled) -> bool {
         || formats_dates(&c.expr)
 }
 
-/// `format-date` and `format-date-time` show a date-time in the device's zone.
+/// `format-date` and `format-date-time` show a date-time in the device's
+/// zone, and `date()` takes a date-time's date there.
 fn formats_dates(e: &crate::expr::Expr) -> bool {
     use crate::expr::{ExprKind, Func};
     let mut found = false;
@@ -113,7 +115,7 @@ fn formats_dates(e: &crate::expr::Expr) -> bool {
         found |= matches!(
             e.kind,
             ExprKind::Call {
-                func: Func::FormatDate | Func::FormatDateTime,
+                func: Func::FormatDate | Func::FormatDateTime | Func::Date,
                 ..
             }
         );
@@ -130,77 +132,17 @@ impl FormState {
     pub fn computed_answers(&self, sent: &Json) -> Json {
         let dependent = DeviceDependent::of(&self.form);
         let top: Vec<FieldId> = self.form.top_level().collect();
-        Json::Object(self.computed(InstanceId::ROOT, &top, sent.as_object(), &dependent))
-    }
-
-    fn computed(
-        &self,
-        inst: InstanceId,
-        fields: &[FieldId],
-        sent: Option<&Map<String, Json>>,
-        dependent: &DeviceDependent,
-    ) -> Map<String, Json> {
-        let mut out = Map::new();
-        for &f in fields {
-            let field = self.form.field(f);
-            let sent_value = sent.and_then(|m| m.get(&field.name));
-            if dependent.relevance[f.index()] {
-                if let Some(v) = sent_value {
-                    out.insert(field.name.clone(), v.clone());
-                }
-                continue;
+        let answers = self.answer_tree(InstanceId::ROOT, &top, sent.as_object(), &|field, sent| {
+            let i = field.id.index();
+            if dependent.relevance[i] {
+                Take::AsSent
+            } else if dependent.value[i] {
+                Take::Text(sent.and_then(Json::as_str).unwrap_or_default())
+            } else {
+                Take::Engine
             }
-            let node = NodeRef {
-                field: f,
-                instance: inst,
-            };
-            match field.kind {
-                FieldKind::Question(_) => {
-                    if !self.relevant(node) {
-                        continue;
-                    }
-                    let value = if dependent.value[f.index()] {
-                        sent_value.and_then(Json::as_str).unwrap_or_default()
-                    } else {
-                        self.value(node)
-                    };
-                    if !value.is_empty() {
-                        out.insert(field.name.clone(), Json::String(value.to_owned()));
-                    }
-                }
-                FieldKind::Group => {
-                    if self.relevant(node) {
-                        let inner = sent_value.and_then(Json::as_object);
-                        let inner = self.computed(inst, &field.children, inner, dependent);
-                        out.insert(field.name.clone(), Json::Object(inner));
-                    }
-                }
-                FieldKind::Repeat => {
-                    let sent_items = sent_value.and_then(Json::as_array);
-                    let items = self
-                        .instances(f, inst)
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &i)| {
-                            let relevant = self.relevant(NodeRef {
-                                field: f,
-                                instance: i,
-                            });
-                            Json::Object(if relevant {
-                                let inner = sent_items
-                                    .and_then(|items| items.get(k))
-                                    .and_then(Json::as_object);
-                                self.computed(i, &field.children, inner, dependent)
-                            } else {
-                                Map::new()
-                            })
-                        })
-                        .collect();
-                    out.insert(field.name.clone(), Json::Array(items));
-                }
-            }
-        }
-        out
+        });
+        Json::Object(answers)
     }
 }
 
@@ -214,7 +156,8 @@ mod tests {
 
     use super::*;
     use crate::env::FixedEnvironment;
-    use crate::response::{Meta, Response, Status};
+    use crate::response::Status;
+    use crate::response::fixtures::{add_answered, complete_response};
     use crate::testing::{compiled, q};
 
     fn form() -> Arc<CompiledForm> {
@@ -249,14 +192,7 @@ mod tests {
     fn computed(answers: Json) -> Json {
         let form = form();
         let env = FixedEnvironment::default();
-        let response = Response {
-            instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c".into(),
-            form_id: "test".into(),
-            form_version: "1".into(),
-            status: Status::Complete,
-            meta: Meta::default(),
-            answers: answers.clone(),
-        };
+        let response = complete_response(&form, answers.clone());
         let state = FormState::from_response(form, &response, &env).unwrap();
         state.computed_answers(&answers)
     }
@@ -307,10 +243,7 @@ mod tests {
         s.set("name", "Ana", &device).unwrap();
         s.set("age", "17", &device).unwrap();
         for age in ["16", "3"] {
-            let (id, _) = s.add("member", &device).unwrap();
-            let p = s.instance_path(id);
-            s.set(&format!("{p}/m_age"), age, &device).unwrap();
-            s.set(&format!("{p}/job"), "x", &device).unwrap();
+            add_answered(&mut s, "member", &[("m_age", age), ("job", "x")], &device);
         }
         let sent = s.to_response(Status::Complete, &device);
         let server = FixedEnvironment::at(device.now_millis + 86_400_000);
@@ -340,31 +273,31 @@ mod tests {
                     "calculate",
                     json!({ "calculation": "string(date(${dt}))" })
                 ),
+                q(
+                    "length",
+                    "calculate",
+                    json!({ "calculation": "string-length(${dt})" })
+                ),
             ]),
             json!({}),
         );
         let answers = json!({
-            "dt": "2024-01-15T10:00:00.000+03:00", "hm": "10:00", "plus": "10:00!",
-            "day": "wrong",
+            "dt": "2024-01-15T01:00:00.000+03:00", "hm": "01:00", "plus": "01:00!",
+            "day": "2024-01-15", "length": "wrong",
         });
-        let response = Response {
-            instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c".into(),
-            form_id: "test".into(),
-            form_version: "1".into(),
-            status: Status::Complete,
-            meta: Meta::default(),
-            answers: answers.clone(),
-        };
+        let response = complete_response(&form, answers.clone());
         let server = FixedEnvironment::default();
         let state = FormState::from_response(form, &response, &server).unwrap();
-        assert_eq!(state.value(state.node("hm").unwrap()), "07:00");
+        // In the server's zone (UTC) that instant is still the 14th.
+        assert_eq!(state.value(state.node("hm").unwrap()), "22:00");
+        assert_eq!(state.value(state.node("day").unwrap()), "2024-01-14");
         let got = state.computed_answers(&answers);
         assert_eq!(
-            (&got["hm"], &got["plus"]),
-            (&json!("10:00"), &json!("10:00!"))
+            (&got["hm"], &got["plus"], &got["day"]),
+            (&json!("01:00"), &json!("01:00!"), &json!("2024-01-15"))
         );
-        // What does not format dates is still the engine's to compute.
-        assert_eq!(got["day"], "2024-01-15");
+        // What does not read the zone is still the engine's to compute.
+        assert_eq!(got["length"], "29");
     }
 
     /// What depends on the device's clock or language is the device's word.

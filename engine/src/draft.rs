@@ -166,27 +166,15 @@ mod tests {
     use super::*;
     use crate::compile::compile;
     use crate::env::FixedEnvironment;
+    use crate::response::fixtures::{add_answered, household_items};
     use crate::testing::{form, q};
 
     fn compiled(instance_name: Option<&str>) -> Arc<CompiledForm> {
         let mut f = form(
-            json!([
-                q("start", "start", json!({})),
-                q("end", "end", json!({})),
-                q("village", "text", json!({})),
-                q("hh_id", "text", json!({ "default": "0001" })),
-                { "kind": "group", "name": "household", "items": [
-                    q("hh_size", "integer", json!({})),
-                    q("secret", "text", json!({ "relevant": "${hh_size} > 5" })),
-                ]},
-                { "kind": "repeat", "name": "member", "items": [
-                    q("name", "text", json!({})),
-                    q("age", "integer", json!({})),
-                    q("note_age", "text", json!({ "relevant": "${age} >= 15" })),
-                    q("greeting", "calculate", json!({ "calculation": "concat('Hi ', ${name})" })),
-                ]},
-                q("total", "calculate", json!({ "calculation": "sum(${age})" })),
-            ]),
+            household_items(
+                &[q("hh_id", "text", json!({ "default": "0001" }))],
+                &[q("note_age", "text", json!({ "relevant": "${age} >= 15" }))],
+            ),
             json!({}),
         );
         f.settings.instance_name = instance_name.map(str::to_owned);
@@ -200,15 +188,9 @@ mod tests {
         s.set("household/hh_size", "7", env).unwrap();
         s.set("secret", "hidden later", env).unwrap();
         s.set("household/hh_size", "2", env).unwrap();
-        for (name, age, note) in [("Ana", "34", "adult"), ("Ion", "9", "")] {
-            let (id, _) = s.add("member", env).unwrap();
-            let p = s.instance_path(id);
-            s.set(&format!("{p}/name"), name, env).unwrap();
-            s.set(&format!("{p}/age"), age, env).unwrap();
-            if !note.is_empty() {
-                s.set(&format!("{p}/note_age"), note, env).unwrap();
-            }
-        }
+        let ana = [("name", "Ana"), ("age", "34"), ("note_age", "adult")];
+        add_answered(&mut s, "member", &ana, env);
+        add_answered(&mut s, "member", &[("name", "Ion"), ("age", "9")], env);
         // Ana's note becomes hidden, but stays in the draft.
         s.set("member[1]/age", "12", env).unwrap();
         s.add("member", env).unwrap();
@@ -308,24 +290,22 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn a_wrong_instance_name_is_a_compile_error() {
         let mut f = form(json!([q("village", "text", json!({}))]), json!({}));
+        let compile_errors = |f: &crate::model::Form| -> Vec<String> {
+            compile(f)
+                .unwrap_err()
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
         f.settings.instance_name = Some("concat(${vilage}, 'x')".into());
-        let errors: Vec<String> = compile(&f)
-            .unwrap_err()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
         assert_eq!(
-            errors,
+            compile_errors(&f),
             [
                 "settings, instance_name: ${vilage} at position 7 is not a field; did you mean ${village}?"
             ]
         );
         f.settings.instance_name = Some("concat(${village}".into());
-        let errors: Vec<String> = compile(&f)
-            .unwrap_err()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let errors = compile_errors(&f);
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].starts_with("settings, instance_name: "),

@@ -13,8 +13,10 @@ pub mod expr;
 pub mod external;
 pub mod model;
 pub mod response;
+pub mod sort;
 pub mod state;
 pub mod validate;
+pub mod wire;
 
 pub use external::{AttachmentError, Attachments, compile_with};
 

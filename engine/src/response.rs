@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use crate::compile::{CompiledForm, FieldId, FieldKind};
+use crate::compile::{CompiledForm, Field, FieldId, FieldKind};
 use crate::env::Environment;
 use crate::expr::date::format_datetime;
 use crate::model::QuestionType;
@@ -63,6 +63,18 @@ pub struct Response {
     #[serde(default)]
     pub meta: Meta,
     pub answers: Json,
+}
+
+/// Whose answer a field gives in [`FormState::answer_tree`].
+pub(crate) enum Take<'a> {
+    /// The engine's: a relevant question's value, a relevant group's
+    /// answers, each repeat instance's (`{}` when it is not relevant).
+    Engine,
+    /// For a relevant question, this text instead of its value (a group
+    /// or repeat takes the engine's).
+    Text(&'a str),
+    /// Exactly what was sent, present or absent, relevant or not.
+    AsSent,
 }
 
 /// Saved answers and what identifies them ([`FormState::restore`]).
@@ -169,27 +181,50 @@ impl FormState {
                 enumerator: Some(env.username()),
                 device: Some(env.device_id()),
             },
-            answers: Json::Object(self.answers(InstanceId::ROOT, &top, &end)),
+            answers: Json::Object(self.answer_tree(InstanceId::ROOT, &top, None, &|field, _| {
+                match field.kind {
+                    FieldKind::Question(QuestionType::End) => Take::Text(&end),
+                    _ => Take::Engine,
+                }
+            })),
         }
     }
 
-    fn answers(&self, inst: InstanceId, fields: &[FieldId], end: &str) -> Map<String, Json> {
+    /// The answer tree of `fields` in `inst`, as a response holds it:
+    /// non-relevant answers left out (a non-relevant repeat instance stays
+    /// as `{}`), and so are empty ones. `take` says whose answer each field
+    /// gives, seeing what was `sent` for it when the walk follows a sent tree
+    /// ([`FormState::computed_answers`]).
+    pub(crate) fn answer_tree<'a>(
+        &self,
+        inst: InstanceId,
+        fields: &[FieldId],
+        sent: Option<&'a Map<String, Json>>,
+        take: &dyn Fn(&Field, Option<&'a Json>) -> Take<'a>,
+    ) -> Map<String, Json> {
         let mut out = Map::new();
         for &f in fields {
             let field = self.form.field(f);
+            let sent_value = sent.and_then(|m| m.get(&field.name));
+            let taken = take(field, sent_value);
+            if let Take::AsSent = taken {
+                if let Some(v) = sent_value {
+                    out.insert(field.name.clone(), v.clone());
+                }
+                continue;
+            }
             let node = NodeRef {
                 field: f,
                 instance: inst,
             };
             match field.kind {
-                FieldKind::Question(t) => {
+                FieldKind::Question(_) => {
                     if !self.relevant(node) {
                         continue;
                     }
-                    let value = if t == QuestionType::End {
-                        end
-                    } else {
-                        self.value(node)
+                    let value = match taken {
+                        Take::Text(text) => text,
+                        _ => self.value(node),
                     };
                     if !value.is_empty() {
                         out.insert(field.name.clone(), Json::String(value.to_owned()));
@@ -197,21 +232,27 @@ impl FormState {
                 }
                 FieldKind::Group => {
                     if self.relevant(node) {
-                        let inner = self.answers(inst, &field.children, end);
+                        let inner = sent_value.and_then(Json::as_object);
+                        let inner = self.answer_tree(inst, &field.children, inner, take);
                         out.insert(field.name.clone(), Json::Object(inner));
                     }
                 }
                 FieldKind::Repeat => {
+                    let sent_items = sent_value.and_then(Json::as_array);
                     let items = self
                         .instances(f, inst)
                         .iter()
-                        .map(|&i| {
+                        .enumerate()
+                        .map(|(k, &i)| {
                             let relevant = self.relevant(NodeRef {
                                 field: f,
                                 instance: i,
                             });
                             Json::Object(if relevant {
-                                self.answers(i, &field.children, end)
+                                let inner = sent_items
+                                    .and_then(|items| items.get(k))
+                                    .and_then(Json::as_object);
+                                self.answer_tree(i, &field.children, inner, take)
                             } else {
                                 Map::new()
                             })
@@ -449,34 +490,21 @@ impl FormState {
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+
+#[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use serde_json::json;
     use wasm_bindgen_test::wasm_bindgen_test;
 
+    use super::fixtures::{add_answered, complete_response, household_items};
     use super::*;
     use crate::env::FixedEnvironment;
     use crate::testing::{compiled, q};
 
     fn form() -> Arc<CompiledForm> {
-        compiled(
-            json!([
-                q("start", "start", json!({})),
-                q("end", "end", json!({})),
-                q("village", "text", json!({})),
-                { "kind": "group", "name": "household", "items": [
-                    q("hh_size", "integer", json!({})),
-                    q("secret", "text", json!({ "relevant": "${hh_size} > 5" })),
-                ]},
-                { "kind": "repeat", "name": "member", "items": [
-                    q("name", "text", json!({})),
-                    q("age", "integer", json!({})),
-                    q("greeting", "calculate", json!({ "calculation": "concat('Hi ', ${name})" })),
-                ]},
-                q("total", "calculate", json!({ "calculation": "sum(${age})" })),
-            ]),
-            json!({}),
-        )
+        compiled(household_items(&[], &[]), json!({}))
     }
 
     fn filled(env: &FixedEnvironment) -> FormState {
@@ -485,10 +513,7 @@ mod tests {
         s.set("household/hh_size", "2", env).unwrap();
         s.set("secret", "hidden", env).unwrap();
         for (name, age) in [("Ana", "34"), ("Ion", "")] {
-            let (id, _) = s.add("member", env).unwrap();
-            let p = s.instance_path(id);
-            s.set(&format!("{p}/name"), name, env).unwrap();
-            s.set(&format!("{p}/age"), age, env).unwrap();
+            add_answered(&mut s, "member", &[("name", name), ("age", age)], env);
         }
         s
     }
@@ -549,12 +574,15 @@ mod tests {
     fn refuses_unknown_or_misplaced_names_and_bad_ids() {
         let env = FixedEnvironment::default();
         let good = filled(&env).to_response(Status::Draft, &env);
+        let refused = |r: &Response| {
+            FormState::from_response(form(), r, &env)
+                .unwrap_err()
+                .to_string()
+        };
         let err = |answers: Json| {
             let mut r = good.clone();
             r.answers = answers;
-            FormState::from_response(form(), &r, &env)
-                .unwrap_err()
-                .to_string()
+            refused(&r)
         };
         assert_eq!(
             err(json!({ "villag": "x" })),
@@ -579,17 +607,13 @@ mod tests {
         let mut r = good.clone();
         r.instance_id = "00000000-0000-4000-8000-000000000001".into();
         assert_eq!(
-            FormState::from_response(form(), &r, &env)
-                .unwrap_err()
-                .to_string(),
+            refused(&r),
             "instance id `00000000-0000-4000-8000-000000000001` is not a UUID v7"
         );
         let mut r = good;
         r.form_version = "2".into();
         assert_eq!(
-            FormState::from_response(form(), &r, &env)
-                .unwrap_err()
-                .to_string(),
+            refused(&r),
             "the response is for form `test` version `2`, not `test` version `1`"
         );
     }
@@ -609,22 +633,11 @@ mod tests {
         compiled(json!([q("n", "integer", json!({})), member]), json!({}))
     }
 
-    fn response(form: &CompiledForm, answers: Json) -> Response {
-        Response {
-            instance_id: "0190b4e7-a2c5-7f1d-8c1e-3d2e1f0a9b8c".into(),
-            form_id: form.form.id.clone(),
-            form_version: form.form.version.clone(),
-            status: Status::Complete,
-            meta: Meta::default(),
-            answers,
-        }
-    }
-
     #[wasm_bindgen_test(unsupported = test)]
     fn a_huge_repeat_count_is_refused_before_building_instances() {
         let env = FixedEnvironment::default();
         let form = counted(None, false);
-        let r = response(&form, json!({ "n": "99999999" }));
+        let r = complete_response(&form, json!({ "n": "99999999" }));
         assert_eq!(
             FormState::from_response(form.clone(), &r, &env).unwrap_err(),
             ResponseError::TooManyInstances {
@@ -652,7 +665,7 @@ mod tests {
     fn instance_bounds_of_a_loaded_response() {
         let env = FixedEnvironment::default();
         let load = |form: &Arc<CompiledForm>, answers: Json| {
-            FormState::from_response(form.clone(), &response(form, answers), &env)
+            FormState::from_response(form.clone(), &complete_response(form, answers), &env)
         };
         // Up to the global bound, a response loads.
         let form = counted(None, false);

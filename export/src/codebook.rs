@@ -2,11 +2,14 @@
 //! choice list and question label per language), and the choice lists
 //! with their labels per language, so Stata, SPSS or R can label the
 //! values. It depends only on the form and the layout, so it is small and
-//! built whole.
+//! built whole. It documents the form, not a response: a label that shows
+//! an answer keeps its place holder, written `[name]` for `${name}`
+//! (`labels::readable`).
 
 use fieldform_engine::compile::CompiledForm;
 use fieldform_engine::model::{QuestionType, Text};
 
+use crate::labels::readable;
 use crate::layout::{GEO_PARTS, Layout, Part, Source, choices_of};
 
 /// The two codebook tables, header row first.
@@ -77,10 +80,11 @@ impl Codebook {
                 };
                 row.extend([f.name.clone(), type_text, list.clone(), value]);
                 for lang in languages {
-                    let question = label.0.get(&lang.code).cloned().unwrap_or_default();
+                    let question = label.0.get(&lang.code).map_or("", String::as_str);
+                    let question = readable(question);
                     row.push(match choice_label.and_then(|t| t.0.get(&lang.code)) {
-                        Some(choice) => format!("{question} / {choice}"),
-                        None => question,
+                        Some(choice) => format!("{question} / {}", readable(choice)),
+                        None => question.into_owned(),
                     });
                 }
                 columns.push(row);
@@ -109,11 +113,12 @@ impl Codebook {
         for (list, choices) in lists {
             for (value, label) in choices {
                 let mut row = vec![list.clone(), value];
-                row.extend(
-                    languages
-                        .iter()
-                        .map(|l| label.0.get(&l.code).cloned().unwrap_or_default()),
-                );
+                row.extend(languages.iter().map(|l| {
+                    label
+                        .0
+                        .get(&l.code)
+                        .map_or_else(String::new, |t| readable(t).into_owned())
+                }));
                 choice_rows.push(row);
             }
         }

@@ -1,13 +1,21 @@
 //! JSON (one array) and NDJSON (one object per line) of the response
 //! trees, written as the records come. The answers are the stored tree
-//! (codes; non-relevant answers absent), whatever the table options: the
-//! codebook labels them.
+//! (codes; non-relevant answers absent), whatever the table options. With
+//! [`Values::Labels`](crate::Values::Labels) each entry also has `labels`:
+//! the same tree holding only the choice answers, each as its label in
+//! that language (a select_multiple's or rank's as an array), filled as the
+//! respondent saw it when it shows answers (`${name1}`); a repeat keeps one
+//! object per instance, so positions match `answers`.
 
 use std::io::Write;
 
+use fieldform_engine::compile::{CompiledForm, FieldId, FieldKind};
+use fieldform_engine::model::QuestionType;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use crate::labels::{ChoiceLabels, Instance};
+use crate::layout::check_language;
 use crate::options::Options;
 use crate::record::{Record, ReviewStatus, format_utc_millis};
 use crate::{ExportError, RecordSink};
@@ -37,6 +45,100 @@ struct Entry<'a> {
     review_status: &'static str,
     meta: &'a Map<String, Json>,
     answers: &'a Json,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<Map<String, Json>>,
+}
+
+/// The choice questions of the form in its tree shape (groups and repeats
+/// without any left out), with their labels in the export's language.
+struct LabelTree(Vec<(String, Node)>);
+
+enum Node {
+    Choice { labels: ChoiceLabels, several: bool },
+    Group(LabelTree),
+    Repeat(LabelTree),
+}
+
+impl LabelTree {
+    fn new(form: &CompiledForm, fields: &[FieldId], lang: &str) -> LabelTree {
+        let mut items = Vec::new();
+        for &id in fields {
+            let field = form.field(id);
+            let node = match field.kind {
+                FieldKind::Question(kind) if kind.has_choices() => Node::Choice {
+                    labels: ChoiceLabels::new(form, id, lang),
+                    several: kind != QuestionType::SelectOne,
+                },
+                FieldKind::Question(_) => continue,
+                FieldKind::Group | FieldKind::Repeat => {
+                    let inner = LabelTree::new(form, &field.children, lang);
+                    if inner.0.is_empty() {
+                        continue;
+                    }
+                    if field.kind == FieldKind::Group {
+                        Node::Group(inner)
+                    } else {
+                        Node::Repeat(inner)
+                    }
+                }
+            };
+            items.push((field.name.clone(), node));
+        }
+        LabelTree(items)
+    }
+
+    /// The labels of the choice answers in `answers` (the object of `inst`
+    /// or of a group in it).
+    fn labels(&self, inst: &Instance<'_>, answers: &Map<String, Json>) -> Map<String, Json> {
+        let mut out = Map::new();
+        for (name, node) in &self.0 {
+            let Some(value) = answers.get(name) else {
+                continue;
+            };
+            let shown = match node {
+                Node::Choice { labels, several } => {
+                    let Some(codes) = value.as_str().filter(|s| !s.is_empty()) else {
+                        continue;
+                    };
+                    if *several {
+                        Json::Array(
+                            codes
+                                .split_whitespace()
+                                .map(|code| Json::from(labels.show(code, inst).into_owned()))
+                                .collect(),
+                        )
+                    } else {
+                        Json::from(labels.show(codes, inst).into_owned())
+                    }
+                }
+                Node::Group(tree) => match value.as_object() {
+                    Some(group) => Json::Object(tree.labels(inst, group)),
+                    None => continue,
+                },
+                Node::Repeat(tree) => {
+                    let Some(instances) = value.as_array() else {
+                        continue;
+                    };
+                    let empty = Map::new();
+                    Json::Array(
+                        instances
+                            .iter()
+                            .map(|i| {
+                                let answers = i.as_object().unwrap_or(&empty);
+                                let inner = Instance {
+                                    answers,
+                                    parent: Some(inst),
+                                };
+                                Json::Object(tree.labels(&inner, answers))
+                            })
+                            .collect(),
+                    )
+                }
+            };
+            out.insert(name.clone(), shown);
+        }
+        out
+    }
 }
 
 /// See the module docs.
@@ -46,25 +148,33 @@ pub struct JsonExport<W: Write> {
     options: Options,
     format: JsonFormat,
     written: u64,
+    /// When labels are asked for.
+    labels: Option<LabelTree>,
 }
 
 impl<W: Write> JsonExport<W> {
     /// Writes the opening `[` of an array at once.
     pub fn new(
-        form_id: &str,
+        form: &CompiledForm,
         options: Options,
         format: JsonFormat,
         mut out: W,
     ) -> Result<Self, ExportError> {
+        check_language(form, &options)?;
+        let top: Vec<FieldId> = form.top_level().collect();
+        let labels = options
+            .label_language()
+            .map(|lang| LabelTree::new(form, &top, lang));
         if format == JsonFormat::Array {
             out.write_all(b"[")?;
         }
         Ok(Self {
             out,
-            form_id: form_id.to_owned(),
+            form_id: form.form.id.clone(),
             options,
             format,
             written: 0,
+            labels,
         })
     }
 
@@ -96,6 +206,10 @@ impl<W: Write> RecordSink for JsonExport<W> {
             review_status: record.review.unwrap_or(ReviewStatus::Received).as_str(),
             meta: &record.meta,
             answers: &record.answers,
+            labels: self.labels.as_ref().map(|tree| match &record.answers {
+                Json::Object(answers) => tree.labels(&Instance::top(answers), answers),
+                _ => Map::new(),
+            }),
         };
         match self.format {
             JsonFormat::Array => {

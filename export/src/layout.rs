@@ -2,12 +2,11 @@
 //! ODK Central's layout: a main table, then one table per repeat in form
 //! order; group paths joined by `-`, relative to the table's own row.
 
-use std::collections::HashMap;
-
 use fieldform_engine::compile::{CompiledForm, FieldId, FieldKind};
 use fieldform_engine::model::{QuestionType, Text};
 
 use crate::ExportError;
+use crate::labels::ChoiceLabels;
 use crate::options::{Options, SelectMultiple};
 
 /// The suffixes of a geopoint's four columns, in ODK's order.
@@ -57,8 +56,9 @@ pub enum Source {
         kind: QuestionType,
         path: Vec<String>,
         part: Part,
-        /// Code to label, when labels are exported and the field has choices.
-        labels: Option<HashMap<String, String>>,
+        /// Code to label, when labels are exported and the field has
+        /// choices (filled per row when they show answers).
+        labels: Option<ChoiceLabels>,
     },
     SubmissionDate,
     InstanceId,
@@ -147,12 +147,11 @@ pub fn choices_of(form: &CompiledForm, field: FieldId) -> Vec<(String, Text)> {
     out
 }
 
-impl Layout {
-    pub fn new(form: &CompiledForm, options: &Options) -> Result<Layout, ExportError> {
-        if let Some(lang) = options.label_language()
-            && !form.form.languages.iter().any(|l| l.code == lang)
-        {
-            return Err(ExportError::UnknownLanguage {
+/// The labels' language, if labels are asked for, is one of the form's.
+pub(crate) fn check_language(form: &CompiledForm, options: &Options) -> Result<(), ExportError> {
+    match options.label_language() {
+        Some(lang) if !form.form.languages.iter().any(|l| l.code == lang) => {
+            Err(ExportError::UnknownLanguage {
                 language: lang.to_owned(),
                 available: form
                     .form
@@ -161,8 +160,15 @@ impl Layout {
                     .map(|l| l.code.clone())
                     .collect::<Vec<_>>()
                     .join(", "),
-            });
+            })
         }
+        _ => Ok(()),
+    }
+}
+
+impl Layout {
+    pub fn new(form: &CompiledForm, options: &Options) -> Result<Layout, ExportError> {
+        check_language(form, options)?;
         let mut builder = Builder {
             form,
             options,
@@ -247,21 +253,10 @@ impl Builder<'_> {
     fn question(&mut self, table: usize, id: FieldId, kind: QuestionType, path: Vec<String>) {
         let name = path.join("-");
         let labels = match self.options.label_language() {
-            Some(lang) if kind.has_choices() => {
-                let default = &self.form.form.default_language;
-                Some(
-                    choices_of(self.form, id)
-                        .into_iter()
-                        .map(|(code, label)| {
-                            let text = label.get(lang, default).unwrap_or(&code).to_owned();
-                            (code, text)
-                        })
-                        .collect(),
-                )
-            }
+            Some(lang) if kind.has_choices() => Some(ChoiceLabels::new(self.form, id, lang)),
             _ => None,
         };
-        let column = |name: String, part: Part, labels: Option<HashMap<String, String>>| Column {
+        let column = |name: String, part: Part, labels: Option<ChoiceLabels>| Column {
             name,
             source: Source::Answer {
                 field: id,

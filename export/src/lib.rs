@@ -52,7 +52,10 @@
 //! - A repeat instance that was not relevant is in the response as `{}`
 //!   (positions keep their meaning): it is a row with empty answers.
 //! - Choice labels ([`Values::Labels`]) are our option; a select_multiple's
-//!   labels are joined by `; `. Column names stay the field names.
+//!   labels are joined by `; `. Column names stay the field names. A label
+//!   that shows answers (`${name1}`) is filled from the record's own
+//!   answers, per repeat instance, as the respondent saw it (`labels`); the
+//!   codebook keeps the place holder, written `[name1]`.
 //! - The layout comes from the one form version given: answers to fields
 //!   it does not have (from another version) are not in the tables (they
 //!   are in the JSON). Central merges every version's fields.
@@ -62,6 +65,7 @@
 mod codebook;
 mod csv_zip;
 mod json;
+mod labels;
 mod layout;
 mod options;
 mod record;
@@ -71,6 +75,7 @@ mod xlsx;
 pub use codebook::Codebook;
 pub use csv_zip::CsvZipExport;
 pub use json::{JsonExport, JsonFormat};
+pub use labels::ChoiceLabels;
 pub use layout::{Column, GEO_PARTS, LABEL_SEPARATOR, Layout, Part, Source, Table};
 pub use options::{Options, SelectMultiple, Values};
 pub use record::{Record, ReviewStatus, format_utc_millis};

@@ -8,6 +8,7 @@ use fieldform_engine::model::QuestionType;
 use serde_json::{Map, Value as Json};
 
 use crate::ExportError;
+use crate::labels::Instance;
 use crate::layout::{LABEL_SEPARATOR, Layout, Part, Source};
 use crate::record::{Record, ReviewStatus, format_utc_millis};
 
@@ -32,7 +33,7 @@ pub(crate) fn for_each_row(
     };
     let key = record.key();
     let row = Row {
-        answers,
+        inst: Instance::top(answers),
         key: &key,
         parent_key: "",
     };
@@ -40,7 +41,8 @@ pub(crate) fn for_each_row(
 }
 
 struct Row<'a> {
-    answers: &'a Map<String, Json>,
+    /// The row's answers, within its record's.
+    inst: Instance<'a>,
     key: &'a str,
     parent_key: &'a str,
 }
@@ -63,7 +65,7 @@ fn walk(
         let Some((repeat, groups)) = path.split_last() else {
             continue;
         };
-        let Some(Json::Array(instances)) = lookup(row.answers, path) else {
+        let Some(Json::Array(instances)) = lookup(row.inst.answers, path) else {
             continue;
         };
         let mut prefix = row.key.to_owned();
@@ -75,9 +77,12 @@ fn walk(
         for (i, instance) in instances.iter().enumerate() {
             let key = format!("{prefix}/{repeat}[{}]", i + 1);
             let inner = Row {
-                // A non-relevant instance is `{}`; anything else is not an
-                // instance of this form and reads as empty.
-                answers: instance.as_object().unwrap_or(&empty),
+                inst: Instance {
+                    // A non-relevant instance is `{}`; anything else is not
+                    // an instance of this form and reads as empty.
+                    answers: instance.as_object().unwrap_or(&empty),
+                    parent: Some(&row.inst),
+                },
                 key: &key,
                 parent_key: row.key,
             };
@@ -114,21 +119,19 @@ fn cell<'a>(source: &'a Source, record: &'a Record, row: &Row<'a>) -> Cell<'a> {
             kind,
             ..
         } => {
-            let value = text(lookup(row.answers, path));
+            let value = text(lookup(row.inst.answers, path));
             match part {
                 Part::Whole => match labels {
                     None => value,
-                    Some(labels) if *kind == QuestionType::SelectOne => {
-                        match labels.get(value.as_ref()) {
-                            Some(label) => Cow::Owned(label.clone()),
-                            None => value,
-                        }
-                    }
+                    Some(labels) if *kind == QuestionType::SelectOne => match value {
+                        Cow::Borrowed(code) => labels.show(code, &row.inst),
+                        Cow::Owned(code) => Cow::Owned(labels.show(&code, &row.inst).into_owned()),
+                    },
                     // select_multiple and rank: several codes.
                     Some(labels) => {
-                        let shown: Vec<&str> = value
+                        let shown: Vec<Cow<'_, str>> = value
                             .split_whitespace()
-                            .map(|code| labels.get(code).map_or(code, String::as_str))
+                            .map(|code| labels.show(code, &row.inst))
                             .collect();
                         Cow::Owned(shown.join(LABEL_SEPARATOR))
                     }

@@ -161,8 +161,7 @@ fn filters_apply_to_every_export() {
         review: Some(vec![fieldform_export::ReviewStatus::HasIssues]),
         ..Options::default()
     };
-    let mut json =
-        JsonExport::new(&form.form.id, options, JsonFormat::Lines, Vec::new()).expect("start");
+    let mut json = JsonExport::new(&form, options, JsonFormat::Lines, Vec::new()).expect("start");
     assert_eq!(export_all(&mut json, &records("ggs_household")), 1);
     let text = String::from_utf8(json.finish().expect("finish")).expect("UTF-8");
     assert_eq!(text.lines().count(), 1);
@@ -172,15 +171,17 @@ fn filters_apply_to_every_export() {
 #[test]
 fn json_and_ndjson_match_the_expected_files() {
     for id in FORMS {
+        let form = form(id);
         for (format, ext) in [(JsonFormat::Array, "json"), (JsonFormat::Lines, "ndjson")] {
             let mut export =
-                JsonExport::new(id, Options::default(), format, Vec::new()).expect("start");
+                JsonExport::new(&form, Options::default(), format, Vec::new()).expect("start");
             export_all(&mut export, &records(id));
             let text = String::from_utf8(export.finish().expect("finish")).expect("UTF-8");
             expect(&format!("{id}/{id}.{ext}"), &text);
         }
     }
-    let empty = JsonExport::new("x", Options::default(), JsonFormat::Array, Vec::new())
+    let form = form("ssc_annual_report");
+    let empty = JsonExport::new(&form, Options::default(), JsonFormat::Array, Vec::new())
         .expect("start")
         .finish()
         .expect("finish");
@@ -334,13 +335,8 @@ fn twenty_thousand_records_are_streamed() {
         let mut sink: Box<dyn RecordSink> = match kind {
             "zip" => Box::new(CsvZipExport::new(&form, Options::default(), meter).expect("start")),
             _ => Box::new(
-                JsonExport::new(
-                    "ggs_household",
-                    Options::default(),
-                    JsonFormat::Lines,
-                    meter,
-                )
-                .expect("start"),
+                JsonExport::new(&form, Options::default(), JsonFormat::Lines, meter)
+                    .expect("start"),
             ),
         };
         let mut at_half = 0;

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use fieldform_engine::model::{Form, Language, Text};
-use serde::Serialize;
+use fieldform_engine::model::Form;
 use validator::{Validate, ValidationError};
 
 use crate::attachments::{self, AttachmentFile, AttachmentProblems};
@@ -14,23 +13,9 @@ use crate::store::{
 };
 
 pub use crate::store::Published;
-
-/// One published form version, as the catalog lists it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CatalogEntry {
-    pub id: String,
-    pub version: String,
-    pub title: Text,
-    pub languages: Vec<Language>,
-    pub default_language: String,
-    pub open: bool,
-    /// The definition's ETag: a device re-downloads a version only when it changes.
-    pub etag: String,
-    /// Unix milliseconds; a device starts new responses on the newest open version.
-    pub published_at: i64,
-    /// The version's data files (`GET .../attachments/{name}`), by name.
-    pub attachments: Vec<AttachmentInfo>,
-}
+/// Defined with the engine, which the app shares: one type for the JSON
+/// the server writes and the devices read.
+pub use fieldform_engine::wire::CatalogEntry;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {

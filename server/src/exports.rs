@@ -101,7 +101,8 @@ pub struct ExportParams {
     pub format: Option<String>,
     /// The form version whose fields make the columns (default: the newest).
     pub version: Option<String>,
-    /// `codes` (default) or `labels` (with `lang`).
+    /// `codes` (default) or `labels` (with `lang`): label columns in the
+    /// tables, and a `labels` tree beside the answers in JSON.
     pub values: Option<String>,
     /// The language of the labels: one of the form's language codes.
     pub lang: Option<String>,
@@ -504,7 +505,7 @@ fn export_blocking<W: Write>(
             } else {
                 JsonFormat::Lines
             };
-            let mut export = JsonExport::new(form_id, options, shape, out)?;
+            let mut export = JsonExport::new(form, options, shape, out)?;
             let written = feed(&mut export)?;
             (written, export.finish()?)
         }

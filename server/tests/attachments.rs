@@ -10,8 +10,6 @@
 #[macro_use]
 mod common;
 
-use std::time::Duration;
-
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{Backend, TestApp, TestServer, error_code, uuid};
@@ -55,14 +53,7 @@ fn multipart(parts: &[(&str, &str, &str, &[u8])]) -> Vec<u8> {
 }
 
 async fn app(backend: Backend) -> TestApp {
-    let options = Options {
-        request_timeout: Duration::from_secs(30),
-        rate_per_second: 10_000.0,
-        rate_burst: 10_000.0,
-        ..Options::default()
-    };
-    let server = TestServer::start(backend, options).await;
-    TestApp::with_users(server, &[Role::Coordinator, Role::Enumerator]).await
+    TestApp::unlimited(backend, &[Role::Coordinator, Role::Enumerator]).await
 }
 
 impl TestApp {

@@ -3,6 +3,10 @@
 
 mod common;
 
+use std::path::Path;
+
+use serde_json::{Value, json};
+
 fn fieldform(args: &[&str]) -> (bool, String, String) {
     let run = common::fieldform(args);
     (run.ok, run.stdout, run.stderr)
@@ -10,6 +14,27 @@ fn fieldform(args: &[&str]) -> (bool, String, String) {
 
 fn shipped(name: &str) -> String {
     common::forms(name).display().to_string()
+}
+
+/// Writes `content` to the file `name` in `dir`; its path, as an argument.
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap_or_else(|e| panic!("write {name}: {e}"));
+    path.display().to_string()
+}
+
+/// Writes `f.form.json` in `dir`: version 1 of form `id`, in English,
+/// with the members of `rest` (its items, ...); its path, as an argument.
+fn write_form(dir: &Path, id: &str, rest: Value) -> String {
+    let mut form = json!({
+        "format": 1, "id": id, "version": "1", "title": { "en": id },
+        "languages": [{ "code": "en", "name": "English" }], "default_language": "en",
+    });
+    let (Some(members), Value::Object(rest)) = (form.as_object_mut(), rest) else {
+        panic!("a form and its members are JSON objects");
+    };
+    members.extend(rest);
+    write(dir, "f.form.json", &form.to_string())
 }
 
 #[test]
@@ -38,23 +63,18 @@ fn shows_parse_errors_with_their_position() {
 #[test]
 fn evaluates_against_a_form_and_a_response_at_a_node() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let form = dir.path().join("f.form.json");
-    std::fs::write(
-        &form,
-        r#"{"format":1,"id":"hh","version":"1","title":{"en":"HH"},
-            "languages":[{"code":"en","name":"English"}],"default_language":"en",
-            "items":[{"kind":"repeat","name":"member","items":[
-              {"kind":"question","name":"age","type":"integer"}]}]}"#,
-    )
-    .expect("write form");
-    let response = dir.path().join("r.json");
-    std::fs::write(
-        &response,
+    let f = write_form(
+        dir.path(),
+        "hh",
+        json!({ "items": [{ "kind": "repeat", "name": "member", "items": [
+            { "kind": "question", "name": "age", "type": "integer" }]}]}),
+    );
+    let r = write(
+        dir.path(),
+        "r.json",
         r#"{"instance_id":"01890a5d-ac96-774b-bcce-b302099a8057","form_id":"hh","form_version":"1",
             "answers":{"member":[{"age":"34"},{"age":"9"}]},"meta":{},"status":"draft"}"#,
-    )
-    .expect("write response");
-    let (f, r) = (form.display().to_string(), response.display().to_string());
+    );
     let run = |extra: &[&str]| {
         let mut args = vec!["expr", "--form", &f, "--response", &r];
         args.extend_from_slice(extra);
@@ -129,16 +149,14 @@ fn hostile_nesting_is_a_clean_error() {
 #[test]
 fn reads_the_data_files_beside_the_form() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let form = dir.path().join("f.form.json");
-    std::fs::write(
-        &form,
-        r#"{"format":1,"id":"pd","version":"1","title":{"en":"PD"},
-            "languages":[{"code":"en","name":"English"}],"default_language":"en",
-            "external_instances":["people.csv"],
-            "items":[{"kind":"question","name":"who","type":"text"}]}"#,
-    )
-    .expect("write form");
-    let f = form.display().to_string();
+    let f = write_form(
+        dir.path(),
+        "pd",
+        json!({
+            "external_instances": ["people.csv"],
+            "items": [{ "kind": "question", "name": "who", "type": "text" }],
+        }),
+    );
     let (ok, _, err) = fieldform(&["expr", "--form", &f, "1"]);
     assert!(!ok);
     assert!(
@@ -146,11 +164,11 @@ fn reads_the_data_files_beside_the_form() {
             && err.contains("people.csv is missing"),
         "{err}"
     );
-    std::fs::write(
-        dir.path().join("people.csv"),
+    write(
+        dir.path(),
+        "people.csv",
         "name,phone\nana,555-1234\nion,555-9876\n",
-    )
-    .expect("write csv");
+    );
     let (ok, out, err) = fieldform(&[
         "expr",
         "--form",
@@ -161,13 +179,11 @@ fn reads_the_data_files_beside_the_form() {
     assert_eq!(out, "555-9876 2 (string)\n");
 
     // An XLSForm works too, with the files beside the workbook.
-    let book = dir.path().join("pd.csv");
-    std::fs::write(
-        &book,
+    let b = write(
+        dir.path(),
+        "pd.csv",
         "survey,,,\n,type,name,calculation\n,csv-external,people,\n,calculate,phone,\"pulldata('people', 'phone', 'name', 'ana')\"\n",
-    )
-    .expect("write workbook");
-    let b = book.display().to_string();
+    );
     let (ok, out, err) = fieldform(&["expr", "--form", &b, "${phone}"]);
     assert!(ok, "{err}");
     assert_eq!(out, "555-1234 (string)\n");

@@ -12,13 +12,31 @@ const INDEX: &str = "<!doctype html><title>Fieldform</title><p>the app</p>";
 const ASSET: &str = "console.log('the app');";
 const CONSOLE_INDEX: &str = "<!doctype html><title>Fieldform console</title><p>the console</p>";
 const CONSOLE_ASSET: &str = "console.log('the console');";
+// What `cargo xtask build-app` writes beside each file (here markers: the
+// server sends the bytes as they are, with their encoding named).
+const ASSET_GZ: &str = "gzip bytes of the asset";
+const ASSET_BR: &str = "brotli bytes of the asset";
+const INDEX_BR: &str = "brotli bytes of the index";
 
 /// Status, headers (names lowercased) and body of a plain HTTP/1.1 GET.
 async fn get(addr: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
+    get_accepting(addr, path, None).await
+}
+
+/// The same, with an `Accept-Encoding` header.
+async fn get_accepting(
+    addr: &str,
+    path: &str,
+    encodings: Option<&str>,
+) -> (u16, Vec<(String, String)>, String) {
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connect to the test server");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let accept = encodings
+        .map(|e| format!("Accept-Encoding: {e}\r\n"))
+        .unwrap_or_default();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .await
@@ -57,6 +75,9 @@ fn write_build(dir: &Path) {
     std::fs::create_dir_all(dir).expect("create the app directory");
     std::fs::write(dir.join("index.html"), INDEX).expect("write index.html");
     std::fs::write(dir.join("fieldform-app-1a2b3c4d5e6f7a8b.js"), ASSET).expect("write an asset");
+    std::fs::write(dir.join("fieldform-app-1a2b3c4d5e6f7a8b.js.gz"), ASSET_GZ).expect("write .gz");
+    std::fs::write(dir.join("fieldform-app-1a2b3c4d5e6f7a8b.js.br"), ASSET_BR).expect("write .br");
+    std::fs::write(dir.join("index.html.br"), INDEX_BR).expect("write index.html.br");
     std::fs::write(
         dir.join("sw.js"),
         "self.addEventListener('fetch', () => {});",
@@ -130,6 +151,39 @@ async fn missing_files_are_404_and_pages_fall_back_to_index() {
     assert_eq!(
         header(&headers, "cache-control"),
         "public, max-age=31536000, immutable"
+    );
+
+    // Precompressed: the smallest encoding the browser accepts, named.
+    let asset = "/fieldform-app-1a2b3c4d5e6f7a8b.js";
+    for (accepts, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), "br", ASSET_BR),
+        (Some("gzip"), "gzip", ASSET_GZ),
+        (Some("identity"), "", ASSET),
+        (None, "", ASSET),
+    ] {
+        let (status, headers, got) = get_accepting(&addr, asset, accepts).await;
+        assert_eq!(status, 200, "{accepts:?}");
+        assert_eq!(got, body, "{accepts:?}");
+        assert_eq!(
+            header(&headers, "content-encoding"),
+            encoding,
+            "{accepts:?}"
+        );
+        assert_eq!(
+            header(&headers, "cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+    }
+    // A page's fallback too; without a `.gz` beside it, gzip gets it plain.
+    let (_, headers, got) = get_accepting(&addr, "/forms/household", Some("br")).await;
+    assert_eq!(
+        (header(&headers, "content-encoding"), got.as_str()),
+        ("br", INDEX_BR)
+    );
+    let (_, headers, got) = get_accepting(&addr, "/forms/household", Some("gzip")).await;
+    assert_eq!(
+        (header(&headers, "content-encoding"), got.as_str()),
+        ("", INDEX)
     );
 
     // The service worker: itself, never cached.

@@ -7,6 +7,7 @@ use fieldform_engine::model::{Choice, Text};
 
 use crate::columns::{Table, is_media};
 use crate::errors::{Diagnostics, Location};
+use crate::expressions::{CellKind, ExprCell};
 use crate::languages::Languages;
 
 pub const SHEET: &str = "choices";
@@ -15,6 +16,10 @@ pub const SHEET: &str = "choices";
 #[derive(Debug, Default)]
 pub struct ChoiceLists {
     pub lists: BTreeMap<String, Vec<Choice>>,
+    /// The label cells that show fields (`${name}`), to check with the
+    /// survey's (pyxform checks them on the choices sheet, not on
+    /// `external_choices`, which it copies as data).
+    pub label_cells: Vec<ExprCell>,
 }
 
 /// Columns of the choices sheet that are not properties.
@@ -111,6 +116,13 @@ fn read_sheet(
         let mut label = Text::default();
         for c in table.translations("label") {
             let text = row.cell(c.index);
+            if sheet == SHEET && text.contains("${") {
+                out.label_cells.push(ExprCell::new(
+                    Location::cell(sheet, row.number, &c.header),
+                    text,
+                    CellKind::Text,
+                ));
+            }
             if !text.is_empty() {
                 label
                     .0

@@ -285,6 +285,7 @@ fn import_workbook_located(
     errors::settle_failed_rows(&survey_table, survey::SHEET, &mut diag, &mut survey.names);
 
     let mut cells = survey.expressions;
+    cells.extend(lists.label_cells);
     if let (Some(column), Some(text)) = (&raw.instance_name_column, &raw.settings.instance_name) {
         cells.push(expressions::ExprCell::new(
             Location::cell(settings::SHEET, raw.row, column),

@@ -1,9 +1,11 @@
-//! Building the app's release bundle (Trunk) into `dist/`: two documents,
-//! each with its own wasm, so a tablet never downloads the console.
+//! Building the app's release bundles (Trunk): two documents, each with
+//! its own wasm and styles, so a tablet never downloads the console: the
+//! enumerator's app into `dist/` (served at `/`) and the coordinators'
+//! console into `dist/console/` (served at `/console/`).
 //! Trunk builds one document a run and empties its output directory
-//! first, so the enumerator's app (`app/index.html`, `dist/`, with the
-//! service worker's precache list) is built before the coordinators'
-//! console (`app/console.html`, `dist/console/`, served at `/console/`).
+//! first, so the enumerator's app (`app/index.html`, with the service
+//! worker's precache list) is built before the console
+//! (`app/console.html`), whose output lies inside the app's.
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -18,6 +20,7 @@ const INPUTS: &[&str] = &[
     "engine/Cargo.toml",
     "public",
     "tools/precache.mjs",
+    "tools/compress.mjs",
     "Trunk.toml",
     "Cargo.lock",
     // The workspace's profiles (wasm-release), lints and shared versions,
@@ -33,8 +36,9 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     ("app/console.html", "dist/console", "/console/"),
 ];
 
-/// Builds `dist/` unless it is newer than every input (so a second
-/// `cargo xtask serve` starts in seconds) or `force` is set.
+/// Builds both documents (`dist/` and `dist/console/`) unless the last
+/// build is newer than every input (so a second `cargo xtask serve` starts
+/// in seconds) or `force` is set.
 pub fn build(_tools: &BuildTools, force: bool) -> anyhow::Result<()> {
     let root = crate::root();
     let built = modified(&root.join(STAMP));
@@ -49,7 +53,7 @@ pub fn build(_tools: &BuildTools, force: bool) -> anyhow::Result<()> {
         && let (Some(built), Some(input)) = (built, newest_input)
         && built > input
     {
-        eprintln!("xtask: app bundle in dist/ is up to date");
+        eprintln!("xtask: the app and the console in dist/ are up to date");
         return Ok(());
     }
     for (document, dist, public_url) in DOCUMENTS {
@@ -68,6 +72,8 @@ pub fn build(_tools: &BuildTools, force: bool) -> anyhow::Result<()> {
             ],
         ))?;
     }
+    // The server sends these instead of the originals (smaller download).
+    status(cmd("node", &["tools/compress.mjs", "dist"]))?;
     std::fs::write(root.join(STAMP), "built by cargo xtask\n")?;
     Ok(())
 }

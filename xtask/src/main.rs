@@ -34,7 +34,8 @@ commands:
   bench-peers           the engine beside SurveyJS and ODK in one Chromium page (part of bench)
   fuzz [--seconds N] [--target T] [--seed S] [--save] [--replay PATH]
                         fuzz the parsers and loaders longer than the tests do (release)
-  build-app             build the app's release bundle into dist/
+  build-app             build both release bundles: the enumerator's app into dist/ (served at /),
+                        the coordinators' console into dist/console/ (served at /console/)
   install               install the tools the build and the tests need (pyxform included)";
 
 fn main() -> ExitCode {

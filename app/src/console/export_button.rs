@@ -88,7 +88,7 @@ pub(super) fn ExportPanel(ctx: Ctx, form: String, filters: RwSignal<Filters>) ->
                 let newest = catalog
                     .into_iter()
                     .filter(|e: &CatalogEntry| e.id == form)
-                    .max_by(|a, b| a.published_at.total_cmp(&b.published_at));
+                    .max_by_key(|e| e.published_at);
                 if let Some(entry) = newest {
                     languages.try_set(
                         entry

@@ -269,7 +269,7 @@ fn group(entries: Vec<CatalogEntry>) -> Vec<Vec<CatalogEntry>> {
         }
     }
     for form in &mut forms {
-        form.sort_by(|a, b| b.published_at.total_cmp(&a.published_at));
+        form.sort_by_key(|v| std::cmp::Reverse(v.published_at));
     }
     forms
 }
@@ -298,7 +298,7 @@ fn form_card(versions: Vec<CatalogEntry>, ctx: &Ctx, reload: RwSignal<u32>) -> i
                 <li class="console-version" data-version=v.version.clone() data-open=v.open.to_string()>
                     <span class="version-name">{c(C::Version, &lang)} " " <strong>{v.version.clone()}</strong></span>
                     <span class=if v.open { "version-state open" } else { "version-state closed" }>{c(state, &lang)}</span>
-                    <span class="version-published">{c(C::PublishedAt, &lang)} " " {date_time(v.published_at)}</span>
+                    <span class="version-published">{c(C::PublishedAt, &lang)} " " {date_time(v.published_at as f64)}</span>
                     <span class="version-actions">
                         <a class="button preview" href=preview aria-label=preview_label>{c(C::Preview, &lang)}</a>
                         <button type="button" class="toggle-open" aria-label=label on:click=move |_| {

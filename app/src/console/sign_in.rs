@@ -1,6 +1,8 @@
 //! Signing in to the console: the same person credential an enumerator's
 //! sign-in keeps (`credential::sign_in`), so sync on this tablet then
-//! runs as this person too.
+//! runs as this person too; but the console itself starts no sync run
+//! (`CredentialForm`, not the tablet's `SignInForm`): it is online only
+//! and never sends the outbox (tests/e2e/console_sign_in.test.mjs).
 
 use leptos::prelude::*;
 
@@ -30,7 +32,7 @@ pub(super) fn SignIn(ctx: Ctx) -> impl IntoView {
             {move || ended.get().then(|| view! {
                 <p class="status offline" role="status">{c(C::SessionEnded, &ended_lang)}</p>
             })}
-            <crate::screens::sign_in::SignInForm
+            <crate::screens::sign_in::CredentialForm
                 lang=lang.clone()
                 button_class="primary sign-in-button"
                 allowed=allowed

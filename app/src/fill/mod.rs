@@ -302,7 +302,7 @@ fn form_body(session: Session, current: RwSignal<usize>, hooks: Hooks) -> impl I
                 None => groups.push((p, vec![issue])),
             }
         }
-        groups.sort_by_key(|(p, _)| p.unwrap_or(usize::MAX));
+        fieldform_engine::sort::sort_by_key(&mut groups, |(p, _)| p.unwrap_or(usize::MAX));
         Some(
             view! {
                 <div class="summary problems" role="status">

@@ -1,17 +1,36 @@
 //! The user name and password form, shared by the home screen's sync panel
 //! and the console: both keep the same person credential
 //! (`credential::sign_in`), so sync on this tablet then runs as that person.
+//! Only the tablet's sign-in starts a sync run ([`SignInForm`]); the console
+//! ([`CredentialForm`]) is online only and never sends the outbox.
 
 use leptos::prelude::*;
 
 use crate::sync::credential;
 use crate::sync::words::{W, w};
 
-/// `allowed` is asked first (the console confirms replacing a device's
-/// enrolment); `signed_in` runs after a successful sign-in, before sync is
-/// asked to run.
+/// The tablet's sign-in: [`CredentialForm`], then sync is asked to run
+/// (as the new person).
 #[component]
 pub fn SignInForm(
+    lang: String,
+    button_class: &'static str,
+    allowed: impl Fn() -> bool + 'static,
+    signed_in: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <CredentialForm lang button_class allowed signed_in=move || {
+            signed_in();
+            crate::sync::request();
+        } />
+    }
+}
+
+/// Signs in and keeps the person credential; starts nothing else.
+/// `allowed` is asked first (the console confirms replacing a device's
+/// enrolment); `signed_in` runs after a successful sign-in.
+#[component]
+pub fn CredentialForm(
     lang: String,
     button_class: &'static str,
     allowed: impl Fn() -> bool + 'static,
@@ -34,7 +53,6 @@ pub fn SignInForm(
                     error.try_set(None);
                     password.try_set(String::new());
                     signed_in();
-                    crate::sync::request();
                 }
                 Err(e) => {
                     error.try_set(Some(e.to_string()));

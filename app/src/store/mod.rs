@@ -388,7 +388,7 @@ impl Db {
     /// Every response, most recently edited first.
     pub async fn responses(&self) -> Result<Vec<ResponseRecord>, StoreError> {
         let mut all: Vec<ResponseRecord> = self.all(RESPONSES, None).await?;
-        all.sort_by(|a, b| b.updated.total_cmp(&a.updated));
+        fieldform_engine::sort::sort_by(&mut all, |a, b| b.updated.total_cmp(&a.updated));
         Ok(all)
     }
 
@@ -400,7 +400,7 @@ impl Db {
         let mut all: Vec<ResponseRecord> = self
             .all(RESPONSES, Some((BY_STATE, JsValue::from_str(state.key()))))
             .await?;
-        all.sort_by(|a, b| b.updated.total_cmp(&a.updated));
+        fieldform_engine::sort::sort_by(&mut all, |a, b| b.updated.total_cmp(&a.updated));
         Ok(all)
     }
 

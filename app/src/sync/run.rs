@@ -97,7 +97,7 @@ async fn queued(db: &Db) -> Vec<ResponseRecord> {
         .responses_in(ResponseState::Finalized)
         .await
         .unwrap_or_default();
-    records.sort_by(|a, b| {
+    fieldform_engine::sort::sort_by(&mut records, |a, b| {
         a.finalized
             .unwrap_or(a.updated)
             .total_cmp(&b.finalized.unwrap_or(b.updated))

@@ -128,6 +128,28 @@ pub enum LoadError {
         suggestion: Option<String>,
     },
 
+    /// A `${name}` in a choice's label that names no field (pyxform
+    /// refuses it too).
+    #[error("choice list `{list}`, choice `{choice}`, label ({lang}): ${{{name}}} is not a field{}", did_you_mean(suggestion.as_deref(), false))]
+    UnknownChoiceInsertion {
+        list: String,
+        choice: String,
+        lang: String,
+        name: String,
+        suggestion: Option<String>,
+    },
+
+    /// A `${name}` in a choice's label where several fields are called
+    /// `name` (as [`LoadError::AmbiguousInsertion`]).
+    #[error("choice list `{list}`, choice `{choice}`, label ({lang}): ${{{name}}} is ambiguous: {} fields are called `{name}` ({})", paths.len(), paths.join(", "))]
+    AmbiguousChoiceInsertion {
+        list: String,
+        choice: String,
+        lang: String,
+        name: String,
+        paths: Vec<String>,
+    },
+
     /// `label::Englsh` in a choice filter: a language the form does not
     /// have, or a column without languages (only `label` has them).
     #[error("field `{field}`, choice_filter: `{written}` at position {position}: {problem}{}", did_you_mean(suggestion.as_deref(), true))]

@@ -30,6 +30,12 @@ struct Ctx<'a> {
     /// The field whose expressions are being compiled: the context node of
     /// relative paths.
     at: Node,
+    /// The rows of each choice list, and each field's list (by index).
+    lists: &'a [&'a [Choice]],
+    list_of: Vec<Option<usize>>,
+    /// Per list, the fields its labels show, found on first use (a list can
+    /// have 40,000 rows and many `jr:choice-name`s).
+    shown: Vec<Option<Vec<FieldId>>>,
     errors: &'a mut Vec<LoadError>,
     warnings: &'a mut Vec<LoadWarning>,
 }
@@ -56,6 +62,19 @@ pub(super) fn compile_all(
         .map(|f| display_name(fields, names, f.id))
         .collect();
     let mut cx = Ctx::new(fields, names, errors, warnings);
+    cx.lists = lists;
+    cx.shown = vec![None; lists.len()];
+    cx.list_of = fields
+        .iter()
+        .map(|f| {
+            let list = f
+                .question()
+                .filter(|q| q.kind.has_choices())?
+                .choices
+                .as_ref()?;
+            list_names.iter().position(|l| l == list)
+        })
+        .collect();
     for field in fields.iter_mut() {
         let name = display[field.id.index()].clone();
         cx.at = Node::Field(field.id);
@@ -238,6 +257,9 @@ impl Ctx<'_> {
         self.resolve_paths(&mut expr);
         let analysis = expr.analyze();
         let mut refs: Vec<(String, FieldId)> = Vec::new();
+        // The selects whose choice labels `jr:choice-name` shows.
+        let mut labelled: Vec<FieldId> = Vec::new();
+        let unquoted = unquoted_choice_fields(&expr);
         let mut ok = true;
         for r in &analysis.references {
             if r.bare
@@ -336,12 +358,26 @@ impl Ctx<'_> {
                 ok = false;
                 continue;
             }
+            if r.kind == ReferenceKind::ChoiceList
+                || (r.kind == ReferenceKind::Value && unquoted.contains(&r.name))
+            {
+                labelled.push(id);
+            }
             // jr:choice-name's list is static, and a `${last-saved#x}` is
             // fixed for the session: no dependency on their values.
             if !matches!(r.kind, ReferenceKind::ChoiceList | ReferenceKind::LastSaved)
                 && !refs.iter().any(|(n, _)| *n == r.name)
             {
                 refs.push((r.name.clone(), id));
+            }
+        }
+        // `jr:choice-name` shows a label as the select does, `${name}`s
+        // filled in, in the language shown: it reads what the labels show.
+        for select in labelled {
+            for id in self.shown_by_labels(select) {
+                if !refs.iter().any(|(_, i)| *i == id) {
+                    refs.push((self.info[id.index()].name.clone(), id));
+                }
             }
         }
         // A choice filter's bare `label` is the label in the language shown.
@@ -405,9 +441,25 @@ impl<'a> Ctx<'a> {
             info,
             top,
             at: Node::Root,
+            lists: &[],
+            list_of: Vec::new(),
+            shown: Vec::new(),
             errors,
             warnings,
         }
+    }
+
+    /// The fields the choice labels of `select`'s list show, in any
+    /// language.
+    fn shown_by_labels(&mut self, select: FieldId) -> Vec<FieldId> {
+        let Some(&Some(i)) = self.list_of.get(select.index()) else {
+            return Vec::new();
+        };
+        let (Some(rows), Some(slot)) = (self.lists.get(i), self.shown.get_mut(i)) else {
+            return Vec::new();
+        };
+        slot.get_or_insert_with(|| super::texts::shown_by(rows, self.names))
+            .clone()
     }
 }
 
@@ -513,6 +565,23 @@ fn source_has_ref(source: &str, position: usize) -> bool {
 
 fn is_column(name: &str, choices: &[Choice]) -> bool {
     matches!(name, "name" | "label") || choices.iter().any(|c| c.properties.contains_key(name))
+}
+
+/// The fields written without quotes as `jr:choice-name`'s second
+/// argument (`jr:choice-name(., ${q})`, read as if quoted).
+fn unquoted_choice_fields(e: &Expr) -> Vec<String> {
+    let mut found = Vec::new();
+    e.visit(&mut |e| {
+        if let ExprKind::Call {
+            func: Func::ChoiceName,
+            args,
+        } = &e.kind
+            && let Some(ExprKind::Ref(name)) = args.get(1).map(|a| &a.kind)
+        {
+            found.push(name.clone());
+        }
+    });
+    found
 }
 
 fn calls(e: &Expr, f: Func) -> bool {

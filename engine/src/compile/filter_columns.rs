@@ -118,10 +118,12 @@ fn each_column(e: &mut Expr, f: &mut dyn FnMut(&str, &mut String, usize)) {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use std::sync::Arc;
+
     use serde_json::{Value as Json, json};
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use crate::compile::Property;
+    use crate::compile::{CompiledForm, Property};
     use crate::env::FixedEnvironment;
     use crate::state::{ChangeKind, FormState};
     use crate::testing::{compiled, errors, q};
@@ -157,10 +159,10 @@ mod tests {
             .collect()
     }
 
-    #[wasm_bindgen_test(unsupported = test)]
-    fn filters_by_a_languages_label_as_shown_and_again_after_each_edit() {
-        let env = FixedEnvironment::default();
-        let (items, choices) = names_form("label::English != ''");
+    /// The names form compiled with `filter`, checked to read every name
+    /// field (the labels show them), so an edit of any filters again.
+    fn reading_every_name(filter: &str) -> Arc<CompiledForm> {
+        let (items, choices) = names_form(filter);
         let form = compiled(items, choices);
         let names = form.lookup("names").unwrap();
         let read: Vec<String> = form
@@ -170,15 +172,36 @@ mod tests {
             .map(|id| form.field(id).name.clone())
             .collect();
         assert_eq!(read, ["name1", "name2", "name3"]);
-        let mut s = FormState::new(form, &env);
+        form
+    }
+
+    /// The names form filtered by `filter` (see [`reading_every_name`]),
+    /// checked to show no choice until `name2` is typed, then its choice:
+    /// the edit filters the list again.
+    fn name2_typed(filter: &str, env: &FixedEnvironment) -> FormState {
+        let mut s = FormState::new(reading_every_name(filter), env);
         assert!(shown(&s).is_empty());
-        let c = s.set("name2", "Ana", &env).unwrap();
+        let c = s.set("name2", "Ana", env).unwrap();
         assert!(
             c.items
                 .iter()
                 .any(|i| i.kind == ChangeKind::Choices && s.path(i.node) == "names")
         );
         assert_eq!(shown(&s), ["name2"]);
+        s
+    }
+
+    /// The incremental state equals a full recomputation.
+    fn assert_same_as_recomputed(s: &FormState, env: &FixedEnvironment) {
+        let mut fresh = s.clone();
+        fresh.recompute_all(env);
+        assert_eq!(fresh.snapshot(), s.snapshot());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn filters_by_a_languages_label_as_shown_and_again_after_each_edit() {
+        let env = FixedEnvironment::default();
+        let mut s = name2_typed("label::English != ''", &env);
         s.set("name1", "Ion", &env).unwrap();
         assert_eq!(shown(&s), ["name1", "name2"]);
         // name3 is never relevant, so its label stays empty.
@@ -188,9 +211,7 @@ mod tests {
         // The filter reads English whatever language is shown.
         s.set_language("ro", &env).unwrap();
         assert_eq!(shown(&s), ["name1"]);
-        let mut fresh = s.clone();
-        fresh.recompute_all(&env);
-        assert_eq!(fresh.snapshot(), s.snapshot());
+        assert_same_as_recomputed(&s, &env);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -207,26 +228,10 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn a_bare_label_is_filled_and_filters_again_after_an_edit_it_shows() {
         let env = FixedEnvironment::default();
-        let (items, choices) = names_form("label != ''");
-        let form = compiled(items, choices);
-        let names = form.lookup("names").unwrap();
-        let read: Vec<String> = form
-            .field(names)
-            .reads(Property::ChoiceFilter)
-            .into_iter()
-            .map(|id| form.field(id).name.clone())
-            .collect();
-        assert_eq!(read, ["name1", "name2", "name3"]);
-        let mut s = FormState::new(form, &env);
-        assert!(shown(&s).is_empty());
-        let c = s.set("name2", "Ana", &env).unwrap();
-        assert!(c.items.iter().any(|i| i.kind == ChangeKind::Choices));
-        assert_eq!(shown(&s), ["name2"]);
+        let mut s = name2_typed("label != ''", &env);
         s.set_language("ro", &env).unwrap();
         assert_eq!(shown(&s), ["name1", "name2", "name3"]);
-        let mut fresh = s.clone();
-        fresh.recompute_all(&env);
-        assert_eq!(fresh.snapshot(), s.snapshot());
+        assert_same_as_recomputed(&s, &env);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -163,7 +163,7 @@ pub(super) fn build(cf: &CompiledForm) -> Result<Graph, Vec<LoadError>> {
         }
     }
     for node in &mut nodes {
-        node.dependents.sort_by_key(|e| e.to);
+        crate::sort::sort_by_key(&mut node.dependents, |e| e.to);
     }
     let field_nodes = b
         .field_nodes
@@ -504,12 +504,12 @@ fn tarjan(out: &[Vec<usize>], keep: &[bool]) -> Vec<Vec<usize>> {
                             break;
                         }
                     }
-                    scc.sort_unstable();
+                    crate::sort::sort(&mut scc);
                     sccs.push(scc);
                 }
             }
         }
     }
-    sccs.sort_by_key(|s| s.first().copied());
+    crate::sort::sort_by_key(&mut sccs, |s| s.first().copied());
     sccs
 }

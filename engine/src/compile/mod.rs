@@ -313,7 +313,7 @@ impl CompiledForm {
         );
         names::check_translations(form, &mut warnings);
         settings::check(form, &fields, &names, &mut errors);
-        let text_readers = texts::check(&fields, &names, &rows, &mut errors);
+        let text_readers = texts::check(&fields, &names, &rows, &form.choices, &mut errors);
         crate::external::check_instances(&mut fields, &prepared.datasets, form, &mut errors);
         if !errors.is_empty() {
             // The graph needs resolved references; cycles are reported once

@@ -235,12 +235,40 @@ fn indexed(rows: Rows<'_>, pred: &Expr, ctx: &dyn EvalContext) -> Option<(Vec<us
             _ => return None,
         };
         let column = column.field_name()?;
-        let Value::String(value) = evaluate(other, ctx) else {
+        // Only a file's rows have an index (the probe costs a hash lookup).
+        // Asked first, so that `other` is not evaluated for nothing: the
+        // scan evaluates it again, and nested predicates would double the
+        // work at each level.
+        rows.indexed(column, "")?;
+        // A number or boolean compares as a number or boolean, which the
+        // index cannot answer; one that reads an instance would be
+        // evaluated twice (here and by the scan), at every level of nesting.
+        if !matches!(other.kind, ExprKind::Instance(_)) && reads_an_instance(other) {
             return None;
+        }
+        let values = match evaluate(other, ctx) {
+            Value::String(value) => vec![value],
+            // `column = instance(...)/...`: equal to any member's text.
+            Value::Nodeset(members) => members.iter().map(Value::as_string).collect(),
+            _ => return None,
         };
-        rows.indexed(column, &value)
-            .map(|found| (found.iter().map(|&r| r as usize).collect(), exact))
+        let mut found: Vec<usize> = Vec::new();
+        for value in &values {
+            found.extend(rows.indexed(column, value)?.iter().map(|&r| r as usize));
+        }
+        if values.len() > 1 {
+            found.sort_unstable();
+            found.dedup();
+        }
+        Some((found, exact))
     })
+}
+
+/// Whether `e` contains an `instance(...)` path.
+fn reads_an_instance(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |e| found |= matches!(e.kind, ExprKind::Instance(_)));
+    found
 }
 
 /// The terms of a chain of `and`s.
@@ -448,5 +476,63 @@ pub(crate) fn relational(op: BinOp, a: &Value, b: &Value, env: &dyn Environment)
                 _ => false,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::Arc;
+
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use crate::env::FixedEnvironment;
+    use crate::external::Attachments;
+    use crate::state::FormState;
+    use crate::testing::{form, q};
+
+    /// A file's index answers `column = <node-set>` (equal to any member),
+    /// and nested lookups evaluate each inner path once: they used to be
+    /// evaluated for the index and again by the scan, doubling the work at
+    /// each level of nesting.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn nested_instance_lookups_use_the_index_and_are_evaluated_once() {
+        let mut files = Attachments::new();
+        let lgas = "name,label\naba_n,Aba North\naba_s,Aba South\nafikpo_n,Afikpo North\n";
+        let wards =
+            "name,label,lga\neziama,Eziama,aba_n\numuogor,Umuogor,aba_n\nezeke,Ezeke,afikpo_n\n";
+        files.add("lgas.csv", lgas.as_bytes()).unwrap();
+        files.add("wards.csv", wards.as_bytes()).unwrap();
+        let nested = |n: usize| {
+            format!(
+                "count({}'aba_n'{})",
+                "instance('lgas')/root/item[name = ".repeat(n),
+                "]/name".repeat(n)
+            )
+        };
+        let f = form(
+            json!([
+                q("lga", "select_one", json!({ "choices_file": "lgas.csv" })),
+                q("ward", "select_one", json!({ "choices_file": "wards.csv" })),
+                q(
+                    "shown",
+                    "calculate",
+                    json!({
+                        "calculation": "join(', ', instance('lgas')/root/item[name = instance('wards')/root/item/lga]/label)"
+                    })
+                ),
+                q("deep", "calculate", json!({ "calculation": nested(100) })),
+            ]),
+            json!({}),
+        );
+        let compiled = Arc::new(crate::compile_with(&f, &files).unwrap());
+        let env = FixedEnvironment::default();
+        let s = FormState::new(compiled, &env);
+        let value = |p: &str| s.value(s.node(p).unwrap()).to_owned();
+        assert_eq!(value("shown"), "Aba North, Afikpo North");
+        // 2^100 evaluations before: this would never finish.
+        assert_eq!(value("deep"), "1");
     }
 }

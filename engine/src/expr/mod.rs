@@ -79,7 +79,10 @@
 //!   and in `fieldform expr`, with the offset in force at the instant
 //!   concerned (daylight saving time), as ODK does. A time alone
 //!   (`decimal-time('10:00+03:00')`) has no date, so it is moved to the
-//!   device's zone at today's offset.
+//!   device's zone at today's offset. `date()` of a date-time written
+//!   with another offset is its date in the device's zone (as JavaRosa,
+//!   whose `DateUtils.parseTime` moves it to the default zone), so it
+//!   agrees with `format-date`.
 //! * **`date(x)` / `format-date(x)` / `decimal-date-time(x)`** give `""` or
 //!   NaN for unconvertible input (JavaRosa raises an error or returns NaN).
 //! * **Run-time errors** never interrupt the form: where JavaRosa throws at
@@ -145,6 +148,8 @@ pub mod value;
 
 #[cfg(test)]
 mod javarosa_cases;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod stack_tests;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -67,7 +67,7 @@ fn parse_in(src: &str, choice_filter: bool) -> Result<Expr, ParseError> {
         pos: 0,
         nesting: 0,
     };
-    let (expr, _) = p.expr(0)?;
+    let (expr, _) = p.expr(0).map_err(|e| *e)?;
     if let Some(t) = p.tokens.get(p.pos) {
         return Err(p.unexpected(t));
     }
@@ -85,6 +85,11 @@ struct Parser {
 /// An expression with the depth of its tree, so the depth limit can be
 /// checked without a (recursive) second pass.
 type Parsed = (Expr, usize);
+
+/// The parser's results: the error boxed, so that the `Result`s the
+/// recursive functions pass up are small (in an unoptimised build every
+/// `?` copies them through stack slots of their own, per nesting level).
+type PResult<T> = Result<T, Box<ParseError>>;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -134,13 +139,13 @@ impl Parser {
     /// Called before every recursive descent (the only one is into
     /// [`Parser::expr`]), so the stack never grows past `MAX_DEPTH` levels:
     /// checking after the recursive call returned would be too late.
-    fn enter(&mut self) -> Result<(), ParseError> {
+    fn enter(&mut self) -> PResult<()> {
         if self.nesting >= MAX_DEPTH {
             let position = self
                 .tokens
                 .get(self.pos)
                 .map_or(self.end_position(), |t| t.span.start);
-            return Err(too_deep(position));
+            return Err(too_deep(position).into());
         }
         self.nesting += 1;
         Ok(())
@@ -173,45 +178,72 @@ impl Parser {
 
     /// The only recursive entry point: parentheses, function arguments and
     /// the right operand of a tighter operator all come through here.
-    fn expr(&mut self, min_prec: u8) -> Result<Parsed, ParseError> {
+    fn expr(&mut self, min_prec: u8) -> PResult<Parsed> {
         self.enter()?;
-        let (mut lhs, mut depth) = self.unary()?;
-        while let Some(op) = self.peek_binop() {
-            let prec = op.precedence();
-            if prec < min_prec {
-                break;
-            }
-            self.pos += 1;
+        let mut lhs = self.unary()?;
+        while let Some(op) = self.operator(min_prec) {
             // `prec + 1`: all binary operators are left-associative.
-            let (rhs, rdepth) = self.expr(prec + 1)?;
-            let span = lhs.span.to(rhs.span);
-            depth = depth.max(rdepth) + 1;
-            self.check_depth(depth, span)?;
-            lhs = Expr::new(
-                ExprKind::Binary {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                span,
-            );
+            let rhs = self.expr(op.precedence() + 1)?;
+            lhs = self.binary(op, lhs, rhs)?;
         }
         self.nesting -= 1;
-        Ok((lhs, depth))
+        Ok(lhs)
+    }
+
+    /// The binary operator at the cursor, consumed, if it binds at least
+    /// as tightly as `min_prec`.
+    #[inline(never)]
+    fn operator(&mut self, min_prec: u8) -> Option<BinOp> {
+        let op = self.peek_binop().filter(|op| op.precedence() >= min_prec)?;
+        self.pos += 1;
+        Some(op)
+    }
+
+    /// `lhs op rhs`. Apart from [`Parser::expr`], like every step that does
+    /// not recurse: an unoptimised build gives each local of a function its
+    /// own stack slot, and the functions on the recursive path are paid
+    /// once per nesting level.
+    #[inline(never)]
+    fn binary(&self, op: BinOp, lhs: Parsed, rhs: Parsed) -> PResult<Parsed> {
+        let span = lhs.0.span.to(rhs.0.span);
+        let depth = lhs.1.max(rhs.1) + 1;
+        self.check_depth(depth, span)?;
+        let kind = ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs.0),
+            rhs: Box::new(rhs.0),
+        };
+        Ok((Expr::new(kind, span), depth))
     }
 
     /// A run of `-` signs, counted in a loop (not one recursion per sign)
     /// and refused as soon as it alone would pass the depth limit.
-    fn unary(&mut self) -> Result<Parsed, ParseError> {
+    fn unary(&mut self) -> PResult<Parsed> {
+        if self.peek() != Some(&Tok::Minus) {
+            return self.primary();
+        }
+        let signs = self.signs()?;
+        let operand = self.primary()?;
+        self.negate(signs, operand)
+    }
+
+    /// The `-` signs at the cursor.
+    #[inline(never)]
+    fn signs(&mut self) -> PResult<Vec<Span>> {
         let mut signs: Vec<Span> = Vec::new();
         while self.peek() == Some(&Tok::Minus) {
             let t = self.next("an expression")?;
             if signs.len() >= MAX_DEPTH {
-                return Err(too_deep(t.span.start));
+                return Err(too_deep(t.span.start).into());
             }
             signs.push(t.span);
         }
-        let (mut operand, mut depth) = self.primary()?;
+        Ok(signs)
+    }
+
+    /// `operand` with the signs before it.
+    #[inline(never)]
+    fn negate(&self, signs: Vec<Span>, (mut operand, mut depth): Parsed) -> PResult<Parsed> {
         for sign in signs.into_iter().rev() {
             let span = sign.to(operand.span);
             depth += 1;
@@ -221,35 +253,50 @@ impl Parser {
         Ok((operand, depth))
     }
 
-    fn primary(&mut self) -> Result<Parsed, ParseError> {
+    /// Only the recursive cases here (see [`Parser::binary`]).
+    fn primary(&mut self) -> PResult<Parsed> {
         let t = self.next("an expression")?;
-        if let Some(kind) = leaf(&t.tok) {
-            return Ok((Expr::new(kind, t.span), 1));
-        }
         match &t.tok {
             Tok::LParen => {
-                let (inner, depth) = self.expr(0)?;
-                let close = self.next("`)`")?;
-                if close.tok != Tok::RParen {
-                    return Err(self.unexpected(&close));
-                }
-                Ok((inner, depth))
+                let inner = self.expr(0)?;
+                self.close(inner, Tok::RParen, "`)`")
             }
             Tok::Name(name) if self.peek() == Some(&Tok::LParen) => {
                 let name = name.clone();
                 self.call(name, t.span)
             }
+            _ => self.simple(&t),
+        }
+    }
+
+    /// `e` followed by the closing token `close`.
+    #[inline(never)]
+    fn close(&mut self, e: Parsed, close: Tok, expected: &'static str) -> PResult<Parsed> {
+        let t = self.next(expected)?;
+        if t.tok != close {
+            return Err(self.unexpected(&t).into());
+        }
+        Ok(e)
+    }
+
+    /// A literal or a location path, starting at `t`.
+    #[inline(never)]
+    fn simple(&mut self, t: &Token) -> PResult<Parsed> {
+        if let Some(kind) = leaf(&t.tok) {
+            return Ok((Expr::new(kind, t.span), 1));
+        }
+        match &t.tok {
             Tok::Slash => self.path(true, t.span),
             Tok::Name(_) | Tok::Dot | Tok::DotDot => {
                 self.pos -= 1;
                 self.path(false, t.span)
             }
-            _ => Err(self.unexpected(&t)),
+            _ => Err(self.unexpected(t).into()),
         }
     }
 
     /// A location path; the leading `/` (if any) was consumed.
-    fn path(&mut self, absolute: bool, start: Span) -> Result<Parsed, ParseError> {
+    fn path(&mut self, absolute: bool, start: Span) -> PResult<Parsed> {
         let mut steps = Vec::new();
         let mut span = start;
         loop {
@@ -258,7 +305,7 @@ impl Parser {
                 Tok::Name(n) => Step::Name(n.clone()),
                 Tok::Dot => Step::Current,
                 Tok::DotDot => Step::Parent,
-                _ => return Err(self.unexpected(&t)),
+                _ => return Err(self.unexpected(&t).into()),
             });
             span = span.to(t.span);
             if self.peek() == Some(&Tok::Slash) {
@@ -276,62 +323,106 @@ impl Parser {
     }
 
     /// `instance('id')`, optionally followed by `/root/item`, predicates on
-    /// the item and `/column`; `instance` was consumed. Not inlined: its
-    /// locals would enlarge `primary`'s frame, which recursion multiplies.
+    /// the item and `/column`; `instance` was consumed. Only the loop that
+    /// recurses into predicates is here: the rest is in helpers, whose
+    /// frames are not on the stack while a predicate is parsed.
+    fn instance(&mut self, start: Span) -> PResult<Parsed> {
+        let (mut path, mut span) = self.instance_id(start)?;
+        let mut depth = 0;
+        let mut names: Vec<String> = Vec::new();
+        while self.peek() == Some(&Tok::Slash) {
+            span = self.instance_step(&mut names, span)?;
+            while self.open_predicate(names.len())? {
+                let (pred, d) = self.expr(0)?;
+                depth = depth.max(d);
+                span = self.close_predicate(span)?;
+                path.predicates.push(pred);
+            }
+        }
+        self.finish_instance(path, names, span, depth)
+    }
+
+    /// `('id')` after `instance`.
     #[inline(never)]
-    fn instance(&mut self, start: Span) -> Result<Parsed, ParseError> {
+    fn instance_id(&mut self, start: Span) -> PResult<(InstancePath, Span)> {
         self.pos += 1; // `(`
         let id_tok = self.next("the instance name in quotes")?;
         let Tok::Str(id) = &id_tok.tok else {
-            return Err(self.unexpected(&id_tok));
+            return Err(self.unexpected(&id_tok).into());
         };
         let close = self.next("`)`")?;
         if close.tok != Tok::RParen {
-            return Err(self.unexpected(&close));
+            return Err(self.unexpected(&close).into());
         }
-        let mut span = start.to(close.span);
-        let mut path = InstancePath {
+        let path = InstancePath {
             id: id.trim().to_owned(),
             steps: None,
             predicates: Vec::new(),
             column: None,
         };
-        let mut depth = 0;
-        let mut names: Vec<String> = Vec::new();
-        while self.peek() == Some(&Tok::Slash) {
-            self.pos += 1;
-            let t = self.next("a name after `/`")?;
-            let Tok::Name(n) = &t.tok else {
-                return Err(self.unexpected(&t));
-            };
-            if names.len() == 3 {
-                return Err(ParseError::InvalidArgument {
-                    name: "instance".to_owned(),
-                    message: "a path into an instance is `instance('name')/root/item[filter]/column`; deeper paths are not supported".to_owned(),
-                    position: t.span.start,
-                });
+        Ok((path, start.to(close.span)))
+    }
+
+    /// `/name` in an instance path, added to `names`; the span grown.
+    #[inline(never)]
+    fn instance_step(&mut self, names: &mut Vec<String>, span: Span) -> PResult<Span> {
+        self.pos += 1;
+        let t = self.next("a name after `/`")?;
+        let Tok::Name(n) = &t.tok else {
+            return Err(self.unexpected(&t).into());
+        };
+        if names.len() == 3 {
+            return Err(ParseError::InvalidArgument {
+                name: "instance".to_owned(),
+                message: "a path into an instance is `instance('name')/root/item[filter]/column`; deeper paths are not supported".to_owned(),
+                position: t.span.start,
             }
-            names.push(n.clone());
-            span = span.to(t.span);
-            while self.peek() == Some(&Tok::LBracket) {
-                let open = self.next("`[`")?;
-                if names.len() != 2 {
-                    return Err(ParseError::InvalidArgument {
-                        name: "instance".to_owned(),
-                        message: "a filter `[...]` goes on the item step: `instance('name')/root/item[filter]`".to_owned(),
-                        position: open.span.start,
-                    });
-                }
-                let (pred, d) = self.expr(0)?;
-                depth = depth.max(d);
-                let close = self.next("`]`")?;
-                if close.tok != Tok::RBracket {
-                    return Err(self.unexpected(&close));
-                }
-                span = span.to(close.span);
-                path.predicates.push(pred);
-            }
+            .into());
         }
+        names.push(n.clone());
+        Ok(span.to(t.span))
+    }
+
+    /// Consumes a `[` if there is one (allowed on the item, the second
+    /// step: `steps` steps so far).
+    #[inline(never)]
+    fn open_predicate(&mut self, steps: usize) -> PResult<bool> {
+        if self.peek() != Some(&Tok::LBracket) {
+            return Ok(false);
+        }
+        let open = self.next("`[`")?;
+        if steps != 2 {
+            return Err(ParseError::InvalidArgument {
+                name: "instance".to_owned(),
+                message:
+                    "a filter `[...]` goes on the item step: `instance('name')/root/item[filter]`"
+                        .to_owned(),
+                position: open.span.start,
+            }
+            .into());
+        }
+        Ok(true)
+    }
+
+    /// The `]` after a predicate; the span grown.
+    #[inline(never)]
+    fn close_predicate(&mut self, span: Span) -> PResult<Span> {
+        let close = self.next("`]`")?;
+        if close.tok != Tok::RBracket {
+            return Err(self.unexpected(&close).into());
+        }
+        Ok(span.to(close.span))
+    }
+
+    /// The instance path with its steps (`names`: root, item, column).
+    #[inline(never)]
+    fn finish_instance(
+        &self,
+        mut path: InstancePath,
+        names: Vec<String>,
+        span: Span,
+        depth: usize,
+    ) -> PResult<Parsed> {
         match names.len() {
             0 => {}
             1 => {
@@ -341,7 +432,8 @@ impl Parser {
                         "a path into an instance names the items: `instance('name')/root/item`"
                             .to_owned(),
                     position: span.end,
-                });
+                }
+                .into());
             }
             _ => {
                 let mut names = names.into_iter();
@@ -358,7 +450,7 @@ impl Parser {
         ))
     }
 
-    fn call(&mut self, name: String, name_span: Span) -> Result<Parsed, ParseError> {
+    fn call(&mut self, name: String, name_span: Span) -> PResult<Parsed> {
         if name == "instance" {
             return self.instance(name_span);
         }
@@ -372,14 +464,34 @@ impl Parser {
                 let (arg, d) = self.expr(0)?;
                 depth = depth.max(d);
                 args.push(arg);
-                let t = self.next("`,` or `)`")?;
-                match t.tok {
-                    Tok::Comma => continue,
-                    Tok::RParen => break,
-                    _ => return Err(self.unexpected(&t)),
+                if self.after_argument()? {
+                    break;
                 }
             }
         }
+        self.finish_call(name, name_span, args, depth)
+    }
+
+    /// Consumes the `,` (false) or `)` (true) after an argument.
+    #[inline(never)]
+    fn after_argument(&mut self) -> PResult<bool> {
+        let t = self.next("`,` or `)`")?;
+        match t.tok {
+            Tok::Comma => Ok(false),
+            Tok::RParen => Ok(true),
+            _ => Err(self.unexpected(&t).into()),
+        }
+    }
+
+    /// The call of `name` with `args` (`depth`: their deepest), checked.
+    #[inline(never)]
+    fn finish_call(
+        &self,
+        name: String,
+        name_span: Span,
+        mut args: Vec<Expr>,
+        depth: usize,
+    ) -> PResult<Parsed> {
         let end = self
             .tokens
             .get(self.pos.saturating_sub(1))
@@ -397,7 +509,8 @@ impl Parser {
                 expected: arity.describe(),
                 got: args.len(),
                 position: name_span.start,
-            });
+            }
+            .into());
         }
         check_arguments(func, &mut args)?;
         self.check_depth(depth + 1, span)?;

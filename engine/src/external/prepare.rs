@@ -302,7 +302,7 @@ fn check_paths(
             for c in list {
                 cols.extend(c.properties.keys().map(String::as_str));
             }
-            cols.sort_unstable();
+            crate::sort::sort(&mut cols);
             cols.dedup();
             (("root", "item"), cols)
         } else {

@@ -8,8 +8,10 @@ use super::Text;
 
 /// One node of the form tree.
 // Questions dominate a form, so boxing them would only add indirection.
+// Read by hand in `item_de` (one pass, no buffering); these attributes
+// still shape its serialization and its schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Item {
@@ -40,7 +42,8 @@ impl Item {
 }
 
 /// `true`, `false` or an expression: XLSForm's `required` and `read_only` columns accept either.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Read by hand in `item_de`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Condition {

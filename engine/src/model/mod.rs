@@ -6,6 +6,7 @@
 
 mod form;
 mod item;
+mod item_de;
 mod text;
 
 pub use form::{

@@ -2,7 +2,7 @@
 //! relative to the repeat instance it is evaluated in.
 
 use super::{FormState, InstanceId, flags};
-use crate::compile::{Compiled, FieldId, FieldKind};
+use crate::compile::{Compiled, FieldId, FieldKind, ScopeId};
 use crate::env::Environment;
 use crate::expr::date::parse_iso;
 use crate::expr::value::parse_number;
@@ -127,10 +127,14 @@ impl EvalContext for Ctx<'_> {
         let form = &*self.state.form;
         let id = form.lookup(field)?;
         let choice = form.choices(id).iter().find(|c| c.name == value)?;
+        // As the select shows it: `${name}`s filled from this instance.
         choice
             .label
             .get(&self.state.lang, &form.form.default_language)
-            .map(str::to_owned)
+            .map(|_| {
+                self.state
+                    .fill_text_from(&choice.label, self.inst, &self.state.lang)
+            })
     }
 
     fn env(&self) -> &dyn Environment {
@@ -205,7 +209,16 @@ impl FormState {
     fn seen_from(&self, from: InstanceId, g: FieldId) -> Seen {
         let form = &*self.form;
         let scope = form.field(g).scope;
-        let depth = form.common_depth(self.tree.inst(from).scope, scope);
+        // Most reads: a top-level field (the root instance has slot 0), or
+        // one in the reader's own instance.
+        if scope == ScopeId::ROOT {
+            return Seen::One(0);
+        }
+        let own = self.tree.inst(from);
+        if own.scope == scope {
+            return Seen::One(own.slot as usize);
+        }
+        let depth = form.common_depth(own.scope, scope);
         let anc = self.tree.ancestor(from, depth);
         if form.scope(scope).depth() == depth {
             return Seen::One(self.tree.inst(anc).slot as usize);

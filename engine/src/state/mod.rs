@@ -231,6 +231,8 @@ pub struct FormState {
     pub(crate) last_saved: Arc<LastSaved>,
     /// The questions with a problem now (see `problems`).
     pub(crate) problems: problems::Problems,
+    /// The last edit's propagation buffers, reused by the next.
+    spare: propagate::Spare,
 }
 
 impl FormState {
@@ -281,6 +283,7 @@ impl FormState {
             guard: None,
             last_saved: Arc::new(last_saved),
             problems: problems::Problems::new(&form),
+            spare: propagate::Spare::default(),
             form,
         };
         let form = state.form.clone();
@@ -654,20 +657,22 @@ impl FormState {
             }
             FieldKind::Question(_) => {}
         }
-        let mut run = Run::new(env);
         let d = &mut self.data[node.field.index()];
         if d.stored[slot] == text {
-            return Ok(run.changes);
+            return Ok(Changes::default());
         }
         // Into the old answer's buffer: most edits then allocate nothing.
         d.stored[slot].clear();
         d.stored[slot].push_str(text);
         d.flags[slot] |= flags::DIRTY;
+        let mut run = Run::reusing(env, std::mem::take(&mut self.spare));
         if let Some(v) = self.form.node_of(node.field, NodeKind::Value) {
             run.push(v, slot as u32);
         }
         self.run(&mut run);
-        Ok(run.changes)
+        let (changes, spare) = run.finish();
+        self.spare = spare;
+        Ok(changes)
     }
 
     /// [`FormState::set_value`] by path.

@@ -35,20 +35,108 @@ pub(crate) struct Run<'e> {
     pub fire_triggers: bool,
 }
 
+/// The buffers of a finished run (its queue and scratch list, empty),
+/// kept by the state for the next edit, so an edit allocates nothing for
+/// its bookkeeping (in wasm an allocation and its free cost about as much
+/// as evaluating a small expression).
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    queue: Queue,
+    scratch: Vec<InstanceId>,
+}
+
+/// A copy of a state starts with fresh buffers: they hold nothing.
+impl Clone for Spare {
+    fn clone(&self) -> Self {
+        Spare::default()
+    }
+}
+
 impl<'e> Run<'e> {
     pub fn new(env: &'e dyn Environment) -> Self {
+        Self::reusing(env, Spare::default())
+    }
+
+    /// A run on the buffers a finished one left (see [`Run::finish`]).
+    pub fn reusing(env: &'e dyn Environment, spare: Spare) -> Self {
         Self {
-            queue: Queue::default(),
+            queue: spare.queue,
             changes: Changes::default(),
             env,
-            scratch: Vec::new(),
+            scratch: spare.scratch,
             fire_triggers: true,
         }
+    }
+
+    /// What the run changed, and its buffers for the next one (a queue
+    /// that grew into a `BTreeSet`, after a load, is not kept).
+    pub fn finish(self) -> (Changes, Spare) {
+        let queue = match self.queue {
+            Queue::Small { mut items, .. } => {
+                items.clear();
+                Queue::Small { items, head: 0 }
+            }
+            Queue::Big(_) => Queue::default(),
+        };
+        let spare = Spare {
+            queue,
+            scratch: self.scratch,
+        };
+        (self.changes, spare)
     }
 
     pub fn push(&mut self, node: NodeId, slot: u32) {
         self.queue.insert((node.0, slot));
     }
+}
+
+/// Stores `value` as text (XPath `string()`) in `stored`; whether the text
+/// changed. A whole number, what most calculations give, is compared and
+/// written in place: no string is allocated for it (in wasm, formatting
+/// and allocating were a tenth of a top-level edit).
+fn store_text(stored: &mut String, value: Value) -> bool {
+    let mut buf = [0u8; 20];
+    let text = match value {
+        // Exactly `format_number`'s integer case (its 1e-12 rounding only
+        // matters for fractions, which take the general path).
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => whole_text(n as i64, &mut buf),
+        Value::String(s) => return replace_text(stored, s),
+        other => return replace_text(stored, other.as_string()),
+    };
+    if stored == text {
+        return false;
+    }
+    stored.clear();
+    stored.push_str(text);
+    true
+}
+
+fn replace_text(stored: &mut String, new: String) -> bool {
+    if *stored == new {
+        return false;
+    }
+    *stored = new;
+    true
+}
+
+/// `n` in decimal, written backwards into the end of `buf`.
+fn whole_text(n: i64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits and `-` were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 impl FormState {
@@ -195,15 +283,14 @@ impl FormState {
                 let new = match c {
                     Some(c) => {
                         let current = self.current_value(c, id, slot);
-                        self.eval(c, inst, current, None, env).as_string()
+                        self.eval(c, inst, current, None, env)
                     }
-                    None => String::new(),
+                    None => Value::empty(),
                 };
                 let d = &mut self.data[id.index()];
-                if d.stored[slot] == new {
+                if !store_text(&mut d.stored[slot], new) {
                     return false;
                 }
-                d.stored[slot] = new;
                 d.flags[slot] |= flags::DIRTY;
                 return true;
             }
@@ -266,12 +353,9 @@ impl FormState {
         let f = form.field(id);
         if let (Some(c), None) = (&f.props.calculation, f.props.trigger) {
             let current = self.current_value(c, id, slot);
-            let new = self
-                .eval(c, at.instance, current, None, run.env)
-                .as_string();
+            let new = self.eval(c, at.instance, current, None, run.env);
             let d = &mut self.data[id.index()];
-            if d.stored[slot] != new {
-                d.stored[slot] = new;
+            if store_text(&mut d.stored[slot], new) {
                 d.flags[slot] |= flags::DIRTY;
             }
         }
@@ -527,5 +611,51 @@ impl FormState {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::value::format_number;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// Whatever the value, the stored text is XPath `string()` of it, and
+    /// the answer says whether it changed.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn stored_text_is_the_values_string() {
+        let mut numbers = vec![
+            0.0,
+            -0.0,
+            7.0,
+            -7.0,
+            2.5,
+            0.1 * 30.0,
+            1e15,
+            -1e15,
+            999_999_999_999_999.0,
+            -999_999_999_999_999.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e300,
+        ];
+        let mut n = 1.0_f64;
+        while n < 1e16 {
+            numbers.extend([n, -n, n - 1.0, n + 0.5]);
+            n *= 7.0;
+        }
+        for n in numbers {
+            let mut stored = String::from("x");
+            assert!(store_text(&mut stored, Value::Number(n)), "{n}");
+            assert_eq!(stored, format_number(n), "{n}");
+            assert!(!store_text(&mut stored, Value::Number(n)), "{n}");
+        }
+        let mut stored = String::new();
+        assert!(!store_text(&mut stored, Value::empty()));
+        assert!(store_text(&mut stored, Value::from("yes")));
+        assert_eq!(stored, "yes");
+        assert!(!store_text(&mut stored, Value::from("yes")));
+        assert!(store_text(&mut stored, Value::Bool(true)));
+        assert_eq!(stored, "true");
     }
 }

@@ -111,9 +111,10 @@ mod tests {
     use serde_json::json;
     use wasm_bindgen_test::wasm_bindgen_test;
 
+    use crate::compile::Property;
     use crate::env::FixedEnvironment;
-    use crate::state::FormState;
-    use crate::testing::{compiled, q};
+    use crate::state::{ChangeKind, FormState};
+    use crate::testing::{compiled, errors, q};
 
     /// The labels of the choices `path` offers, in the state's language.
     fn labels(s: &FormState, path: &str) -> Vec<String> {
@@ -173,5 +174,99 @@ mod tests {
         let pick = s.node("member[1]/pick").unwrap();
         assert_eq!(s.label_of_choice(pick, "w", "en"), "Ion");
         assert_eq!(s.label_of_choice(pick, "gone", "en"), "gone");
+    }
+
+    /// `jr:choice-name` gives the label as the select shows it: filled in
+    /// the expression's repeat instance and in the language shown, and
+    /// computed again when a field the label shows changes.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn choice_name_is_the_filled_label_and_follows_what_it_shows() {
+        let env = FixedEnvironment::default();
+        let form = compiled(
+            json!([
+                q("head", "text", json!({})),
+                { "kind": "repeat", "name": "member", "label": { "en": "Person" }, "items": [
+                    q("who", "text", json!({})),
+                    q("pick", "select_one", json!({ "choices": "people" })),
+                    q("named", "calculate", json!({ "calculation": "jr:choice-name(${pick}, '${pick}')" })),
+                    // Without the quotes, read as if quoted.
+                    q("bare", "calculate", json!({ "calculation": "jr:choice-name(${pick}, ${pick})" })),
+                ]},
+                q("first", "calculate", json!({ "calculation": "jr:choice-name('w', '/data/member/pick')" })),
+            ]),
+            json!({ "people": [
+                { "name": "h", "label": { "en": "${head} (head)", "ro": "${head} (cap)" } },
+                { "name": "w", "label": { "en": "${who}" } },
+                { "name": "n", "label": { "en": "Nobody" } },
+            ]}),
+        );
+        let id = |n: &str| form.lookup(n).unwrap();
+        let reads = |n: &str| form.field(id(n)).reads(Property::Calculation);
+        for n in ["named", "bare"] {
+            assert_eq!(reads(n), [id("pick"), id("head"), id("who")], "{n}");
+        }
+        assert_eq!(reads("first"), [id("head"), id("who")]);
+        let mut s = FormState::new(form.clone(), &env);
+        s.add("member", &env).unwrap();
+        s.add("member", &env).unwrap();
+        s.set("member[1]/pick", "w", &env).unwrap();
+        s.set("member[2]/pick", "w", &env).unwrap();
+        s.set("member[1]/who", "Ion", &env).unwrap();
+        let c = s.set("member[2]/who", "Eva", &env).unwrap();
+        let changed: Vec<String> = c
+            .items
+            .iter()
+            .filter(|i| i.kind == ChangeKind::Value)
+            .map(|i| s.path(i.node))
+            .collect();
+        assert!(
+            changed.contains(&"member[2]/named".to_owned()),
+            "{changed:?}"
+        );
+        let value = |s: &FormState, p: &str| s.value(s.node(p).unwrap()).to_owned();
+        assert_eq!(value(&s, "member[1]/named"), "Ion");
+        assert_eq!(value(&s, "member[2]/named"), "Eva");
+        assert_eq!(value(&s, "member[2]/bare"), "Eva");
+        // From outside the repeat, `${who}` is the first instance's.
+        assert_eq!(value(&s, "first"), "Ion");
+        s.set("member[2]/pick", "h", &env).unwrap();
+        assert_eq!(value(&s, "member[2]/named"), " (head)");
+        s.set("head", "Ana", &env).unwrap();
+        assert_eq!(value(&s, "member[2]/named"), "Ana (head)");
+        // In the language shown, filled too.
+        s.set_language("ro", &env).unwrap();
+        assert_eq!(value(&s, "member[2]/named"), "Ana (cap)");
+        s.set("head", "Maria", &env).unwrap();
+        assert_eq!(value(&s, "member[2]/named"), "Maria (cap)");
+        assert_eq!(value(&s, "member[1]/named"), "Ion");
+        let mut fresh = s.clone();
+        fresh.recompute_all(&env);
+        assert_eq!(fresh.snapshot(), s.snapshot());
+    }
+
+    /// pyxform refuses a `${name}` in a choice label that names no field
+    /// or several; so does the compiler (for form files).
+    #[wasm_bindgen_test(unsupported = test)]
+    fn unknown_or_ambiguous_names_in_choice_labels_are_errors() {
+        let items = json!([
+            q("head", "text", json!({})),
+            { "kind": "group", "name": "g1", "label": { "en": "G1" }, "items": [q("age", "integer", json!({}))] },
+            { "kind": "group", "name": "g2", "label": { "en": "G2" }, "items": [q("age", "integer", json!({}))] },
+            q("pick", "select_one", json!({ "choices": "people" })),
+        ]);
+        let choices = json!({ "people": [
+            { "name": "h", "label": { "en": "${heads} (head)", "ro": "${head}" } },
+            { "name": "a", "label": { "en": "${age}" } },
+            { "name": "l", "label": { "en": "${last-saved#hed}" } },
+            { "name": "n", "label": { "en": "${head}, ${last-saved#head}" } },
+        ]});
+        assert_eq!(
+            errors(items, choices),
+            [
+                "choice list `people`, choice `h`, label (en): ${heads} is not a field; did you mean ${head}?",
+                "choice list `people`, choice `a`, label (en): ${age} is ambiguous: 2 fields are called `age` (g1/age, g2/age)",
+                "choice list `people`, choice `l`, label (en): ${hed} is not a field; did you mean ${head}?",
+            ]
+        );
     }
 }

@@ -26,13 +26,20 @@ pub fn service(app_dir: &Path) -> MethodRouter {
         );
         return get(move || async move { Html(msg) });
     }
-    let files = ServeDir::new(app_dir).precompressed_gzip();
-    let pages = files
-        .clone()
-        .fallback(ServeFile::new(app_dir.join("index.html")));
+    // `cargo xtask build-app` writes `.br` and `.gz` beside each file; the
+    // smallest one the browser accepts is sent.
+    let files = ServeDir::new(app_dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    let page = |index: std::path::PathBuf| {
+        ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip()
+    };
+    let pages = files.clone().fallback(page(app_dir.join("index.html")));
     let console_pages = files
         .clone()
-        .fallback(ServeFile::new(app_dir.join("console").join("index.html")));
+        .fallback(page(app_dir.join("console").join("index.html")));
     get(move |req: Request<Body>| async move {
         let path = req.uri().path().to_owned();
         let served = if !is_navigation(&path) {

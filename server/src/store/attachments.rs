@@ -3,7 +3,8 @@
 //! version's publishing transaction (`sql::publish_once`) and never
 //! changed; these are the reads. Same SQL text on both backends.
 
-use serde::Serialize;
+/// What the catalog says of one attachment, shared with the app.
+pub use fieldform_engine::wire::AttachmentInfo;
 
 /// A file to store with a new form version (already checked by
 /// `crate::attachments`).
@@ -14,17 +15,6 @@ pub struct NewAttachment {
     /// Hex SHA-256 of `content`.
     pub sha256: String,
     pub content: Vec<u8>,
-}
-
-/// What the catalog says of one attachment: enough for a device to know
-/// what to download and to check it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttachmentInfo {
-    pub name: String,
-    /// Bytes.
-    pub size: i64,
-    /// Hex SHA-256 of the content.
-    pub sha256: String,
 }
 
 /// One attachment with its content, to serve or to compile with.

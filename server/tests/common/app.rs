@@ -253,6 +253,19 @@ impl TestApp {
         }
         app
     }
+
+    /// A server on a fresh database of `backend` with limits no test
+    /// reaches (30 s a request, 10,000 requests a second) and a user for
+    /// each of `roles` signed in.
+    pub async fn unlimited(backend: Backend, roles: &[Role]) -> TestApp {
+        let options = Options {
+            request_timeout: std::time::Duration::from_secs(30),
+            rate_per_second: 10_000.0,
+            rate_burst: 10_000.0,
+            ..Options::default()
+        };
+        TestApp::with_users(TestServer::start(backend, options).await, roles).await
+    }
 }
 
 impl Deref for TestApp {

@@ -19,3 +19,13 @@ pub fn uuid() -> String {
 pub fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no error code>")
 }
+
+/// The fields a validation error names (`error.fields[].field`), in order.
+pub fn error_fields(body: &Value) -> Vec<&str> {
+    let fields = body["error"]["fields"].as_array();
+    fields
+        .into_iter()
+        .flatten()
+        .map(|f| f["field"].as_str().unwrap_or("<no field name>"))
+        .collect()
+}

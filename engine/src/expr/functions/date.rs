@@ -23,17 +23,19 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
                 offset_minutes: env.utc_offset_minutes_at(now),
             }
         }
-        // Numbers are days since the epoch (truncated); date-times keep
-        // their local date; anything unconvertible gives "".
+        // Numbers are days since the epoch (truncated); a date-time is an
+        // instant whose date is taken in the device's zone, whatever offset
+        // it was written with (JavaRosa's `DateUtils.parseTime` moves it to
+        // the default zone), as `format-date` shows it; anything
+        // unconvertible gives "".
         Func::Date => match arg(args, 0, ctx) {
             Value::Number(n) if n.is_finite() && n.abs() < 1e8 => Value::Date(n.trunc() as i64),
             Value::Number(_) => Value::empty(),
             other => match other.as_date_like(env) {
                 Some(Parsed::Date(d)) => Value::Date(d),
-                Some(Parsed::DateTime {
-                    millis,
-                    offset_minutes,
-                }) => Value::Date(local_days(millis, offset_minutes)),
+                Some(Parsed::DateTime { millis, .. }) => {
+                    Value::Date(local_days(millis, env.utc_offset_minutes_at(millis)))
+                }
                 None => Value::empty(),
             },
         },
@@ -390,6 +392,57 @@ mod tests {
         assert_eq!(
             eval_with(&c, "format-date-time('2024-01-01T07:00:00Z', '%H:%M')"),
             Value::from("09:00")
+        );
+    }
+
+    /// As JavaRosa: `DateUtils.parseTime` turns a written offset into the
+    /// device's zone before the date is taken, so `date()` agrees with
+    /// `format-date`.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn date_of_a_date_time_is_its_date_in_the_devices_zone() {
+        // 23:00 at -05:00 is 04:00 the next day in UTC.
+        assert_eq!(eval_str("date('2024-01-15T23:00:00-05:00')"), "2024-01-16");
+        assert_eq!(eval_str("date('2024-01-16T01:00:00+03:00')"), "2024-01-15");
+        assert_eq!(
+            eval_num("date('2024-01-15T23:00:00-05:00') - date('2024-01-16')"),
+            0.0
+        );
+        let east = Ctx::new().offset(180);
+        assert_eq!(
+            eval_with(&east, "string(date('2024-01-15T22:30:00Z'))"),
+            Value::from("2024-01-16")
+        );
+        // Without an offset it is already local: its own date.
+        assert_eq!(
+            eval_with(&east, "string(date('2024-01-15T23:30:00'))"),
+            Value::from("2024-01-15")
+        );
+        let west = Ctx::new().offset(-300);
+        assert_eq!(
+            eval_with(&west, "string(date('2024-01-16T02:00:00+02:00'))"),
+            Value::from("2024-01-15")
+        );
+        // The date agrees with format-date's at every offset.
+        for offset in [-720, -300, 0, 180, 840] {
+            let c = Ctx::new().offset(offset);
+            for written in ["2024-01-15T23:00:00-05:00", "2024-01-15T00:30:00+14:00"] {
+                assert_eq!(
+                    eval_with(&c, &format!("string(date('{written}'))")),
+                    eval_with(&c, &format!("format-date('{written}', '%Y-%m-%d')")),
+                    "{written} at {offset}"
+                );
+            }
+        }
+        // At the offset in force at that instant: summer time (+03:00)
+        // makes 21:30Z the next day; winter time (+02:00) needs 22:00Z.
+        let c = chisinau_at("2024-01-15T10:30:00Z");
+        assert_eq!(
+            eval_with(&c, "string(date('2024-07-01T21:30:00Z'))"),
+            Value::from("2024-07-02")
+        );
+        assert_eq!(
+            eval_with(&c, "string(date('2024-01-01T22:30:00Z'))"),
+            Value::from("2024-01-02")
         );
     }
 }

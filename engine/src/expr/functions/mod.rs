@@ -309,8 +309,10 @@ pub(crate) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         F::Selected | F::CountSelected | F::SelectedAt | F::ChoiceName => {
             select::call(func, args, ctx)
         }
-        F::Concat
-        | F::Join
+        // Apart from the other string functions: `string::call`'s frame is
+        // large in an unoptimised build, and nested `concat`s pay it per level.
+        F::Concat => string::concat(args, ctx),
+        F::Join
         | F::String
         | F::StringLength
         | F::Substr

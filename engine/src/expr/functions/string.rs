@@ -20,7 +20,6 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
     };
     match func {
         // ODK: node-set arguments contribute all their members.
-        Func::Concat => Value::String(join("", &flatten(eval_args(args, ctx)))),
         Func::Join => {
             let mut values = eval_args(args, ctx);
             if values.is_empty() {
@@ -70,6 +69,11 @@ pub(super) fn call(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
         }
         _ => Value::empty(),
     }
+}
+
+/// `concat(...)`: every argument's text, node-sets member by member.
+pub(super) fn concat(args: &[Expr], ctx: &dyn EvalContext) -> Value {
+    Value::String(join("", &flatten(eval_args(args, ctx))))
 }
 
 fn join(sep: &str, values: &[Value]) -> String {
