@@ -1,13 +1,17 @@
-// Writes `<file>.gz` and `<file>.br` beside every compressible file of a
-// release build (run by `cargo xtask build-app` after Trunk), at the
+// Writes `<file>.gz` and `<file>.br` beside every hashed asset of a
+// release build (Trunk's `name-<hash>.js`, `name-<hash>_bg.wasm`,
+// `name-<hash>.css`; run by `cargo xtask build-app` after Trunk), at the
 // highest levels: it runs once per build, and the server sends the smaller
 // encoding a browser accepts instead of compressing per request. Without
 // these a tablet downloads the wasm uncompressed (about 2.5x the bytes).
+// Unhashed files (sw.js, index.html) are left alone: the server sends them
+// as they are, so an edited one can never be answered from a stale copy.
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const COMPRESSIBLE = /\.(wasm|js|css|html|json|webmanifest|svg)$/;
+// As the server's `is_hashed_asset` (server/src/http/app.rs).
+const HASHED_ASSET = /-[0-9a-f]{8,16}(_bg)?\.(wasm|js|css)$/;
 
 async function* files(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -31,7 +35,7 @@ for await (const path of files(root)) {
     if (!(await stat(original).catch(() => null))) await unlink(path);
     continue;
   }
-  if (!COMPRESSIBLE.test(path)) continue;
+  if (!HASHED_ASSET.test(path)) continue;
   const bytes = await readFile(path);
   await writeFile(`${path}.gz`, gzipSync(bytes, { level: 9 }));
   await writeFile(

@@ -25,6 +25,16 @@ test('the app lists the shipped forms without console errors', async () => {
     .sort((a, b) => a.id.localeCompare(b.id));
   assert.deepEqual(shown, expected);
   assert.deepEqual(errors, []);
+
+  // The wasm, scripts and styles came compressed (the build's `.br`/`.gz`
+  // beside each hashed asset): fewer bytes on the wire than decoded.
+  const assets = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => /\.(wasm|js|css)$/.test(new URL(e.name).pathname) && !e.name.endsWith('/sw.js'))
+    .map((e) => ({ name: new URL(e.name).pathname, encoded: e.encodedBodySize, decoded: e.decodedBodySize })));
+  assert.ok(assets.some((a) => a.name.endsWith('_bg.wasm')), JSON.stringify(assets));
+  for (const a of assets) {
+    assert.ok(a.encoded > 0 && a.encoded < a.decoded * 0.6, `${a.name} came uncompressed: ${JSON.stringify(a)}`);
+  }
 });
 
 test('the server serves the manifest and answers health checks', async () => {

@@ -26,23 +26,26 @@ pub fn service(app_dir: &Path) -> MethodRouter {
         );
         return get(move || async move { Html(msg) });
     }
-    // `cargo xtask build-app` writes `.br` and `.gz` beside each file; the
-    // smallest one the browser accepts is sent.
-    let files = ServeDir::new(app_dir)
+    let files = ServeDir::new(app_dir);
+    // `cargo xtask build-app` writes `.br` and `.gz` beside each hashed
+    // asset; the smallest one the browser accepts is sent. Only for those:
+    // their name changes with their content, so a sibling cannot be stale,
+    // while an edited `sw.js` or `index.html` must never be answered from
+    // an older copy (a deployment would then never reach the devices).
+    let compressed = ServeDir::new(app_dir)
         .precompressed_br()
         .precompressed_gzip();
-    let page = |index: std::path::PathBuf| {
-        ServeFile::new(index)
-            .precompressed_br()
-            .precompressed_gzip()
-    };
-    let pages = files.clone().fallback(page(app_dir.join("index.html")));
+    let pages = files
+        .clone()
+        .fallback(ServeFile::new(app_dir.join("index.html")));
     let console_pages = files
         .clone()
-        .fallback(page(app_dir.join("console").join("index.html")));
+        .fallback(ServeFile::new(app_dir.join("console").join("index.html")));
     get(move |req: Request<Body>| async move {
         let path = req.uri().path().to_owned();
-        let served = if !is_navigation(&path) {
+        let served = if is_hashed_asset(&path) {
+            compressed.oneshot(req).await
+        } else if !is_navigation(&path) {
             files.oneshot(req).await
         } else if is_console(&path) {
             console_pages.oneshot(req).await
