@@ -10,12 +10,12 @@
 #[macro_use]
 mod common;
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Method, Request, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
-use common::{Backend, TestApp, TestServer};
+use common::{Backend, TestApp, TestServer, unzip};
 use fieldform_server::config::Options;
 use fieldform_server::store::Role;
 use serde_json::{Value, json};
@@ -106,18 +106,6 @@ async fn export(app: &TestApp, query: &str) -> Bytes {
     let (status, _, body) = app.send_bytes(request).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     body
-}
-
-fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).unwrap();
-            let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
-            (file.name().to_owned(), text)
-        })
-        .collect()
 }
 
 /// `column` of every data row of the CSV file `name` in `files`.

@@ -10,13 +10,13 @@
 #[macro_use]
 mod common;
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use calamine::{Reader, Xlsx};
-use common::{Backend, TestApp, TestServer};
+use common::{Backend, TestApp, TestServer, unzip};
 use fieldform_server::config::Options;
 use fieldform_server::store::{NewSubmission, Role, SharedStore};
 use http_body_util::BodyExt;
@@ -174,19 +174,6 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
         unzip(&body)
     }
-}
-
-/// The files of a zip, by name, in archive order.
-fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).unwrap();
-            let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
-            (file.name().to_owned(), text)
-        })
-        .collect()
 }
 
 /// The rows of a CSV text (header first).

@@ -1,6 +1,21 @@
 //! Values the tests send and read back.
 
+use std::io::{Cursor, Read};
+
 use serde_json::Value;
+
+/// The files of a zip, by name, in archive order, as text.
+pub fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).expect("a file of the zip");
+            let mut text = String::new();
+            file.read_to_string(&mut text).expect("a text file");
+            (file.name().to_owned(), text)
+        })
+        .collect()
+}
 
 /// A random instance id shaped like a UUIDv7, as devices make them.
 pub fn uuid() -> String {

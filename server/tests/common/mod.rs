@@ -20,4 +20,4 @@ pub mod pg;
 pub use app::{PASSWORD, TestApp, TestServer, json_or_text};
 pub use backend::{Backend, database_url};
 pub use cli::{Run, fieldform, forms};
-pub use data::{error_code, error_fields, uuid};
+pub use data::{error_code, error_fields, unzip, uuid};
