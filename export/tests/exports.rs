@@ -8,11 +8,14 @@
 //! `FIELDFORM_BLESS=1 cargo test -p fieldform-export` rewrites the expected
 //! files; check every changed line by hand before keeping them.
 
-use std::io::{Cursor, Read, Write};
+mod common;
+
+use std::io::{Cursor, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
+use common::unzip;
 use fieldform_engine::compile::{CompiledForm, compile};
 use fieldform_engine::env::FixedEnvironment;
 use fieldform_engine::model::Form;
@@ -62,19 +65,6 @@ fn export_all(sink: &mut dyn RecordSink, records: &[Record]) -> usize {
         .iter()
         .filter(|r| sink.write(r).expect("export"))
         .count()
-}
-
-/// The files of a zip, by name, in archive order.
-fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).expect("entry");
-            let mut text = String::new();
-            file.read_to_string(&mut text).expect("UTF-8 entry");
-            (file.name().to_owned(), text)
-        })
-        .collect()
 }
 
 fn csv_zip(form: &CompiledForm, options: Options, records: &[Record]) -> Vec<(String, String)> {

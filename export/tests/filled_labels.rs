@@ -5,10 +5,13 @@
 //! (`FormState::label_of_choice`) for the same response. The codebook
 //! keeps the place holder, as `[name]`.
 
-use std::io::{Cursor, Read};
+mod common;
+
+use std::io::Cursor;
 use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
+use common::unzip;
 use fieldform_engine::compile::{CompiledForm, compile};
 use fieldform_engine::env::FixedEnvironment;
 use fieldform_engine::model::Form;
@@ -176,18 +179,6 @@ fn csv_column(text: &str, column: &str) -> Vec<String> {
         .collect()
 }
 
-fn unzip(bytes: Vec<u8>) -> Vec<(String, String)> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).expect("entry");
-            let mut text = String::new();
-            file.read_to_string(&mut text).expect("UTF-8");
-            (file.name().to_owned(), text)
-        })
-        .collect()
-}
-
 fn file<'a>(files: &'a [(String, String)], name: &str) -> &'a str {
     &files.iter().find(|(n, _)| n == name).expect(name).1
 }
@@ -198,7 +189,7 @@ fn csv_labels_are_filled_per_record_and_instance_as_the_engine_fills_them() {
     for lang in ["en", "ro"] {
         let mut export = CsvZipExport::new(&form, labels(lang), Vec::new()).expect("start");
         export_all(&mut export);
-        let files = unzip(export.finish().expect("finish"));
+        let files = unzip(&export.finish().expect("finish"));
         let main = csv_column(file(&files, "roster.csv"), "main");
         let carer = csv_column(file(&files, "roster-member.csv"), "carer");
         let who = csv_column(file(&files, "roster-child.csv"), "who");
@@ -245,7 +236,7 @@ fn csv_labels_are_filled_per_record_and_instance_as_the_engine_fills_them() {
     // Codes stay codes.
     let mut export = CsvZipExport::new(&form, Options::default(), Vec::new()).expect("start");
     export_all(&mut export);
-    let files = unzip(export.finish().expect("finish"));
+    let files = unzip(&export.finish().expect("finish"));
     assert_eq!(
         csv_column(file(&files, "roster-member.csv"), "carer"),
         ["h", "m", "x", "m"]
