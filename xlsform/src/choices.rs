@@ -3,12 +3,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use fieldform_engine::model::{Choice, Text};
+use fieldform_engine::expr::lex::{is_valid_field_name, last_saved_name};
+use fieldform_engine::model::{Choice, Text, insertions};
 
 use crate::columns::{Table, is_media};
-use crate::errors::{Diagnostics, Location};
+use crate::errors::{Diagnostics, ImportError, Location};
 use crate::expressions::{CellKind, ExprCell};
 use crate::languages::Languages;
+use crate::workbook::Row;
+
+mod reference_syntax;
 
 pub const SHEET: &str = "choices";
 
@@ -16,8 +20,9 @@ pub const SHEET: &str = "choices";
 #[derive(Debug, Default)]
 pub struct ChoiceLists {
     pub lists: BTreeMap<String, Vec<Choice>>,
-    /// The label cells that show fields (`${name}`), to check with the
-    /// survey's (pyxform checks them on the choices sheet, not on
+    /// The label cells (of every row, a skipped one included) and media
+    /// cells (of the rows kept) that show fields (`${name}`), to check with
+    /// the survey's (pyxform checks them on the choices sheet, not on
     /// `external_choices`, which it copies as data).
     pub label_cells: Vec<ExprCell>,
 }
@@ -83,6 +88,11 @@ fn read_sheet(
         .collect();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in table.rows {
+        if sheet == SHEET {
+            // Before the row can be skipped: pyxform checks the references
+            // of every row, a row it drops (no list name) included.
+            push_label_cells(table, row, &mut out.label_cells, diag);
+        }
         let list = row.cell(list_col.index);
         let name = row.cell(name_col.index);
         if list.is_empty() {
@@ -113,16 +123,12 @@ fn read_sheet(
                 ),
             );
         }
+        if sheet == SHEET {
+            push_media_cells(table, row, &mut out.label_cells);
+        }
         let mut label = Text::default();
         for c in table.translations("label") {
             let text = row.cell(c.index);
-            if sheet == SHEET && text.contains("${") {
-                out.label_cells.push(ExprCell::new(
-                    Location::cell(sheet, row.number, &c.header),
-                    text,
-                    CellKind::Text,
-                ));
-            }
             if !text.is_empty() {
                 label
                     .0
@@ -143,4 +149,51 @@ fn read_sheet(
         });
     }
     out
+}
+
+/// The row's label cells (any language) that show fields (`${name}`), to
+/// check once the survey's names are known; a cell with a malformed
+/// reference is refused here instead (pyxform stops at that too).
+fn push_label_cells(
+    table: &Table<'_>,
+    row: &Row,
+    cells: &mut Vec<ExprCell>,
+    diag: &mut Diagnostics,
+) {
+    for c in table.translations("label") {
+        let text = row.cell(c.index);
+        if !text.contains("${") {
+            continue;
+        }
+        let location = Location::cell(SHEET, row.number, &c.header);
+        match reference_syntax::first_malformed(text) {
+            Some(malformed) => diag.errors.push(ImportError {
+                location,
+                message: malformed.message,
+                position: Some(malformed.position),
+                expression: Some(text.to_owned()),
+            }),
+            None => cells.push(ExprCell::new(location, text, CellKind::Text)),
+        }
+    }
+}
+
+/// The row's media cells (`image`, `audio`, ...) that show fields. Media are
+/// ignored, but pyxform still fills `${name}` in those of the rows it keeps
+/// and refuses a name that no field or several fields have (not on a row it
+/// drops; a malformed or empty `${}` it leaves as text).
+fn push_media_cells(table: &Table<'_>, row: &Row, cells: &mut Vec<ExprCell>) {
+    for c in table.columns.iter().filter(|c| is_media(&c.key)) {
+        let text = row.cell(c.index);
+        if insertions(text).iter().any(|i| {
+            let inner = &text[i.range.start + 2..i.range.end - 1];
+            is_valid_field_name(last_saved_name(inner).unwrap_or(inner))
+        }) {
+            cells.push(ExprCell::new(
+                Location::cell(SHEET, row.number, &c.header),
+                text,
+                CellKind::Text,
+            ));
+        }
+    }
 }
