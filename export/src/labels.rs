@@ -7,21 +7,37 @@
 //! already what the engine computed at ingest, with the device's values of
 //! what only the device could compute (`now()`, `random()`, ...), which a
 //! reload on the server would replace; a reload also refuses records of
-//! another form version and costs a full evaluation per record. So an
-//! insertion is resolved once, when the layout is built, to where its
-//! value sits in the answer tree relative to the select's instance, with
-//! the engine's rules (`state::context`): a field in the select's own
-//! instance or an enclosing one is read there; a field in a repeat below
-//! shows its first instance; a non-relevant (absent) answer is empty; an
-//! unknown name, a group or `${last-saved#…}` (only the device has it)
-//! shows nothing. Labels without insertions stay plain strings: an
-//! ordinary export does no filling work. `tests/filled_labels.rs` checks
-//! the result against the engine's own filling.
+//! another form version and costs a full evaluation per record.
+//!
+//! *What is shared with the engine:* where an insertion reads its value is
+//! the engine's own rule, `fieldform_engine::compile::reach` (the engine's
+//! filling uses it too): [`CompiledForm::reach`] resolves each insertion
+//! once, when the layout is built, to how many instances out and which
+//! repeats down from the select's instance, [`first_below`] descends them
+//! to the first instance in document order, and [`shown`] says how a
+//! stored answer shows. What stays here is only the answer tree's shape:
+//! the names of the groups and repeats on the way, an absent (non-relevant)
+//! answer read as empty, and an unknown name, a group or
+//! `${last-saved#…}` (only the device has it) showing nothing.
+//!
+//! *Non-relevant instances:* the record keeps a non-relevant repeat
+//! instance as `{}` and leaves out a non-relevant group, so the repeat
+//! instances that were inside are gone. The engine reloading the record
+//! makes there the instances a new instance starts with (`min_instances`,
+//! `repeat_count`), and the rule reads the first of those (empty: they are
+//! not relevant) rather than passing over to the next instance; so does
+//! this module. A count is assumed to give at least one instance there
+//! (it is not evaluated here).
+//!
+//! Labels without insertions stay plain strings: an ordinary export does
+//! no filling work. `tests/filled_labels.rs` checks the result against the
+//! engine's own filling.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use fieldform_engine::compile::{CompiledForm, FieldId, FieldKind};
+use fieldform_engine::compile::reach::{first_below, shown};
+use fieldform_engine::compile::{CompiledForm, FieldId, ScopeId};
 use fieldform_engine::expr::lex::last_saved_name;
 use fieldform_engine::model::insertions;
 use serde_json::{Map, Value as Json};
@@ -71,23 +87,31 @@ enum Piece {
     Answer(Lookup),
 }
 
-/// Where an inserted field's value is, seen from the select's instance.
+/// Where an inserted field's value is, seen from the select's instance
+/// (the engine's [`fieldform_engine::compile::Reach`], in answer-tree names).
 #[derive(Debug, Clone)]
 struct Lookup {
     /// How many instances out from the select's is the instance shared
     /// with the field.
     up: usize,
-    /// From that instance to the value.
-    steps: Vec<Step>,
+    /// The repeats to descend into from there, outermost first.
+    down: Vec<Level>,
+    /// From the last instance reached to the value: groups, then the
+    /// question.
+    value: Vec<String>,
 }
 
+/// A repeat to descend into.
 #[derive(Debug, Clone)]
-enum Step {
-    Group(String),
-    /// Into a repeat's instances (the first one holding the field's
-    /// instance, as the engine's `seen_from` finds it).
-    Repeat(String),
-    Value(String),
+struct Level {
+    /// From the instance above to the repeat's list: groups, then the
+    /// repeat.
+    path: Vec<String>,
+    /// Whether each instance above starts with one of the repeat's
+    /// (`min_instances`, `repeat_count`): the one the engine makes, on
+    /// reloading the record, in a non-relevant instance or group above
+    /// whose answers the record left out.
+    starts_with_one: bool,
 }
 
 impl ChoiceLabels {
@@ -156,74 +180,101 @@ fn template(form: &CompiledForm, select: FieldId, text: &str) -> Label {
 impl Lookup {
     /// `None` when `field` is not a question (it shows nothing).
     fn new(form: &CompiledForm, select: FieldId, field: FieldId) -> Option<Lookup> {
-        if !matches!(form.field(field).kind, FieldKind::Question(_)) {
-            return None;
-        }
-        let (from, to) = (form.field(select).scope, form.field(field).scope);
-        let shared = form.common_depth(from, to);
-        let up = form.scope(from).depth() - shared;
-        // The repeat whose instance is shared (`None`: the top level).
-        let anchor = form.scope(form.scope(to).chain[shared]).repeat;
-        let mut steps = Vec::new();
-        let mut at = Some(field);
-        while let Some(id) = at
-            && Some(id) != anchor
-        {
-            let f = form.field(id);
-            steps.push(match f.kind {
-                FieldKind::Question(_) => Step::Value(f.name.clone()),
-                FieldKind::Group => Step::Group(f.name.clone()),
-                FieldKind::Repeat => Step::Repeat(f.name.clone()),
-            });
-            at = f.parent;
-        }
-        steps.reverse();
-        Some(Lookup { up, steps })
+        let reach = form.reach(form.field(select).scope, field)?;
+        let down = reach
+            .down
+            .iter()
+            .map(|&scope| {
+                let repeat = form.scope(scope).repeat;
+                Level {
+                    path: repeat.map_or_else(Vec::new, |r| names_from(form, above(form, scope), r)),
+                    starts_with_one: repeat
+                        .and_then(|r| form.field(r).repeat())
+                        .is_some_and(|r| {
+                            r.repeat_count.is_some() || r.min_instances.unwrap_or(0) > 0
+                        }),
+                }
+            })
+            .collect();
+        Some(Lookup {
+            up: reach.up,
+            down,
+            // The last level's instance (or the shared one) holds the field.
+            value: names_from(form, form.scope(form.field(field).scope).repeat, field),
+        })
     }
 
     /// The value's text; empty when absent (not relevant, unanswered, or
-    /// no instance), and for NaN, as a label shows a number not known yet.
+    /// no instance), and as [`shown`] says.
     fn read<'a>(&self, at: &Instance<'a>) -> Cow<'a, str> {
-        let value = at
-            .enclosing(self.up)
-            .and_then(|answers| find(answers, &self.steps))
-            .flatten();
+        let Some(shared) = at.enclosing(self.up) else {
+            return Cow::Borrowed("");
+        };
+        // `None`: an instance the record has no answers of (one a
+        // non-relevant instance started with).
+        let found = first_below(Some(shared), &self.down, &mut |inst, level: &Level| {
+            instances(inst, level)
+        });
+        let value = found
+            .flatten()
+            .and_then(|answers| follow(answers, &self.value));
         match value {
             None | Some(Json::Null) => Cow::Borrowed(""),
-            Some(Json::String(s)) if s == "NaN" => Cow::Borrowed(""),
-            Some(Json::String(s)) => Cow::Borrowed(s),
+            Some(Json::String(s)) => Cow::Borrowed(shown(s)),
             // Not the engine's shape, but shown rather than dropped.
             Some(other) => Cow::Owned(other.to_string()),
         }
     }
 }
 
-/// Follows `steps` from `answers`: `None` when no instance of the field's
-/// repeat is there, else the value in the first one (`None` if absent).
-fn find<'a>(answers: &'a Map<String, Json>, steps: &[Step]) -> Option<Option<&'a Json>> {
-    let (step, rest) = steps.split_first()?;
-    match step {
-        Step::Value(name) => Some(answers.get(name)),
-        Step::Group(name) => match answers.get(name).and_then(Json::as_object) {
-            Some(group) => find(group, rest),
-            // A group left out (not relevant) holds no value and no
-            // instance of a repeat inside it.
-            None if rest.iter().any(|s| matches!(s, Step::Repeat(_))) => None,
-            None => Some(None),
-        },
-        Step::Repeat(name) => {
-            let empty = Map::new();
-            answers
-                .get(name)
-                .and_then(Json::as_array)?
-                .iter()
-                .find_map(|i| match i.as_object() {
-                    Some(instance) => find(instance, rest),
-                    // Not the engine's shape: an instance without answers.
-                    None => find(&empty, rest).map(|_| None),
-                })
-        }
+/// The instances of `level`'s repeat in `inst`, in order. Where the record
+/// left them out (a non-relevant instance or group above), the one the
+/// repeat starts with, if it does.
+fn instances<'a>(
+    inst: Option<&'a Map<String, Json>>,
+    level: &Level,
+) -> Vec<Option<&'a Map<String, Json>>> {
+    let list = inst
+        .and_then(|answers| follow(answers, &level.path))
+        .and_then(Json::as_array);
+    match list {
+        // An item that is not an object (not the engine's shape) answers
+        // nothing, as an instance the record has no answers of.
+        Some(items) => items.iter().map(Json::as_object).collect(),
+        None if level.starts_with_one => vec![None],
+        None => Vec::new(),
     }
+}
+
+/// The value at `path` (names of groups, then the last one's) in `answers`.
+fn follow<'a>(answers: &'a Map<String, Json>, path: &[String]) -> Option<&'a Json> {
+    let (last, groups) = path.split_last()?;
+    let mut at = answers;
+    for name in groups {
+        at = at.get(name)?.as_object()?;
+    }
+    at.get(last)
+}
+
+/// The repeat whose instances hold scope `scope`'s (`None`: the top level).
+fn above(form: &CompiledForm, scope: ScopeId) -> Option<FieldId> {
+    form.scope(scope).parent.and_then(|p| form.scope(p).repeat)
+}
+
+/// The names from repeat `anchor`'s instance (`None`: the top level) down
+/// to `field`: the groups between, then `field`'s.
+fn names_from(form: &CompiledForm, anchor: Option<FieldId>, field: FieldId) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut at = Some(field);
+    while let Some(id) = at
+        && Some(id) != anchor
+    {
+        let f = form.field(id);
+        names.push(f.name.clone());
+        at = f.parent;
+    }
+    names.reverse();
+    names
 }
 
 /// A label as the codebook shows it: the form's text, each `${name}` as

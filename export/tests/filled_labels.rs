@@ -22,46 +22,21 @@ use fieldform_export::{
 };
 use serde_json::{Value, json};
 
+/// `tests/fixtures/roster.form.json` (the server's export test uses it
+/// too): members named in a repeat, children in a repeat in each member;
+/// `people` labels its choices with the head's and a member's name (`m`
+/// has no Romanian text: the default language's is filled), `kin` with
+/// the enclosing member's name and the child's own; `carer` offers
+/// `people` in each member, `who` offers `kin` in each child, and `main`
+/// offers `people` at the top, where `${name}` is the first member's, as
+/// in the app.
 fn form() -> Arc<CompiledForm> {
-    let q = |name: &str, kind: &str| json!({ "kind": "question", "name": name, "type": kind });
-    let select = |name: &str, kind: &str, list: &str| json!({ "kind": "question", "name": name, "type": kind, "choices": list });
-    let doc = json!({
-        "format": 1, "id": "roster", "version": "1",
-        "title": { "en": "Roster", "ro": "Lista" },
-        "languages": [
-            { "code": "en", "name": "English" },
-            { "code": "ro", "name": "Română" },
-        ],
-        "default_language": "en",
-        "choices": {
-            "people": [
-                { "name": "h", "label": { "en": "${head} (head)", "ro": "${head} (cap)" } },
-                // No Romanian text: the default language's, filled.
-                { "name": "m", "label": { "en": "${name}" } },
-                { "name": "n", "label": { "en": "Nobody", "ro": "Nimeni" } },
-                { "name": "x" },
-            ],
-            "kin": [
-                { "name": "p", "label": { "en": "parent ${name}", "ro": "părinte ${name}" } },
-                { "name": "c", "label": { "en": "${cname} (${age})", "ro": "${cname} (${age})" } },
-            ],
-        },
-        "items": [
-            q("head", "text"),
-            { "kind": "repeat", "name": "member", "label": { "en": "Member" }, "items": [
-                q("name", "text"),
-                q("age", "integer"),
-                select("carer", "select_one", "people"),
-                { "kind": "repeat", "name": "child", "label": { "en": "Child" }, "items": [
-                    q("cname", "text"),
-                    select("who", "select_multiple", "kin"),
-                ]},
-            ]},
-            // At the top, `${name}` is the first member's, as in the app.
-            select("main", "select_one", "people"),
-        ],
-    });
-    let form = Form::from_json(&doc.to_string()).expect("form");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/roster.form.json"
+    );
+    let text = std::fs::read_to_string(path).expect("fixture");
+    let form = Form::from_json(&text).expect("form");
     Arc::new(compile(&form).expect("compiles"))
 }
 
@@ -319,4 +294,100 @@ fn json_labels_mirror_the_answers_filled() {
     export_all(&mut plain);
     let text = String::from_utf8(plain.finish().expect("finish")).expect("UTF-8");
     assert!(!text.contains("\"labels\""), "{text}");
+}
+
+/// A label at the top showing a field of a repeat inside a repeat whose
+/// first instance is not relevant. The engine reads the first instance
+/// below in document order, relevant or not (`compile::reach`); the record
+/// keeps the non-relevant instance as `{}` (or leaves its group out), so
+/// the export fills what the engine shows for the record: empty where the
+/// inner repeat starts with an instance (`min_instances`, `repeat_count`),
+/// which is also what the respondent saw, else the next instance's value.
+#[test]
+fn a_label_above_a_non_relevant_first_instance_fills_as_the_engine_does() {
+    let env = FixedEnvironment::default();
+    let q = |name: &str, kind: &str| json!({ "kind": "question", "name": name, "type": kind });
+    // (the instance or its group not relevant, the child repeat's own
+    // keys, whether a child is added to the first member by hand, the
+    // label the respondent saw, the one the record gives).
+    let cases = [
+        ("instance", json!({}), false, "<Luca>", "<Luca>"),
+        ("group", json!({}), false, "<Luca>", "<Luca>"),
+        ("instance", json!({ "min_instances": 1 }), false, "<>", "<>"),
+        ("group", json!({ "min_instances": 1 }), false, "<>", "<>"),
+        (
+            "instance",
+            json!({ "repeat_count": "${n}" }),
+            false,
+            "<>",
+            "<>",
+        ),
+        ("group", json!({ "repeat_count": "1" }), false, "<>", "<>"),
+        // Children added before the instance stopped being relevant: the
+        // record does not keep them, so it cannot show what the device did.
+        ("instance", json!({}), true, "<>", "<Luca>"),
+    ];
+    for (case, (off, child_keys, added, seen, filled)) in cases.into_iter().enumerate() {
+        let mut child = json!({ "kind": "repeat", "name": "child", "items": [q("cname", "text")] });
+        for (k, v) in child_keys.as_object().expect("keys") {
+            child[k] = v.clone();
+        }
+        let mut kids = json!({ "kind": "group", "name": "kids", "items": [child] });
+        let mut member = json!({ "kind": "repeat", "name": "member",
+            "items": [q("name", "text"), kids.clone()] });
+        let first_not = json!("position(..) > 1");
+        if off == "instance" {
+            member["relevant"] = first_not;
+        } else {
+            kids["relevant"] = first_not;
+            member["items"][1] = kids;
+        }
+        let doc = json!({
+            "format": 1, "id": "roster", "version": "1",
+            "title": { "en": "Roster" },
+            "languages": [{ "code": "en", "name": "English" }],
+            "default_language": "en",
+            "choices": { "kids": [{ "name": "k", "label": { "en": "<${cname}>" } }] },
+            "items": [
+                q("n", "integer"),
+                member,
+                { "kind": "question", "name": "main", "type": "select_one", "choices": "kids" },
+            ],
+        });
+        let form = Form::from_json(&doc.to_string()).expect("form");
+        let form = Arc::new(compile(&form).expect("compiles"));
+        // As the device filled it.
+        let mut live = FormState::new(form.clone(), &env);
+        live.set("n", "1", &env).expect("n");
+        live.set("main", "k", &env).expect("main");
+        live.add("member", &env).expect("member 1");
+        live.add("member", &env).expect("member 2");
+        let counted = child_keys.as_object().is_some_and(|k| !k.is_empty());
+        if !counted {
+            live.add("member[2]/kids/child", &env).expect("child");
+            if added {
+                live.add("member[1]/kids/child", &env).expect("child");
+            }
+        }
+        if counted || added {
+            live.set("member[1]/kids/child[1]/cname", "Mia", &env)
+                .expect("Mia");
+        }
+        live.set("member[2]/kids/child[1]/cname", "Luca", &env)
+            .expect("Luca");
+        let main = |s: &FormState| s.label_of_choice(s.node("main").expect("main"), "k", "en");
+        assert_eq!(main(&live), seen, "case {case}: on the device");
+        // What the record gives: the engine's reload, and the export.
+        let response = live.to_response(Status::Complete, &env);
+        let answers = response.answers.clone();
+        assert_eq!(answers["member"][0], json!({}), "case {case}: {answers}");
+        let reloaded = FormState::from_response(form.clone(), &response, &env).expect("loads");
+        assert_eq!(main(&reloaded), filled, "case {case}: reloaded");
+        let mut export =
+            JsonExport::new(&form, labels("en"), JsonFormat::Lines, Vec::new()).expect("start");
+        assert!(export.write(&record(1, answers)).expect("write"));
+        let text = String::from_utf8(export.finish().expect("finish")).expect("UTF-8");
+        let entry: Value = serde_json::from_str(text.trim()).expect("JSON line");
+        assert_eq!(entry["labels"]["main"], filled, "case {case}: exported");
+    }
 }

@@ -15,6 +15,7 @@ mod filter_columns;
 mod graph;
 mod names;
 mod or_other;
+pub mod reach;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ mod texts;
 pub use error::{LoadError, LoadWarning, Property};
 pub use graph::{Edge, Node, NodeId, NodeKind};
 pub use or_other::specify_name;
+pub use reach::Reach;
 
 use crate::expr::Expr;
 use crate::model::{Choice, Form, Item, Question, QuestionType, Repeat};

@@ -2,6 +2,7 @@
 //! relative to the repeat instance it is evaluated in.
 
 use super::{FormState, InstanceId, flags};
+use crate::compile::reach::{first_below, shown};
 use crate::compile::{Compiled, FieldId, FieldKind, ScopeId};
 use crate::env::Environment;
 use crate::expr::date::parse_iso;
@@ -186,21 +187,22 @@ impl FormState {
     }
 
     /// The effective answer text of `g` as seen from `from`, as stored (for
-    /// labels: `12.50` and a zone-less date-time stay as typed); the first
-    /// instance's where `g` is in a repeat below.
+    /// labels: `12.50` and a zone-less date-time stay as typed), where
+    /// [`crate::compile::reach`] says a text reads it.
     pub(crate) fn text_from(&self, from: InstanceId, g: FieldId) -> String {
-        if !matches!(self.form.field(g).kind, FieldKind::Question(_)) {
+        let form = &*self.form;
+        let own = self.tree.inst(from);
+        let Some(reach) = form.reach(own.scope, g) else {
             return String::new();
-        }
-        let slot = match self.seen_from(from, g) {
-            Seen::One(slot) => Some(slot),
-            Seen::Many(slots) => slots.first().copied(),
         };
-        // A calculation over an unanswered number is NaN (ODK semantics);
-        // a label shows it as not known yet, not as `NaN`.
-        slot.map_or_else(String::new, |s| match self.effective_text(g, s) {
-            "NaN" => String::new(),
-            text => text.to_owned(),
+        let shared = self.tree.ancestor(from, reach.depth);
+        let found = first_below(shared, reach.down, &mut |inst, scope: &ScopeId| {
+            let index = form.scope(*scope).index_in_parent;
+            self.tree.children(inst, index).iter().copied()
+        });
+        found.map_or_else(String::new, |i| {
+            let slot = self.tree.inst(i).slot as usize;
+            shown(self.effective_text(g, slot)).to_owned()
         })
     }
 

@@ -108,10 +108,12 @@ static EMPTY: Text = Text(std::collections::BTreeMap::new());
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use serde_json::json;
+    use std::sync::Arc;
+
+    use serde_json::{Value as Json, json};
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use crate::compile::Property;
+    use crate::compile::{CompiledForm, Property};
     use crate::env::FixedEnvironment;
     use crate::state::{ChangeKind, FormState};
     use crate::testing::{compiled, errors, q};
@@ -125,24 +127,33 @@ mod tests {
             .collect()
     }
 
+    /// `head`, then a repeat `member` of `who`, `pick` (a select of
+    /// `people`, whose labels show `head` and `who`) and `in_member`, then
+    /// `after`; `people` ends with `more_choices`.
+    fn people_form(in_member: &[Json], after: &[Json], more_choices: &[Json]) -> Arc<CompiledForm> {
+        let mut member = vec![
+            q("who", "text", json!({})),
+            q("pick", "select_one", json!({ "choices": "people" })),
+        ];
+        member.extend_from_slice(in_member);
+        let mut items = vec![
+            q("head", "text", json!({})),
+            json!({ "kind": "repeat", "name": "member", "label": { "en": "Person" }, "items": member }),
+        ];
+        items.extend_from_slice(after);
+        let mut people = vec![
+            json!({ "name": "h", "label": { "en": "${head} (head)", "ro": "${head} (cap)" } }),
+            json!({ "name": "w", "label": { "en": "${who}" } }),
+            json!({ "name": "n", "label": { "en": "Nobody" } }),
+        ];
+        people.extend_from_slice(more_choices);
+        compiled(Json::Array(items), json!({ "people": people }))
+    }
+
     #[wasm_bindgen_test(unsupported = test)]
     fn choice_labels_show_answers_from_the_selects_instance_and_redraw_with_them() {
         let env = FixedEnvironment::default();
-        let form = compiled(
-            json!([
-                q("head", "text", json!({})),
-                { "kind": "repeat", "name": "member", "label": { "en": "Person" }, "items": [
-                    q("who", "text", json!({})),
-                    q("pick", "select_one", json!({ "choices": "people" })),
-                ]},
-            ]),
-            json!({ "people": [
-                { "name": "h", "label": { "en": "${head} (head)", "ro": "${head} (cap)" } },
-                { "name": "w", "label": { "en": "${who}" } },
-                { "name": "n", "label": { "en": "Nobody" } },
-                { "name": "x" },
-            ]}),
-        );
+        let form = people_form(&[], &[], &[json!({ "name": "x" })]);
         // The select is redrawn when a field its choices show changes.
         let id = |n: &str| form.lookup(n).unwrap();
         assert_eq!(form.text_readers(id("head")), [id("pick")]);
@@ -182,23 +193,26 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn choice_name_is_the_filled_label_and_follows_what_it_shows() {
         let env = FixedEnvironment::default();
-        let form = compiled(
-            json!([
-                q("head", "text", json!({})),
-                { "kind": "repeat", "name": "member", "label": { "en": "Person" }, "items": [
-                    q("who", "text", json!({})),
-                    q("pick", "select_one", json!({ "choices": "people" })),
-                    q("named", "calculate", json!({ "calculation": "jr:choice-name(${pick}, '${pick}')" })),
-                    // Without the quotes, read as if quoted.
-                    q("bare", "calculate", json!({ "calculation": "jr:choice-name(${pick}, ${pick})" })),
-                ]},
-                q("first", "calculate", json!({ "calculation": "jr:choice-name('w', '/data/member/pick')" })),
-            ]),
-            json!({ "people": [
-                { "name": "h", "label": { "en": "${head} (head)", "ro": "${head} (cap)" } },
-                { "name": "w", "label": { "en": "${who}" } },
-                { "name": "n", "label": { "en": "Nobody" } },
-            ]}),
+        let form = people_form(
+            &[
+                q(
+                    "named",
+                    "calculate",
+                    json!({ "calculation": "jr:choice-name(${pick}, '${pick}')" }),
+                ),
+                // Without the quotes, read as if quoted.
+                q(
+                    "bare",
+                    "calculate",
+                    json!({ "calculation": "jr:choice-name(${pick}, ${pick})" }),
+                ),
+            ],
+            &[q(
+                "first",
+                "calculate",
+                json!({ "calculation": "jr:choice-name('w', '/data/member/pick')" }),
+            )],
+            &[],
         );
         let id = |n: &str| form.lookup(n).unwrap();
         let reads = |n: &str| form.field(id(n)).reads(Property::Calculation);
