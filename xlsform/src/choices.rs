@@ -7,12 +7,11 @@ use fieldform_engine::expr::lex::{is_valid_field_name, last_saved_name};
 use fieldform_engine::model::{Choice, Text, insertions};
 
 use crate::columns::{Table, is_media};
-use crate::errors::{Diagnostics, ImportError, Location};
+use crate::errors::{Diagnostics, Location};
 use crate::expressions::{CellKind, ExprCell};
 use crate::languages::Languages;
+use crate::reference_syntax;
 use crate::workbook::Row;
-
-mod reference_syntax;
 
 pub const SHEET: &str = "choices";
 
@@ -166,14 +165,8 @@ fn push_label_cells(
             continue;
         }
         let location = Location::cell(SHEET, row.number, &c.header);
-        match reference_syntax::first_malformed(text) {
-            Some(malformed) => diag.errors.push(ImportError {
-                location,
-                message: malformed.message,
-                position: Some(malformed.position),
-                expression: Some(text.to_owned()),
-            }),
-            None => cells.push(ExprCell::new(location, text, CellKind::Text)),
+        if reference_syntax::check_cell(&location, text, diag) {
+            cells.push(ExprCell::new(location, text, CellKind::Text));
         }
     }
 }

@@ -68,6 +68,7 @@ mod flat;
 mod languages;
 mod last_saved;
 mod read;
+mod reference_syntax;
 mod settings;
 mod survey;
 mod types;

@@ -11,6 +11,7 @@ use crate::errors::{Diagnostics, Location};
 use crate::expressions::{CellKind, ExprCell};
 use crate::fixes::{Fixed, fix};
 use crate::languages::Languages;
+use crate::reference_syntax::first_malformed;
 use crate::workbook::Row;
 
 /// Reads the cells of one row by column key, queueing expressions for the
@@ -58,7 +59,8 @@ impl Cells<'_, '_> {
             if v.is_empty() {
                 continue;
             }
-            if v.contains("${") {
+            // A malformed reference was refused with the sheet (`malformed`).
+            if v.contains("${") && first_malformed(v).is_none() {
                 self.exprs
                     .push(ExprCell::new(self.loc(c), v, CellKind::Text));
             }
@@ -74,6 +76,10 @@ impl Cells<'_, '_> {
     pub fn expr(&mut self, key: &str, kind: CellKind) -> Option<String> {
         let (c, v) = self.get(key)?;
         let loc = self.loc(c);
+        if first_malformed(v).is_some() {
+            // Refused with the sheet (`malformed`): no parse error on top.
+            return Some(v.to_owned());
+        }
         let text = if kind == CellKind::Default {
             v.to_owned()
         } else {

@@ -3,6 +3,7 @@
 mod cells;
 mod defaults;
 mod loops;
+mod malformed;
 mod names;
 mod parameters;
 
@@ -15,6 +16,7 @@ use crate::columns::{Column, Table, is_media};
 use crate::errors::{Diagnostics, Location, did_you_mean};
 use crate::expressions::{CellKind, ExprCell};
 use crate::languages::Languages;
+use crate::reference_syntax::first_malformed;
 use crate::types::{RowType, parse_type};
 use cells::Cells;
 pub use names::check_root_name;
@@ -131,6 +133,7 @@ pub fn read(
     let mut survey = Survey::default();
     table.check_duplicates(SHEET, diag);
     warn_about_columns(table, diag);
+    malformed::check(table, diag);
     let Some(type_col) = table.column("type") else {
         diag.error(Location::sheet(SHEET), "no `type` column");
         return survey;
@@ -474,6 +477,8 @@ fn question(cells: &mut Cells<'_, '_>, name: &str, kind: QuestionType) -> Questi
         // The app shuffles a select's choices by these (`randomize`).
         if kind.has_choices() {
             match check_randomize(&q.parameters) {
+                // A malformed seed was refused with the sheet (`malformed`).
+                Ok(Some(seed)) if first_malformed(seed).is_some() => {}
                 Ok(Some(seed)) => cells
                     .exprs
                     .push(ExprCell::new(loc, seed, CellKind::Expression)),

@@ -423,7 +423,7 @@ fn last_saved_references_show_in_labels_hints_and_messages() {
             "integer",
             "count",
             "Count",
-            "Was ${ last-saved#count }",
+            "Was ${last-saved#count}",
             ". > ${last-saved#count}",
             "More than ${last-saved#count}",
         ],

@@ -1,10 +1,14 @@
-//! The spelling of `${name}` in a text cell, as pyxform 4.5.0 checks it
+//! The spelling of `${name}` in a cell, as pyxform 4.5.0 checks it
 //! (`validators/pyxform/pyxform_reference.py`, PYREF_001): every `${` must
 //! be closed by a `}`, and what is between must be a field name, optionally
 //! after `last-saved#`. The engine reads an unclosed `${` as text and trims
-//! the name, so without this a label pyxform refuses would be accepted.
+//! the name, so without this a cell pyxform refuses would be accepted.
+//! pyxform checks the choices sheet's label columns and every column of the
+//! survey sheet but `type` and `name`, on every row.
 
 use fieldform_engine::expr::lex::{is_valid_field_name, last_saved_name};
+
+use crate::errors::{Diagnostics, ImportError, Location};
 
 /// A `${` that does not start a well-formed reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +55,21 @@ pub fn first_malformed(text: &str) -> Option<Malformed> {
         from = inner_start + len + 1;
     }
     None
+}
+
+/// Refuses the cell at `location` if its text has a malformed reference,
+/// pointing at it; says whether it was well formed.
+pub fn check_cell(location: &Location, text: &str, diag: &mut Diagnostics) -> bool {
+    let Some(malformed) = first_malformed(text) else {
+        return true;
+    };
+    diag.errors.push(ImportError {
+        location: location.clone(),
+        message: malformed.message,
+        position: Some(malformed.position),
+        expression: Some(text.to_owned()),
+    });
+    false
 }
 
 #[cfg(test)]
