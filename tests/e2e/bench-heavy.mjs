@@ -5,8 +5,11 @@
 // over 40,000 choices filtered by two earlier answers with a search box;
 // then navigation to GGS's first question (cold and from the service
 // worker's cache, with where the time goes) and the bytes a tablet
-// downloads. Used by bench-app.mjs; `node tests/e2e/bench-heavy.mjs` runs
-// it alone (same environment variables) and prints its markdown.
+// downloads, beside the floor under them (the engine alone and the smallest
+// leptos app, which `cargo xtask bench-app` builds as the app is and names
+// in FIELDFORM_FLOOR_ENGINE_DIR and FIELDFORM_FLOOR_LEPTOS_DIR). Used by
+// bench-app.mjs; `node tests/e2e/bench-heavy.mjs` runs it alone (same
+// environment variables) and prints its markdown.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -442,7 +445,47 @@ async function navigation(browser, url, ggs) {
 export async function bundle(appDir) {
   const app = await documentBytes(appDir);
   const consoleDir = join(appDir, 'console');
-  return { ...app, console: existsSync(consoleDir) ? await documentBytes(consoleDir) : undefined };
+  return {
+    ...app,
+    console: existsSync(consoleDir) ? await documentBytes(consoleDir) : undefined,
+    floor: await floorBytes(),
+  };
+}
+
+/**
+ * The engine alone (its wasm: the binding's JS glue serves the benchmark's
+ * interface, not the app's) and the smallest leptos app (wasm and JS glue,
+ * all it downloads), measured as the app is; undefined when not built.
+ */
+async function floorBytes() {
+  const { FIELDFORM_FLOOR_ENGINE_DIR: engine, FIELDFORM_FLOOR_LEPTOS_DIR: leptos } = process.env;
+  if (!engine || !leptos) return undefined;
+  const wasm = (await documentBytes(engine)).rows.filter((r) => r.name.endsWith('.wasm'));
+  if (wasm.length !== 1) throw new Error(`expected one wasm in ${engine}, found ${wasm.length}`);
+  return { engine: wasm[0], leptos: (await documentBytes(leptos)).total };
+}
+
+const TARGET = 200 * 1024;
+
+/** The floor under the app's bytes and what it leaves for the app's own code. */
+function floorSection(b) {
+  if (!b.floor) return 'The floor under these (the engine alone, the smallest leptos app) is measured by `cargo xtask bench-app`.';
+  const { engine: e, leptos: l } = b.floor;
+  const sum = { raw: e.raw + l.raw, gzip: e.gzip + l.gzip, brotli: e.brotli + l.brotli };
+  const row = (what, t) => `| ${what} | ${kb(t.raw)} | ${kb(t.gzip)} | ${kb(t.brotli)} |`;
+  const left = TARGET - sum.gzip;
+  return `The floor under these, built in the same run as the app's wasm is built (the \`wasm-release\` profile and wasm32 rustflags, wasm-bindgen, \`wasm-opt -Oz\`) and measured the same way: the engine alone (the wasm of \`bench/wasm\`, the engine behind the peer benchmark's interface: a form file read, compiled, edited, read back and validated) and the smallest leptos 0.8 app (\`bench/floor\`, one input bound to a signal; wasm and JS glue).
+
+| build | raw | gzip | brotli |
+| --- | --- | --- | --- |
+${row('the app (total above)', b.total)}
+${row('the engine alone (`bench/wasm`, wasm)', e)}
+${row('the smallest leptos app (`bench/floor`)', l)}
+${row('engine + leptos floor', sum)}
+
+Gzipped: the app ${kb(b.total.gzip)}, the engine alone ${kb(e.gzip)}, the leptos floor ${kb(l.gzip)}. ${left >= 0
+    ? `At 200 KB that leaves ${kb(left)} for the app's own code`
+    : `At 200 KB nothing is left for the app's own code: ${e.gzip > TARGET ? `the engine alone is ${kb(e.gzip - TARGET)} over, and ` : ''}the engine and the leptos floor together are ${kb(-left)} over`}; the rest of the app (its total less the two: its own code, styles and service worker) is about ${kb(b.total.gzip - sum.gzip)} today. The two builds share the standard library (allocator, formatting, panics) and wasm-bindgen's runtime, so one build holding both would be somewhat smaller than their sum.`;
 }
 
 /** Every wasm, JS and CSS file directly in `dir`, one document's. */
@@ -569,9 +612,11 @@ ${fileRows}
 
 Under 200 KB gzipped: ${b.total.gzip <= 200 * 1024 ? '**yes**' : `**no**: ${kb(b.total.gzip - 200 * 1024)} over`}.
 
+${floorSection(b)}
+
 The server sends the wasm, JS and CSS (hashed names) as written beside them at build time (\`tools/compress.mjs\`): brotli to a browser that accepts it (over HTTPS), else gzip, so a tablet downloads their brotli column; \`sw.js\` goes uncompressed, so an edited one is never answered from a stale copy.
 
-${b.total.gzip <= 200 * 1024 ? '' : `Why it is missed, from twiggy on the release wasm with names (December 2026): of the wasm's gzipped bytes, the app's own view code with leptos's inlined into it is about 140 KB, leptos's generic rendering code (tachys, reactive_graph; one copy per view type) about 90 KB, the engine about 75 KB plus its share of the standard library and serde (the engine alone, built as the benchmark's binding, is about 200 KB gzipped), serde's derived readers about 49 KB, allocation and hash maps about 30 KB, and data (the UI text in every language, float and Unicode tables) about 74 KB. No dependency is duplicated, the profile is already \`opt-level="z"\`, LTO, one codegen unit, \`panic=abort\`, and wasm-opt variants gain nothing; removing repeated sort code saved about 2 KB. A smallest leptos app is 36 KB gzipped, so the cost is the app's view code, not the framework's floor. What would close the gap, largest first: forms shipped precompiled by the server in a compact binary form (the tablet would carry neither the form JSON reader nor the parser and name resolution; an estimated 60 to 90 KB); the fill screen in the first download and the rarely used screens (backup, provisioning, sync panel, geo widgets) in a second wasm loaded on demand, or a thin hand-written DOM layer for the fill screen instead of per-view generic code; the crypto functions (digest, extract-signed, base64-decode, about 17 KB) loaded on first use.`}
+${b.total.gzip <= 200 * 1024 ? '' : `Why it is missed: the floor above. The engine alone is over the target, so no trimming of the app's own code can meet it while the tablet carries the whole engine (every XLSForm and ODK function, external data, the form reader and compiler) and leptos. Where the rest goes, from twiggy on the release wasm with names (December 2026; shares of the raw code): leptos's generic rendering code (tachys, reactive_graph; one copy per view type) and the app's view code with it inlined, about 40 %; the engine's form reader, parser and compiler about 9 % (about 130 KB raw: opening a form with the compiler inlined 91 KB, the form reader 23 KB, the parser 19 KB); serde's derived readers, allocation and hash maps; data (the UI text in six languages, float and Unicode tables). Tried without gain: the profile is already \`opt-level="z"\`, LTO, one codegen unit, \`panic=abort\`, and leptos's \`erase_components\`; wasm-opt \`--converge\` gains 0.5 KB, \`--merge-similar-functions\` nothing; no dependency is duplicated. What would close part of it, at most: forms precompiled by the server into a compact binary form, so the tablet carries no form reader, parser or compiler (about 130 KB raw, perhaps 40 to 50 KB gzipped once a binary reader is added back); the crypto functions (digest, extract-signed, base64-decode, about 17 KB) loaded on first use; rarely used screens in a second wasm loaded on demand, which shortens the first download but not the total a tablet keeps for offline work. All of them together still leave the app above 500 KB gzipped: 200 KB needs a decision beyond performance work (a tablet engine that carries only the functions a form uses, a fill screen without leptos's per-view generic code, or a target stated in the brotli bytes the server sends).`}
 
 The coordinators' console is its own document and build (\`dist/console/\`, served at \`/console/\`, online only, not precached), so none of it is in the figures above; what a coordinator's browser loads for it:
 

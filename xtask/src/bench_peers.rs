@@ -27,43 +27,7 @@ pub fn prepare() -> anyhow::Result<PathBuf> {
     let root = crate::root();
     let out = target_dir().join("bench-peers");
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    status(cmd(
-        "cargo",
-        &[
-            "build",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-            "-p",
-            "fieldform-bench-wasm",
-        ],
-    ))?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/fieldform_bench_wasm.wasm");
-    let glue = out.join("fieldform");
-    status(cmd(
-        "wasm-bindgen",
-        &[
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-dir",
-            path_str(&glue)?,
-            path_str(&wasm)?,
-        ],
-    ))?;
-    // As Trunk does to the app's wasm (`data-wasm-opt="z"` in
-    // app/index.html), so the page times the engine as the app ships it:
-    // same profile, same wasm-opt pass (it makes edits about a tenth faster).
-    let bg = glue.join("fieldform_bench_wasm_bg.wasm");
-    status(cmd(
-        "wasm-opt",
-        &[
-            &format!("--output={}", path_str(&bg)?),
-            "-Oz",
-            path_str(&bg)?,
-        ],
-    ))?;
+    build_wasm(&ENGINE, &out.join("fieldform"))?;
     let peers = out.join("peers.js");
     let esbuild = root.join("bench/node_modules/.bin/esbuild");
     status(cmd(
@@ -82,6 +46,66 @@ pub fn prepare() -> anyhow::Result<PathBuf> {
             .with_context(|| format!("cannot copy bench/{file}"))?;
     }
     Ok(out)
+}
+
+/// A crate of the workspace built for the browser, and the name of its wasm.
+pub struct WasmCrate {
+    /// The package, for `cargo build -p`.
+    pub package: &'static str,
+    /// Its wasm's file stem: a library's name (underscores) or a binary's.
+    pub artifact: &'static str,
+}
+
+/// The engine behind the page's interface (`bench/wasm`).
+pub const ENGINE: WasmCrate = WasmCrate {
+    package: "fieldform-bench-wasm",
+    artifact: "fieldform_bench_wasm",
+};
+
+/// Builds `krate` as Trunk builds the app's wasm (`app/index.html`): the
+/// `wasm-release` profile with the wasm32 rustflags of
+/// `.cargo/config.toml`, `wasm-bindgen --target web --no-typescript`, then
+/// `wasm-opt -Oz`; leaves `<artifact>.js` and `<artifact>_bg.wasm` in `out`.
+pub fn build_wasm(krate: &WasmCrate, out: &Path) -> anyhow::Result<()> {
+    status(cmd(
+        "cargo",
+        &[
+            "build",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+            "-p",
+            krate.package,
+        ],
+    ))?;
+    let wasm = target_dir().join(format!(
+        "wasm32-unknown-unknown/wasm-release/{}.wasm",
+        krate.artifact
+    ));
+    status(cmd(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            path_str(out)?,
+            path_str(&wasm)?,
+        ],
+    ))?;
+    // As Trunk does to the app's wasm (`data-wasm-opt="z"`), so the engine
+    // is timed and the floors measured as the app ships: same profile, same
+    // wasm-opt pass (it makes the engine's edits about a tenth faster).
+    let bg = out.join(format!("{}_bg.wasm", krate.artifact));
+    status(cmd(
+        "wasm-opt",
+        &[
+            &format!("--output={}", path_str(&bg)?),
+            "-Oz",
+            path_str(&bg)?,
+        ],
+    ))
 }
 
 fn path_str(path: &Path) -> anyhow::Result<&str> {

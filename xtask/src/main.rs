@@ -30,7 +30,7 @@ commands:
   bench-ingest --under-attack [--release]
                             the same alone and under bogus logins and upload bombs
   bench                 run the engine benchmarks and write BENCHMARKS.md
-  bench-app             time the app in headless Chromium (open, answer, section) and its size
+  bench-app             time the app in headless Chromium (open, answer, section), its size and the floor under it
   bench-peers           the engine beside SurveyJS and ODK in one Chromium page (part of bench)
   fuzz [--seconds N] [--target T] [--seed S] [--save] [--replay PATH]
                         fuzz the parsers and loaders longer than the tests do (release)
