@@ -108,6 +108,8 @@ pub fn test_all() -> anyhow::Result<()> {
                         "fieldform-app",
                         "-p",
                         "fieldform-bench-wasm",
+                        "-p",
+                        "fieldform-bench-floor",
                         "--all-targets",
                         "--",
                         "-D",
