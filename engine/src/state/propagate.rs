@@ -16,6 +16,7 @@ use crate::compile::{
 };
 use crate::env::Environment;
 use crate::expr::date::{MS_PER_DAY, format_date, format_datetime};
+use crate::expr::eval::evaluate_bool;
 use crate::expr::{Value, evaluate};
 use crate::model::{Choice, QuestionType};
 
@@ -27,7 +28,7 @@ pub const MAX_INSTANCES: usize = 10_000;
 pub(crate) struct Run<'e> {
     queue: Queue,
     pub changes: Changes,
-    env: &'e dyn Environment,
+    env: RunEnv<'e>,
     scratch: Vec<InstanceId>,
     /// Whether a changed trigger reruns its triggered calculation: not when
     /// recomputing from stored answers, where values only look changed and
@@ -52,6 +53,44 @@ impl Clone for Spare {
     }
 }
 
+/// The run's environment, with the device's UTC offset now read once per
+/// run: every read of a number or date field asks for it, and in the
+/// browser each ask is three calls into JavaScript (`Date.now()`, `new
+/// Date(..)`, `getTimezoneOffset()`). A run takes far less than the time
+/// between two offset changes; everything else is asked of the device.
+#[derive(Clone, Copy)]
+struct RunEnv<'e> {
+    inner: &'e dyn Environment,
+    offset_now: i32,
+}
+
+impl Environment for RunEnv<'_> {
+    fn now_millis(&self) -> i64 {
+        self.inner.now_millis()
+    }
+    fn utc_offset_minutes_at(&self, millis: i64) -> i32 {
+        self.inner.utc_offset_minutes_at(millis)
+    }
+    fn utc_offset_minutes(&self) -> i32 {
+        self.offset_now
+    }
+    fn random(&self) -> f64 {
+        self.inner.random()
+    }
+    fn random_bytes(&self, out: &mut [u8]) {
+        self.inner.random_bytes(out);
+    }
+    fn uuid(&self) -> String {
+        self.inner.uuid()
+    }
+    fn device_id(&self) -> String {
+        self.inner.device_id()
+    }
+    fn username(&self) -> String {
+        self.inner.username()
+    }
+}
+
 impl<'e> Run<'e> {
     pub fn new(env: &'e dyn Environment) -> Self {
         Self::reusing(env, Spare::default())
@@ -61,8 +100,15 @@ impl<'e> Run<'e> {
     pub fn reusing(env: &'e dyn Environment, spare: Spare) -> Self {
         Self {
             queue: spare.queue,
-            changes: Changes::default(),
-            env,
+            // Room for what an edit usually changes: one allocation, no
+            // regrowth (the list is handed to the caller, so not reused).
+            changes: Changes {
+                items: Vec::with_capacity(8),
+            },
+            env: RunEnv {
+                inner: env,
+                offset_now: env.utc_offset_minutes(),
+            },
             scratch: spare.scratch,
             fire_triggers: true,
         }
@@ -96,18 +142,19 @@ impl<'e> Run<'e> {
 /// and allocating were a tenth of a top-level edit).
 fn store_text(stored: &mut String, value: Value) -> bool {
     let mut buf = [0u8; 20];
-    let text = match value {
+    let digits = match value {
         // Exactly `format_number`'s integer case (its 1e-12 rounding only
         // matters for fractions, which take the general path).
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => whole_text(n as i64, &mut buf),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => whole_digits(n as i64, &mut buf),
         Value::String(s) => return replace_text(stored, s),
         other => return replace_text(stored, other.as_string()),
     };
-    if stored == text {
+    if stored.as_bytes() == digits {
         return false;
     }
     stored.clear();
-    stored.push_str(text);
+    // ASCII only: pushed byte by byte, no UTF-8 check of the buffer.
+    stored.extend(digits.iter().map(|&b| char::from(b)));
     true
 }
 
@@ -119,8 +166,8 @@ fn replace_text(stored: &mut String, new: String) -> bool {
     true
 }
 
-/// `n` in decimal, written backwards into the end of `buf`.
-fn whole_text(n: i64, buf: &mut [u8; 20]) -> &str {
+/// `n` in decimal (ASCII), written backwards into the end of `buf`.
+fn whole_digits(n: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
     let mut rest = n.unsigned_abs();
     loop {
@@ -135,8 +182,7 @@ fn whole_text(n: i64, buf: &mut [u8; 20]) -> &str {
         at -= 1;
         buf[at] = b'-';
     }
-    // Only ASCII digits and `-` were written.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    &buf[at..]
 }
 
 impl FormState {
@@ -165,7 +211,6 @@ impl FormState {
         inst: InstanceId,
         run: &mut Run,
     ) {
-        let mut found = std::mem::take(&mut run.scratch);
         for e in &form.node(node).dependents {
             let anc = self.tree.ancestor(inst, e.common as usize);
             let to = form.node(e.to).scope;
@@ -174,13 +219,14 @@ impl FormState {
                 run.push(e.to, self.tree.inst(anc).slot);
                 continue;
             }
+            let mut found = std::mem::take(&mut run.scratch);
             found.clear();
             self.tree.descendants(form, anc, to, &mut found);
             for &i in &found {
                 run.push(e.to, self.tree.inst(i).slot);
             }
+            run.scratch = found;
         }
-        run.scratch = found;
     }
 
     fn eval(
@@ -200,6 +246,27 @@ impl FormState {
             env,
         };
         evaluate(&c.expr, &ctx)
+    }
+
+    /// [`FormState::eval`] of a condition (relevance, required, a
+    /// constraint), as XPath `boolean()`.
+    fn eval_bool(
+        &self,
+        c: &Compiled,
+        inst: InstanceId,
+        current: Value,
+        choice: Option<&Choice>,
+        env: &dyn Environment,
+    ) -> bool {
+        let ctx = Ctx {
+            state: self,
+            expr: c,
+            inst,
+            current,
+            choice,
+            env,
+        };
+        evaluate_bool(&c.expr, &ctx)
     }
 
     /// What `.` reads in `c`: the stored text, copied only if `c` reads it.
@@ -228,14 +295,15 @@ impl FormState {
         let f = form.field(node.field);
         let id = f.id;
         let slot = self.tree.inst(inst).slot as usize;
-        let env = run.env;
+        let run_env = run.env;
+        let env: &dyn Environment = &run_env;
         let at = NodeRef {
             field: id,
             instance: inst,
         };
         let cond = |state: &Self, c: &Cond| match c {
             Cond::Const(b) => *b,
-            Cond::Expr(c) => state.eval(c, inst, Value::empty(), None, env).as_bool(),
+            Cond::Expr(c) => state.eval_bool(c, inst, Value::empty(), None, env),
         };
         let (bit, on, kind) = match node.kind {
             NodeKind::Relevant => {
@@ -248,7 +316,7 @@ impl FormState {
                     && f.props
                         .relevant
                         .as_ref()
-                        .is_none_or(|c| self.eval(c, inst, Value::empty(), None, env).as_bool());
+                        .is_none_or(|c| self.eval_bool(c, inst, Value::empty(), None, env));
                 (flags::REL, own, ChangeKind::Relevant)
             }
             NodeKind::Required => (
@@ -267,7 +335,7 @@ impl FormState {
                 let ok = text.is_empty()
                     || f.props.constraint.as_ref().is_none_or(|c| {
                         let current = typed_text(f.question_type(), text, env.utc_offset_minutes());
-                        self.eval(c, inst, current, None, env).as_bool()
+                        self.eval_bool(c, inst, current, None, env)
                     });
                 (flags::VALID, ok, ChangeKind::Constraint)
             }
@@ -300,9 +368,8 @@ impl FormState {
                 };
                 let all = form.choices(id);
                 let keep = |k: u32| {
-                    all.get(k as usize).is_some_and(|ch| {
-                        self.eval(c, inst, Value::empty(), Some(ch), env).as_bool()
-                    })
+                    all.get(k as usize)
+                        .is_some_and(|ch| self.eval_bool(c, inst, Value::empty(), Some(ch), env))
                 };
                 // An indexed filter looks its answers up instead of scanning.
                 let found = f.props.choice_index.as_deref().and_then(|ix| {
@@ -353,7 +420,7 @@ impl FormState {
         let f = form.field(id);
         if let (Some(c), None) = (&f.props.calculation, f.props.trigger) {
             let current = self.current_value(c, id, slot);
-            let new = self.eval(c, at.instance, current, None, run.env);
+            let new = self.eval(c, at.instance, current, None, &run.env);
             let d = &mut self.data[id.index()];
             if store_text(&mut d.stored[slot], new) {
                 d.flags[slot] |= flags::DIRTY;
@@ -400,10 +467,10 @@ impl FormState {
         let target = match &f.props.repeat_count {
             // `40` typed where 0 to 30 is allowed: the problem is shown and
             // the roster stays as it is until the answer is fixed.
-            Some(c) if self.count_breaks_its_constraint(form, c, parent, run.env) => len,
+            Some(c) if self.count_breaks_its_constraint(form, c, parent, &run.env) => len,
             Some(c) => {
                 let n = self
-                    .eval(c, parent, Value::empty(), None, run.env)
+                    .eval(c, parent, Value::empty(), None, &run.env)
                     .as_number();
                 if n.is_finite() && n >= 1.0 {
                     (n.trunc() as usize).min(max)
@@ -506,7 +573,7 @@ impl FormState {
                 return false;
             };
             let current = typed_text(f.question_type(), text, env.utc_offset_minutes());
-            !self.eval(constraint, at, current, None, env).as_bool()
+            !self.eval_bool(constraint, at, current, None, env)
         })
     }
 
@@ -522,7 +589,7 @@ impl FormState {
     ) -> InstanceId {
         let id = self.tree.create(form, scope, parent);
         let slot = self.tree.inst(id).slot;
-        self.init_slot(form, scope, slot as usize, run.env);
+        self.init_slot(form, scope, slot as usize, &run.env);
         self.queue_scope(form, scope, slot, run, &[NodeKind::Trigger]);
         id
     }
@@ -616,9 +683,85 @@ impl FormState {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::expr::value::format_number;
+    #![allow(clippy::unwrap_used)]
+
+    use std::cell::Cell;
+
+    use serde_json::json;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::env::FixedEnvironment;
+    use crate::expr::value::format_number;
+    use crate::testing::{compiled, q};
+
+    /// A device that counts how often its offset now is asked.
+    struct Counting {
+        inner: FixedEnvironment,
+        asked: Cell<usize>,
+    }
+
+    impl Environment for Counting {
+        fn now_millis(&self) -> i64 {
+            self.inner.now_millis()
+        }
+        fn utc_offset_minutes_at(&self, millis: i64) -> i32 {
+            self.inner.utc_offset_minutes_at(millis)
+        }
+        fn utc_offset_minutes(&self) -> i32 {
+            self.asked.set(self.asked.get() + 1);
+            self.inner.utc_offset_minutes()
+        }
+        fn random(&self) -> f64 {
+            self.inner.random()
+        }
+        fn device_id(&self) -> String {
+            self.inner.device_id()
+        }
+        fn username(&self) -> String {
+            self.inner.username()
+        }
+    }
+
+    /// An edit whose expressions read several numbers and a zone-less
+    /// date-time asks the device's offset now once (in the browser each ask
+    /// is three calls into JavaScript), and reads what it read before.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn an_edit_asks_the_time_zone_once() {
+        let form = compiled(
+            json!([
+                q(
+                    "a",
+                    "integer",
+                    json!({ "constraint": ". >= 0 and . < 1000" })
+                ),
+                q("b", "calculate", json!({ "calculation": "${a} * 2" })),
+                q("c", "calculate", json!({ "calculation": "${a} + ${b}" })),
+                q("when", "datetime", json!({})),
+                q(
+                    "hour",
+                    "calculate",
+                    json!({ "calculation": "if(${c} > 10, format-date-time(${when}, '%H'), '')" })
+                ),
+            ]),
+            json!({}),
+        );
+        let mut inner = FixedEnvironment::default();
+        inner.utc_offset_minutes = 180;
+        let env = Counting {
+            inner,
+            asked: Cell::new(0),
+        };
+        let mut s = FormState::new(form, &env);
+        s.set("when", "2024-03-05T14:30", &env).unwrap();
+        for (a, hour) in [("3", ""), ("7", "14"), ("12", "14"), ("2", "")] {
+            env.asked.set(0);
+            s.set("a", a, &env).unwrap();
+            assert_eq!(env.asked.get(), 1, "a = {a}");
+            assert_eq!(s.value(s.node("hour").unwrap()), hour, "a = {a}");
+        }
+        assert_eq!(s.value(s.node("c").unwrap()), "6");
+    }
 
     /// Whatever the value, the stored text is XPath `string()` of it, and
     /// the answer says whether it changed.
