@@ -34,6 +34,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use fieldform_engine::expr::lex::is_valid_field_name;
 use fieldform_engine::model::{
     Choice, Condition, Form, Item, Language, Question, QuestionType, Text,
 };
@@ -294,7 +295,18 @@ fn question(sheet: &mut SheetData, q: &Question, langs: &[Language]) {
         .collect();
     row.set("parameters", &parameters.join(" "));
     row.opt("choice_filter", q.choice_filter.as_ref());
-    row.opt("trigger", q.trigger.as_ref());
+    row.opt("trigger", trigger(q.trigger.as_deref()).as_ref());
+}
+
+/// The engine reads a trigger written as a bare name too; XLSForm (pyxform,
+/// and this importer) wants `${name}`.
+fn trigger(written: Option<&str>) -> Option<String> {
+    let t = written?.trim();
+    Some(if is_valid_field_name(t) {
+        format!("${{{t}}}")
+    } else {
+        t.to_owned()
+    })
 }
 
 /// The `choices` or `external_choices` sheet.

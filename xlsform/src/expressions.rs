@@ -21,6 +21,10 @@ pub enum CellKind {
     Default,
     /// A label or hint: only its `${name}` insertions are checked.
     Text,
+    /// A text with `${name}` that Fieldform does not fill (the settings'
+    /// title, style, ...): its names are checked as pyxform checks them, and
+    /// `${}`, which names nothing, is left as text.
+    Unfilled,
 }
 
 /// One cell to check once every name is known.
@@ -69,9 +73,10 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
         };
         let references: Vec<(String, usize, Written)> = match cell.kind {
             // `${last-saved#name}`: checked by `last_saved`.
-            CellKind::Text => insertions(&cell.text)
+            CellKind::Text | CellKind::Unfilled => insertions(&cell.text)
                 .into_iter()
                 .filter(|i| last_saved_name(&i.name).is_none())
+                .filter(|i| cell.kind == CellKind::Text || !i.name.is_empty())
                 .map(|i| (i.name, i.position, Written::Dollar))
                 .collect(),
             CellKind::Default if !cell.text.contains("${") => continue,

@@ -226,7 +226,7 @@ fn import_workbook_located(
     let settings_table = Table::new(sheet(settings::SHEET));
     let external_table = Table::new(sheet(choices::EXTERNAL_SHEET));
 
-    let raw = settings::read(&settings_table, &mut diag);
+    let mut raw = settings::read(&settings_table, &mut diag);
     let langs = languages(
         &[
             &survey_table,
@@ -287,6 +287,7 @@ fn import_workbook_located(
 
     let mut cells = survey.expressions;
     cells.extend(lists.label_cells);
+    cells.extend(std::mem::take(&mut raw.reference_cells));
     if let (Some(column), Some(text)) = (&raw.instance_name_column, &raw.settings.instance_name) {
         cells.push(expressions::ExprCell::new(
             Location::cell(settings::SHEET, raw.row, column),

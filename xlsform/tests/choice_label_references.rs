@@ -8,78 +8,7 @@
 //! (`target/pyxform-venv`, as in `pyxform_parity.rs`) so the test fails if
 //! the two stop agreeing.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use fieldform_xlsform::import_path;
-use rust_xlsxwriter::Workbook;
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Writes a workbook with a survey sheet and the given choices sheet.
-fn write(path: &Path, survey: &[&[&str]], choices: &[&[&str]]) {
-    let mut book = Workbook::new();
-    for (name, rows) in [("survey", survey), ("choices", choices)] {
-        let ws = book.add_worksheet();
-        ws.set_name(name).unwrap_or_else(|e| panic!("{e}"));
-        for (y, row) in rows.iter().enumerate() {
-            // An empty string is no cell at all, as a designer's blank.
-            for (x, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-                let (y, x) = (
-                    u32::try_from(y).unwrap_or_else(|e| panic!("{e}")),
-                    u16::try_from(x).unwrap_or_else(|e| panic!("{e}")),
-                );
-                ws.write_string(y, x, *cell)
-                    .unwrap_or_else(|e| panic!("{e}"));
-            }
-        }
-    }
-    book.save(path)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-}
-
-/// pyxform's verdict on each workbook: `Ok(())` or its error.
-fn pyxform(files: &[PathBuf]) -> Vec<Result<(), String>> {
-    let python = manifest_dir().join("../target/pyxform-venv/bin/python");
-    let script = manifest_dir().join("tests/pyxform_convert.py");
-    let output = Command::new(&python)
-        .arg(&script)
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run pyxform's Python at {} ({e}): run `cargo xtask install`",
-                python.display()
-            )
-        });
-    assert!(
-        output.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let verdicts: Vec<Result<(), String>> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        // The first line is pyxform's version.
-        .skip(1)
-        .map(|line| {
-            let v: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("`{line}`: {e}"));
-            match v["ok"].as_bool() {
-                Some(true) => Ok(()),
-                _ => Err(v["error"].as_str().unwrap_or_default().to_owned()),
-            }
-        })
-        .collect();
-    assert_eq!(
-        verdicts.len(),
-        files.len(),
-        "pyxform answered for every workbook"
-    );
-    verdicts
-}
+mod common;
 
 const SURVEY: &[&[&str]] = &[
     &["type", "name", "label"],
@@ -99,56 +28,29 @@ const SURVEY: &[&[&str]] = &[
 struct Case<'a> {
     file: &'a str,
     choices: Vec<&'a [&'a str]>,
-    pyxform: Option<&'a str>,
+    pyxform: Option<&'static str>,
     ours: &'a [&'a str],
 }
 
 /// pyxform's error for a `${name}` that no field or several fields have.
 const REFERENCE: Option<&str> = Some("Reference variables");
 
-/// Writes every case's workbook into a fresh folder, asks pyxform and
-/// Fieldform about each, and asserts they agree and say what is expected.
+/// Asks pyxform and Fieldform about each case's workbook (`SURVEY` and its
+/// choices sheet) and asserts they agree and say what is expected.
 fn assert_both_agree(folder: &str, cases: &[Case<'_>]) {
-    let dir = std::env::temp_dir().join(format!("fieldform-{folder}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let files: Vec<PathBuf> = cases
+    let cases: Vec<common::Case> = cases
         .iter()
-        .map(|case| {
-            let path = dir.join(case.file);
-            write(&path, SURVEY, &case.choices);
-            path
+        .map(|case| common::Case {
+            file: case.file.to_owned(),
+            sheets: vec![
+                ("survey", common::rows(SURVEY)),
+                ("choices", common::rows(&case.choices)),
+            ],
+            pyxform: case.pyxform,
+            ours: case.ours.iter().map(|s| (*s).to_owned()).collect(),
         })
         .collect();
-    let verdicts = pyxform(&files);
-    for (case, (path, verdict)) in cases.iter().zip(files.iter().zip(verdicts)) {
-        let file = case.file;
-        let ours = import_path(path);
-        match (verdict, ours) {
-            (Ok(()), Ok(_)) => assert!(
-                case.pyxform.is_none() && case.ours.is_empty(),
-                "{file}: both accept it"
-            ),
-            (Err(theirs), Err(e)) => {
-                let want = case
-                    .pyxform
-                    .unwrap_or_else(|| panic!("{file}: both refuse it"));
-                assert!(
-                    theirs.contains(want),
-                    "{file}: pyxform refuses it for another reason: {theirs}"
-                );
-                let errors: Vec<String> = e.errors.iter().map(ToString::to_string).collect();
-                assert_eq!(errors.len(), case.ours.len(), "{file}: {errors:?}");
-                for (error, want) in errors.iter().zip(case.ours.iter()) {
-                    assert!(error.starts_with(want), "{file}: {error}\nwanted: {want}");
-                }
-            }
-            (theirs, ours) => panic!(
-                "{file}: pyxform says {theirs:?}, Fieldform {:?}",
-                ours.map(|_| ()).map_err(|e| e.to_string())
-            ),
-        }
-    }
-    std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    common::assert_both_agree(folder, &cases);
 }
 
 const HEADER: &[&str] = &["list_name", "name", "label", "label::French (fr)"];

@@ -8,99 +8,15 @@
 //! the pinned pyxform (`target/pyxform-venv`, as in `pyxform_parity.rs`) so
 //! the test fails if the two stop agreeing.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use fieldform_xlsform::import_path;
-use rust_xlsxwriter::Workbook;
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{Case, assert_both_agree};
 
 const CHOICES: &[&[&str]] = &[
     &["list_name", "name", "label", "region"],
     &["yn", "y", "Yes", "north"],
     &["yn", "n", "No", "south"],
 ];
-
-/// Writes a workbook with the given survey sheet and a small choices sheet.
-fn write(path: &Path, survey: &[Vec<String>]) {
-    let mut book = Workbook::new();
-    let survey: Vec<Vec<&str>> = survey
-        .iter()
-        .map(|row| row.iter().map(String::as_str).collect())
-        .collect();
-    let survey: Vec<&[&str]> = survey.iter().map(Vec::as_slice).collect();
-    for (name, rows) in [("survey", survey.as_slice()), ("choices", CHOICES)] {
-        let ws = book.add_worksheet();
-        ws.set_name(name).unwrap_or_else(|e| panic!("{e}"));
-        for (y, row) in rows.iter().enumerate() {
-            // An empty string is no cell at all, as a designer's blank.
-            for (x, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-                let (y, x) = (
-                    u32::try_from(y).unwrap_or_else(|e| panic!("{e}")),
-                    u16::try_from(x).unwrap_or_else(|e| panic!("{e}")),
-                );
-                ws.write_string(y, x, *cell)
-                    .unwrap_or_else(|e| panic!("{e}"));
-            }
-        }
-    }
-    book.save(path)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-}
-
-/// pyxform's verdict on each workbook: `Ok(())` or its error.
-fn pyxform(files: &[PathBuf]) -> Vec<Result<(), String>> {
-    let python = manifest_dir().join("../target/pyxform-venv/bin/python");
-    let script = manifest_dir().join("tests/pyxform_convert.py");
-    let output = Command::new(&python)
-        .arg(&script)
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run pyxform's Python at {} ({e}): run `cargo xtask install`",
-                python.display()
-            )
-        });
-    assert!(
-        output.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let verdicts: Vec<Result<(), String>> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        // The first line is pyxform's version.
-        .skip(1)
-        .map(|line| {
-            let v: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("`{line}`: {e}"));
-            match v["ok"].as_bool() {
-                Some(true) => Ok(()),
-                _ => Err(v["error"].as_str().unwrap_or_default().to_owned()),
-            }
-        })
-        .collect();
-    assert_eq!(
-        verdicts.len(),
-        files.len(),
-        "pyxform answered for every workbook"
-    );
-    verdicts
-}
-
-/// A workbook: its file name, its survey sheet, the words pyxform's error
-/// contains (none: pyxform accepts it) and the start of each error
-/// Fieldform reports (none: Fieldform accepts it).
-struct Case {
-    file: String,
-    survey: Vec<Vec<String>>,
-    pyxform: Option<&'static str>,
-    ours: Vec<String>,
-}
 
 /// pyxform's error for a malformed reference (PYREF_001).
 const SHAPE: &str = "Reference variables must start with '${', then a question name";
@@ -110,83 +26,44 @@ const SHAPE: &str = "Reference variables must start with '${', then a question n
 fn survey(extra: &[&str], row: &[&str]) -> Vec<Vec<String>> {
     let mut header = vec!["type", "name", "label"];
     header.extend_from_slice(extra);
-    [
+    common::rows(&[
         header.as_slice(),
         &["text", "head", "Head"],
         &["integer", "age", "Age"],
         row,
-    ]
-    .iter()
-    .map(|row| row.iter().map(|c| (*c).to_owned()).collect())
-    .collect()
+    ])
+}
+
+/// A workbook of the given survey sheet and `CHOICES`: what pyxform's error
+/// contains (none: it accepts it) and how each of Fieldform's starts.
+fn case(
+    file: &str,
+    survey: Vec<Vec<String>>,
+    pyxform: Option<&'static str>,
+    ours: Vec<String>,
+) -> Case {
+    Case {
+        file: file.to_owned(),
+        sheets: vec![("survey", survey), ("choices", common::rows(CHOICES))],
+        pyxform,
+        ours,
+    }
 }
 
 /// A workbook both accept.
 fn accepted(file: &str, survey: Vec<Vec<String>>) -> Case {
-    Case {
-        file: file.to_owned(),
-        survey,
-        pyxform: None,
-        ours: Vec::new(),
-    }
+    case(file, survey, None, Vec::new())
 }
 
 /// A workbook both refuse for the malformed reference `text` in `column`
 /// on row 4 (one error from Fieldform, saying `why`).
 fn refused(file: &str, survey: Vec<Vec<String>>, column: &str, why: &str) -> Case {
-    Case {
-        file: file.to_owned(),
+    case(
+        file,
         survey,
-        pyxform: Some(SHAPE),
-        ours: vec![format!("survey row 4, column {column}: {why}")],
-    }
-}
-
-/// Writes every case's workbook into a fresh folder, asks pyxform and
-/// Fieldform about each, and asserts they agree and say what is expected.
-fn assert_both_agree(folder: &str, cases: &[Case]) {
-    let dir = std::env::temp_dir().join(format!("fieldform-{folder}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let files: Vec<PathBuf> = cases
-        .iter()
-        .map(|case| {
-            let path = dir.join(&case.file);
-            write(&path, &case.survey);
-            path
-        })
-        .collect();
-    let verdicts = pyxform(&files);
-    let mut disagreements = Vec::new();
-    for (case, (path, verdict)) in cases.iter().zip(files.iter().zip(verdicts)) {
-        let file = &case.file;
-        let ours = import_path(path);
-        match (verdict, ours) {
-            (Ok(()), Ok(_)) => assert!(
-                case.pyxform.is_none() && case.ours.is_empty(),
-                "{file}: both accept it"
-            ),
-            (Err(theirs), Err(e)) => {
-                let want = case
-                    .pyxform
-                    .unwrap_or_else(|| panic!("{file}: both refuse it: {theirs}\n{e}"));
-                assert!(
-                    theirs.contains(want),
-                    "{file}: pyxform refuses it for another reason: {theirs}"
-                );
-                let errors: Vec<String> = e.errors.iter().map(ToString::to_string).collect();
-                assert_eq!(errors.len(), case.ours.len(), "{file}: {errors:?}");
-                for (error, want) in errors.iter().zip(case.ours.iter()) {
-                    assert!(error.starts_with(want), "{file}: {error}\nwanted: {want}");
-                }
-            }
-            (theirs, ours) => disagreements.push(format!(
-                "{file}: pyxform says {theirs:?}, Fieldform {:?}",
-                ours.map(|_| ()).map_err(|e| e.to_string())
-            )),
-        }
-    }
-    std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+        Some(SHAPE),
+        vec![format!("survey row 4, column {column}: {why}")],
+    )
 }
 
 /// Each malformed shape, with the start of Fieldform's message for it.
@@ -332,21 +209,21 @@ fn malformed_references_in_unread_columns_and_skipped_rows_are_refused_as_pyxfor
         String::new(),
         "${a b}".into(),
     ]);
-    cases.push(Case {
-        file: "end_group.xlsx".into(),
-        survey: rows,
-        pyxform: Some(SHAPE),
-        ours: vec!["survey row 6, column notes: `${a b}` is not a reference".into()],
-    });
+    cases.push(case(
+        "end_group.xlsx",
+        rows,
+        Some(SHAPE),
+        vec!["survey row 6, column notes: `${a b}` is not a reference".into()],
+    ));
     let mut rows = survey(&[], &["begin loop over yn", "l", "L"]);
     rows.push(vec!["text".into(), "x".into(), "X %(label)s ${hea".into()]);
     rows.push(vec!["end loop".into()]);
-    cases.push(Case {
-        file: "loop.xlsx".into(),
-        survey: rows,
-        pyxform: Some(SHAPE),
-        ours: vec![format!("survey row 5, column label: {unclosed}")],
-    });
+    cases.push(case(
+        "loop.xlsx",
+        rows,
+        Some(SHAPE),
+        vec![format!("survey row 5, column label: {unclosed}")],
+    ));
     assert_both_agree("survey-unread", &cases);
 }
 

@@ -1,8 +1,8 @@
 //! Badly written references (`${hea`, `${ head }`) anywhere on the survey
-//! sheet. pyxform 4.5.0 checks every column but `type` and `name` (those
-//! have rules of their own) of every row of the sheet as written: the
-//! columns Fieldform reads, media, unknown ones (a designer's notes) and
-//! rows it skips. So does Fieldform (a loop's rows once, before they are
+//! sheet. pyxform 4.5.0 checks every column but `type`, `name` and
+//! `trigger` (those have rules of their own: `trigger.rs`) of every row of
+//! the sheet as written: the columns Fieldform reads, media, unknown ones
+//! (a designer's notes) and rows it skips. So does Fieldform (a loop's rows once, before they are
 //! repeated); the cells refused here are not parsed again (`cells`).
 
 use super::SHEET;
@@ -14,7 +14,8 @@ pub(super) fn check(table: &Table<'_>, diag: &mut Diagnostics) {
     let columns: Vec<_> = table
         .columns
         .iter()
-        .filter(|c| !matches!(c.key.as_str(), "type" | "name"))
+        // pyxform reads `trigger` part by part (`trigger.rs`).
+        .filter(|c| !matches!(c.key.as_str(), "type" | "name" | "trigger"))
         .collect();
     for row in table.rows {
         for c in &columns {

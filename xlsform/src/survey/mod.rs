@@ -6,6 +6,8 @@ mod loops;
 mod malformed;
 mod names;
 mod parameters;
+mod trigger;
+mod typeless;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -142,6 +144,8 @@ pub fn read(
     if name_col.is_none() {
         diag.error(Location::sheet(SHEET), "no `name` column");
     }
+    typeless::check(table, type_col, name_col, diag);
+    trigger::check(table, type_col, name_col, diag);
     let before = (diag.errors.len(), diag.warnings.len());
     let expanded = loops::expand(table, langs, lists, diag);
     let expanded_table;
@@ -167,10 +171,7 @@ pub fn read(
         let written = name_col.map_or("", |c| row.cell(c.index));
         let type_loc = Location::cell(SHEET, row.number, &type_col.header);
         if ty.is_empty() {
-            if !written.is_empty() {
-                diag.error(type_loc, format!("`{written}` has no type"));
-            }
-            // A row with neither type nor name is a designer's note: pyxform skips it too.
+            // Refused or skipped by `typeless`, before loops are expanded.
             continue;
         }
         let row_type = match parse_type(ty) {
@@ -467,7 +468,16 @@ fn question(cells: &mut Cells<'_, '_>, name: &str, kind: QuestionType) -> Questi
     q.default = cells.expr("default", CellKind::Default);
     q.read_only = cells.condition("read_only");
     q.appearance = cells.text("appearance");
-    q.trigger = cells.expr("trigger", CellKind::Expression);
+    if let Some((c, v)) = cells.get("trigger") {
+        let (loc, text) = (cells.loc(c), v.to_owned());
+        q.trigger = trigger::read(&text, &loc, cells.diag);
+        if q.trigger.is_some() {
+            // Its name is checked as a reference, at the cell.
+            cells
+                .exprs
+                .push(ExprCell::new(loc, &text, CellKind::Unfilled));
+        }
+    }
     if let Some((c, v)) = cells.get("parameters") {
         let loc = cells.loc(c);
         match parse_parameters(v) {

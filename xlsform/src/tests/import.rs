@@ -68,7 +68,9 @@ const SURVEY: &[&[&str]] = &[
         "house.png",
         "oops",
     ],
-    &["", "", "A note for the designer only"],
+    // No type, name or label: a designer's note, skipped (a label
+    // without a type is refused, as pyxform does).
+    &["", "", "", "", "A note for the designer only"],
     &[
         "select_one region or_other",
         "region",

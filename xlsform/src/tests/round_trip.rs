@@ -284,3 +284,26 @@ fn external_data_survives_export_and_import() {
         ]
     );
 }
+
+/// A trigger the engine reads as a bare name is exported as `${name}`, the
+/// only spelling XLSForm reads.
+#[test]
+fn a_trigger_written_as_a_bare_name_is_exported_as_a_reference() {
+    fn bare(items: &mut [Item]) -> bool {
+        items.iter_mut().any(|item| match item {
+            Item::Question(q) if q.trigger.as_deref() == Some("${age}") => {
+                q.trigger = Some("age".into());
+                true
+            }
+            Item::Question(_) => false,
+            Item::Group(g) => bare(&mut g.items),
+            Item::Repeat(r) => bare(&mut r.items),
+        })
+    }
+    let mut form = synthetic();
+    let found = bare(&mut form.items);
+    assert!(found, "the synthetic form has a trigger");
+    let bytes = export_xlsx(&form).expect("exports");
+    let back = import_bytes("exported.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.form, synthetic());
+}
