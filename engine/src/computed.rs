@@ -41,10 +41,12 @@ impl DeviceDependent {
         let own: Vec<bool> = form
             .fields
             .iter()
-            .map(|f| match (&f.props.calculation, f.props.trigger) {
-                (Some(c), None) => reads_the_device(c),
-                _ => false,
-            })
+            .map(
+                |f| match (&f.props.calculation, f.props.trigger.is_empty()) {
+                    (Some(c), true) => reads_the_device(c),
+                    _ => false,
+                },
+            )
             .collect();
         loop {
             let mut changed = false;
@@ -53,8 +55,8 @@ impl DeviceDependent {
                 if value[i] {
                     continue;
                 }
-                let dependent = match (&f.props.calculation, f.props.trigger) {
-                    (Some(c), None) => own[i] || c.refs.iter().any(|&(_, r)| value[r.index()]),
+                let dependent = match (&f.props.calculation, f.props.trigger.is_empty()) {
+                    (Some(c), true) => own[i] || c.refs.iter().any(|&(_, r)| value[r.index()]),
                     _ => false,
                 };
                 if dependent {

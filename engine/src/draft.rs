@@ -85,7 +85,7 @@ impl FormState {
             match field.kind {
                 FieldKind::Question(t) => {
                     let computed =
-                        field.props.calculation.is_some() && field.props.trigger.is_none();
+                        field.props.calculation.is_some() && field.props.trigger.is_empty();
                     if computed || t == QuestionType::End {
                         continue;
                     }

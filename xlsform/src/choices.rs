@@ -49,6 +49,10 @@ pub fn read_external(table: &Table<'_>, langs: &Languages, diag: &mut Diagnostic
 
 pub const EXTERNAL_SHEET: &str = "external_choices";
 
+/// pyxform's header aliases of the choices sheets (`aliases.list_header`;
+/// `caption` is read as `label` on every sheet).
+pub const ALIASES: &[(&str, &str)] = &[("value", "name")];
+
 fn read_sheet(
     sheet: &str,
     table: &Table<'_>,
@@ -59,8 +63,7 @@ fn read_sheet(
     let mut out = ChoiceLists::default();
     table.check_duplicates(sheet, diag);
     let list_col = table.column("list_name");
-    // pyxform reads `value` as an older name for `name`.
-    let name_col = table.column("name").or_else(|| table.column("value"));
+    let name_col = table.column("name");
     if !table.rows.is_empty() {
         if list_col.is_none() {
             diag.error(Location::sheet(sheet), "no `list_name` column");

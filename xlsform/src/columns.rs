@@ -165,6 +165,40 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// Reads a sheet's own header aliases (pyxform's `aliases.py`: the
+    /// survey reads `command` as `type` and `tag`/`value` as `name`, the
+    /// choices sheets `value` as `name`), as pyxform does: an alias written
+    /// after the column it stands for is refused ("different names for the
+    /// same column"); written before it, the column itself is read.
+    pub fn dealias(&mut self, sheet: &str, aliases: &[(&str, &str)], diag: &mut Diagnostics) {
+        for i in 0..self.columns.len() {
+            let c = &self.columns[i];
+            let Some(&(_, target)) = aliases
+                .iter()
+                .find(|(a, _)| c.lang.is_none() && c.key == *a)
+            else {
+                continue;
+            };
+            let earlier = self.columns[..i]
+                .iter()
+                .find(|f| f.lang.is_none() && f.key == target);
+            let later = self.columns[i + 1..]
+                .iter()
+                .any(|f| f.lang.is_none() && f.key == target);
+            if let Some(first) = earlier {
+                diag.error(
+                    Location::column(sheet, &c.header),
+                    format!(
+                        "`{}` and `{}` are names for the same column ({}); remove or rename one",
+                        first.header, c.header, target
+                    ),
+                );
+            } else if !later {
+                self.columns[i].key = target.to_owned();
+            }
+        }
+    }
+
     /// Whether any data row has text in `column`.
     pub fn has_content(&self, column: &Column) -> bool {
         self.rows.iter().any(|r| !r.cell(column.index).is_empty())

@@ -298,15 +298,21 @@ fn question(sheet: &mut SheetData, q: &Question, langs: &[Language]) {
     row.opt("trigger", trigger(q.trigger.as_deref()).as_ref());
 }
 
-/// The engine reads a trigger written as a bare name too; XLSForm (pyxform,
-/// and this importer) wants `${name}`.
+/// The engine reads a trigger's names written bare too (`a, b`); XLSForm
+/// (pyxform, and this importer) wants each as `${name}`.
 fn trigger(written: Option<&str>) -> Option<String> {
-    let t = written?.trim();
-    Some(if is_valid_field_name(t) {
-        format!("${{{t}}}")
-    } else {
-        t.to_owned()
-    })
+    let parts: Vec<String> = written?
+        .split(',')
+        .map(|part| {
+            let t = part.trim();
+            if is_valid_field_name(t) {
+                format!("${{{t}}}")
+            } else {
+                t.to_owned()
+            }
+        })
+        .collect();
+    Some(parts.join(", "))
 }
 
 /// The `choices` or `external_choices` sheet.

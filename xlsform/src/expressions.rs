@@ -25,6 +25,9 @@ pub enum CellKind {
     /// title, style, ...): its names are checked as pyxform checks them, and
     /// `${}`, which names nothing, is left as text.
     Unfilled,
+    /// A `trigger`: checked as [`CellKind::Unfilled`], except that a name
+    /// several fields share is accepted (pyxform recalculates on each).
+    Trigger,
 }
 
 /// One cell to check once every name is known.
@@ -73,7 +76,7 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
         };
         let references: Vec<(String, usize, Written)> = match cell.kind {
             // `${last-saved#name}`: checked by `last_saved`.
-            CellKind::Text | CellKind::Unfilled => insertions(&cell.text)
+            CellKind::Text | CellKind::Unfilled | CellKind::Trigger => insertions(&cell.text)
                 .into_iter()
                 .filter(|i| last_saved_name(&i.name).is_none())
                 .filter(|i| cell.kind == CellKind::Text || !i.name.is_empty())
@@ -115,6 +118,7 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
             let rows = names.get(&name).map_or(&[][..], Vec::as_slice);
             match (written, rows) {
                 (_, [_]) | (Written::Path, [_, _, ..]) => {}
+                (Written::Dollar, [_, _, ..]) if cell.kind == CellKind::Trigger => {}
                 (Written::Dollar, [_, _, ..]) => {
                     let rows: Vec<String> = rows.iter().map(ToString::to_string).collect();
                     diag.error_at(

@@ -20,23 +20,25 @@ pub fn check(cells: &[ExprCell], names: &HashMap<String, Vec<usize>>, diag: &mut
     let mut candidates: Vec<&str> = names.keys().map(String::as_str).collect();
     candidates.sort_unstable();
     for cell in cells.iter().filter(|c| c.text.contains("${last-saved#")) {
-        let references: Vec<(String, usize)> =
-            if matches!(cell.kind, CellKind::Text | CellKind::Unfilled) {
-                insertions(&cell.text)
-                    .into_iter()
-                    .filter_map(|i| Some((last_saved_name(&i.name)?.trim().to_owned(), i.position)))
-                    .collect()
-            } else {
-                let Ok(expr) = parse(&cell.text) else {
-                    continue;
-                };
-                expr.analyze()
-                    .references
-                    .into_iter()
-                    .filter(|r| r.kind == ReferenceKind::LastSaved)
-                    .map(|r| (r.name.clone(), r.position()))
-                    .collect()
+        let references: Vec<(String, usize)> = if matches!(
+            cell.kind,
+            CellKind::Text | CellKind::Unfilled | CellKind::Trigger
+        ) {
+            insertions(&cell.text)
+                .into_iter()
+                .filter_map(|i| Some((last_saved_name(&i.name)?.trim().to_owned(), i.position)))
+                .collect()
+        } else {
+            let Ok(expr) = parse(&cell.text) else {
+                continue;
             };
+            expr.analyze()
+                .references
+                .into_iter()
+                .filter(|r| r.kind == ReferenceKind::LastSaved)
+                .map(|r| (r.name.clone(), r.position()))
+                .collect()
+        };
         for (name, position) in references {
             let name = &name;
             let message = match names.get(name).map_or(0, Vec::len) {

@@ -221,10 +221,15 @@ fn import_workbook_located(
             );
         }
     }
-    let survey_table = Table::new(sheet(survey::SHEET));
-    let choices_table = Table::new(sheet(choices::SHEET));
+    // pyxform skips a disabled row before it reads anything of it.
+    let survey_sheet = survey::split_disabled(sheet(survey::SHEET), &mut diag);
+    let mut survey_table = Table::new(&survey_sheet.kept);
+    survey_table.dealias(survey::SHEET, survey::ALIASES, &mut diag);
+    let mut choices_table = Table::new(sheet(choices::SHEET));
+    choices_table.dealias(choices::SHEET, choices::ALIASES, &mut diag);
     let settings_table = Table::new(sheet(settings::SHEET));
-    let external_table = Table::new(sheet(choices::EXTERNAL_SHEET));
+    let mut external_table = Table::new(sheet(choices::EXTERNAL_SHEET));
+    external_table.dealias(choices::EXTERNAL_SHEET, choices::ALIASES, &mut diag);
 
     let mut raw = settings::read(&settings_table, &mut diag);
     let langs = languages(
@@ -286,6 +291,7 @@ fn import_workbook_located(
     errors::settle_failed_rows(&survey_table, survey::SHEET, &mut diag, &mut survey.names);
 
     let mut cells = survey.expressions;
+    cells.extend(survey::check_skipped(&survey_sheet.skipped, &mut diag));
     cells.extend(lists.label_cells);
     cells.extend(std::mem::take(&mut raw.reference_cells));
     if let (Some(column), Some(text)) = (&raw.instance_name_column, &raw.settings.instance_name) {

@@ -1,12 +1,12 @@
 //! The `trigger` column: pyxform 4.5.0 wants a `${`, splits the cell at
 //! commas, takes at most one `${name}` from each part (ignoring text around
 //! it and parts without one) and looks the names up among the questions.
-//! Fieldform reads it the same way, and stores the one field named; the
-//! engine recalculates a field when one other field changes, so a trigger
-//! naming several fields (or an ambiguous name, which pyxform reads as all
-//! the fields of that name) is refused where pyxform accepts it. Each
-//! workbook also goes through the pinned pyxform (`target/pyxform-venv`) so
-//! the test fails if the two stop agreeing, or stop differing as expected.
+//! Fieldform reads it the same way and stores each field named once
+//! (`${a}, ${b}`); the engine recalculates the field when any of them
+//! changes, and reads a name several fields share as each of them, as
+//! pyxform (which puts a `setvalue` on each). Each workbook also goes
+//! through the pinned pyxform (`target/pyxform-venv`) so the test fails if
+//! the two stop agreeing.
 
 mod common;
 
@@ -65,11 +65,14 @@ fn triggers_naming_one_question_are_read_as_pyxform_reads_them() {
         cases.push(case(&format!("one_{i}.xlsx"), trigger, None, &[]));
     }
     assert_both_agree("triggers-one", &cases);
-    // The form file holds the one field named, as `${name}`.
+    // The form file holds each field named once, as `${name}`.
     let dir = std::env::temp_dir().join(format!("fieldform-trigger-stored-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let path = dir.join("stored.xlsx");
-    common::write(&path, &[("survey", survey("x ${head} y, age,"))]);
+    common::write(
+        &path,
+        &[("survey", survey("x ${head} y, age, ${age1}, ${head}"))],
+    );
     let form = import_path(&path).unwrap_or_else(|e| panic!("{e}")).form;
     std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let t = form
@@ -79,7 +82,7 @@ fn triggers_naming_one_question_are_read_as_pyxform_reads_them() {
             _ => None,
         })
         .unwrap_or_else(|| panic!("no field t"));
-    assert_eq!(t.trigger.as_deref(), Some("${head}"));
+    assert_eq!(t.trigger.as_deref(), Some("${head}, ${age1}"));
 }
 
 #[test]
@@ -182,27 +185,17 @@ fn a_trigger_on_a_group_row_is_read_too() {
     );
 }
 
-/// pyxform recalculates on each field named; Fieldform's engine on one.
+/// pyxform recalculates on each field named, and on each field of a name
+/// several fields share; so does Fieldform.
 #[test]
-fn triggers_naming_several_fields_are_refused_where_pyxform_accepts_them() {
-    let at = "survey row 12, column trigger:";
+fn triggers_naming_several_fields_are_accepted_as_pyxform_accepts_them() {
     assert_both_agree(
         "triggers-several",
         &[
-            case(
-                "list.xlsx",
-                "${head}, ${age1}",
-                None,
-                &[&format!(
-                    "{at} a trigger on several fields (`${{head}}`, `${{age1}}`) is not supported yet"
-                )],
-            ),
-            case(
-                "ambiguous.xlsx",
-                "${age}",
-                None,
-                &[&format!("{at} ${{age}} is ambiguous")],
-            ),
+            case("list.xlsx", "${head}, ${age1}", None, &[]),
+            case("list_no_space.xlsx", "${head},${age1},${shown}", None, &[]),
+            case("ambiguous.xlsx", "${age}", None, &[]),
+            case("ambiguous_in_list.xlsx", "${head}, ${age}", None, &[]),
         ],
     );
 }

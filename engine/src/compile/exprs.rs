@@ -123,34 +123,7 @@ pub(super) fn compile_all(
                     }
                 }
                 if let Some(trigger) = q.trigger.as_deref() {
-                    let t = trigger.trim();
-                    let t = t
-                        .strip_prefix("${")
-                        .and_then(|r| r.strip_suffix('}'))
-                        .unwrap_or(t);
-                    let found = if t.contains('/') {
-                        names.path(t)
-                    } else {
-                        names.unique(t)
-                    };
-                    match (found, names.ambiguous(t)) {
-                        (Some(id), _) => p.trigger = Some(id),
-                        (None, Some(ids)) => cx.errors.push(LoadError::AmbiguousReference {
-                            field: name.clone(),
-                            property: Property::Trigger,
-                            name: t.to_owned(),
-                            position: 0,
-                            paths: ids
-                                .iter()
-                                .map(|i| cx.info[i.index()].path.clone())
-                                .collect(),
-                        }),
-                        (None, None) => cx.errors.push(LoadError::UnknownTrigger {
-                            field: name.clone(),
-                            trigger: t.to_owned(),
-                            suggestion: suggest(t, names.all()).map(str::to_owned),
-                        }),
-                    }
+                    p.trigger = resolve_trigger(trigger, names, &mut cx, &name);
                 }
             }
             Item::Group(g) => {
@@ -178,6 +151,48 @@ pub(super) fn compile_all(
             }
         }
     }
+}
+
+/// The fields a trigger names, as pyxform reads the `trigger` column: a
+/// comma-separated list of `${name}` (a bare name or a path is read too,
+/// as old form files hold them). A name several fields share means all of
+/// them: pyxform puts the `setvalue` on each field of that name.
+fn resolve_trigger(trigger: &str, names: &Names, cx: &mut Ctx<'_>, field: &str) -> Box<[FieldId]> {
+    let mut out: Vec<FieldId> = Vec::new();
+    let mut parts: Vec<&str> = trigger.split(',').map(str::trim).collect();
+    // A stray comma (`${a},`) names nothing; an empty trigger is refused.
+    if parts.iter().any(|p| !p.is_empty()) {
+        parts.retain(|p| !p.is_empty());
+    }
+    for t in parts {
+        let t = t
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .unwrap_or(t);
+        let found = if t.contains('/') {
+            names.path(t)
+        } else {
+            names.unique(t)
+        };
+        let ids: Vec<FieldId> = match (found, names.ambiguous(t)) {
+            (Some(id), _) => vec![id],
+            (None, Some(ids)) => ids.to_vec(),
+            (None, None) => {
+                cx.errors.push(LoadError::UnknownTrigger {
+                    field: field.to_owned(),
+                    trigger: t.to_owned(),
+                    suggestion: suggest(t, names.all()).map(str::to_owned),
+                });
+                Vec::new()
+            }
+        };
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out.into_boxed_slice()
 }
 
 fn type_name(t: crate::model::QuestionType) -> &'static str {
@@ -610,7 +625,7 @@ impl Field {
             },
             Property::ChoiceFilter => p.choice_filter.as_ref(),
             Property::RepeatCount => p.repeat_count.as_ref(),
-            Property::Trigger => return p.trigger.into_iter().collect(),
+            Property::Trigger => return p.trigger.to_vec(),
         };
         compiled.map_or_else(Vec::new, |c| c.refs.iter().map(|&(_, id)| id).collect())
     }

@@ -40,7 +40,7 @@ pub enum NodeKind {
     Value,
     /// A dynamic default, evaluated when an instance is created.
     Default,
-    /// A calculation with a `trigger`, rerun when the trigger changes.
+    /// A calculation with a `trigger`, rerun when any field it names changes.
     Trigger,
     Required,
     ReadOnly,
@@ -213,10 +213,10 @@ impl Builder<'_> {
             if let Some(DefaultValue::Expr(e)) = &p.default {
                 self.add_node(NodeKind::Default, f.id, scope, e.uses_language);
             }
-            if p.trigger.is_some() {
+            if !p.trigger.is_empty() {
                 self.add_node(NodeKind::Trigger, f.id, scope, lang(p.calculation.as_ref()));
             }
-            let calc_lang = p.trigger.is_none() && lang(p.calculation.as_ref());
+            let calc_lang = p.trigger.is_empty() && lang(p.calculation.as_ref());
             self.add_node(NodeKind::Value, f.id, scope, calc_lang);
             if let Cond::Expr(_) = &p.required {
                 self.add_node(NodeKind::Required, f.id, scope, cond_lang(&p.required));
@@ -315,10 +315,10 @@ impl Builder<'_> {
             };
             self.edge(rel, val, true);
             if let Some(trig) = self.id(f.id, NodeKind::Trigger) {
-                if let Some(t) = p.trigger
-                    && let Some(tv) = self.id(t, NodeKind::Value)
-                {
-                    self.edge(tv, trig, true);
+                for &t in &p.trigger {
+                    if let Some(tv) = self.id(t, NodeKind::Value) {
+                        self.edge(tv, trig, true);
+                    }
                 }
                 if let Some(c) = &p.calculation {
                     self.reads(c, trig, false);
@@ -373,7 +373,7 @@ impl Builder<'_> {
         let p = &self.cf.field(field).props;
         let prop = match kind {
             NodeKind::Relevant => Some("relevant"),
-            NodeKind::Value if p.calculation.is_some() && p.trigger.is_none() => {
+            NodeKind::Value if p.calculation.is_some() && p.trigger.is_empty() => {
                 Some("calculation")
             }
             NodeKind::Value => None,

@@ -109,7 +109,7 @@ impl Field {
         match self.kind {
             FieldKind::Question(t) => {
                 t.takes_input()
-                    && (self.props.calculation.is_none() || self.props.trigger.is_some())
+                    && (self.props.calculation.is_none() || !self.props.trigger.is_empty())
             }
             _ => false,
         }
@@ -190,7 +190,9 @@ pub(crate) struct Props {
     pub default: Option<DefaultValue>,
     pub choice_filter: Option<Compiled>,
     pub repeat_count: Option<Compiled>,
-    pub trigger: Option<FieldId>,
+    /// The fields whose changes rerun the calculation (XLSForm `trigger`);
+    /// empty when the calculation is always on.
+    pub trigger: Box<[FieldId]>,
     /// The choice filter answered from an index (see `external::index`).
     pub choice_index: Option<std::sync::Arc<crate::external::index::FilterIndex>>,
 }
@@ -206,7 +208,7 @@ impl Default for Props {
             default: None,
             choice_filter: None,
             repeat_count: None,
-            trigger: None,
+            trigger: Box::default(),
             choice_index: None,
         }
     }

@@ -639,3 +639,81 @@ fn a_trigger_without_calculation_clears_its_field_when_the_trigger_changes() {
     assert_eq!(value(&s, "r[1]/two"), "1");
     assert_eq!(value(&s, "r[2]/two"), "");
 }
+
+/// pyxform reads `trigger` as a comma-separated list of `${name}`, and a
+/// name several fields share as each of them (its `setvalue` is put on each
+/// field named): the calculation reruns when any of them changes, and not
+/// when a field it only reads changes.
+#[wasm_bindgen_test(unsupported = test)]
+fn a_trigger_naming_several_fields_fires_on_each() {
+    use crate::env::FixedEnvironment;
+    use crate::state::FormState;
+    let form = compiled(
+        json!([
+            q("a", "text", json!({})),
+            q("b", "text", json!({})),
+            q("c", "text", json!({})),
+            q("t", "text", json!({
+                "calculation": "concat(${a}, ${b}, ${c})",
+                "trigger": "${a}, ${b}"
+            })),
+            { "kind": "group", "name": "g1", "items": [q("age", "integer", json!({}))] },
+            { "kind": "group", "name": "g2", "items": [q("age", "integer", json!({}))] },
+            q("u", "integer", json!({ "calculation": "1", "trigger": "${age}" })),
+        ]),
+        json!({}),
+    );
+    assert_eq!(form.warnings, vec![]);
+    let trigger_names = |field: &str| {
+        let f = form.fields.iter().find(|f| f.name == field).expect(field);
+        f.props
+            .trigger
+            .iter()
+            .map(|&t| form.path_of(t))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(trigger_names("t"), vec!["a", "b"]);
+    assert_eq!(trigger_names("u"), vec!["g1/age", "g2/age"]);
+    let env = FixedEnvironment::default();
+    let mut s = FormState::new(form.clone(), &env);
+    let value = |s: &FormState, p: &str| s.value(s.node(p).expect(p)).to_owned();
+    assert_eq!(value(&s, "t"), "");
+    s.set("a", "1", &env).expect("a");
+    assert_eq!(value(&s, "t"), "1");
+    // `c` is read, not a trigger: nothing reruns.
+    s.set("c", "3", &env).expect("c");
+    assert_eq!(value(&s, "t"), "1");
+    s.set("b", "2", &env).expect("b");
+    assert_eq!(value(&s, "t"), "123");
+    s.set("t", "typed", &env).expect("t");
+    s.set("c", "4", &env).expect("c");
+    assert_eq!(value(&s, "t"), "typed");
+    s.set("a", "5", &env).expect("a");
+    assert_eq!(value(&s, "t"), "524");
+    // Each field of a shared name fires.
+    assert_eq!(value(&s, "u"), "");
+    s.set("g2/age", "7", &env).expect("g2/age");
+    assert_eq!(value(&s, "u"), "1");
+    s.set("u", "9", &env).expect("u");
+    s.set("g1/age", "7", &env).expect("g1/age");
+    assert_eq!(value(&s, "u"), "1");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn each_name_of_a_trigger_list_must_be_a_field() {
+    let errs = errors(
+        json!([
+            q("age", "integer", json!({})),
+            q(
+                "t",
+                "calculate",
+                json!({ "calculation": "1", "trigger": "${age}, ${agee}" })
+            ),
+        ]),
+        json!({}),
+    );
+    assert_eq!(
+        errs,
+        vec!["field `t`, trigger: `agee` is not a field; did you mean `age`?"]
+    );
+}

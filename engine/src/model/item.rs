@@ -177,7 +177,9 @@ pub struct Question {
     pub parameters: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice_filter: Option<String>,
-    /// Recompute a calculation only when this field changes (XLSForm `trigger`).
+    /// Recompute a calculation only when a field named here changes
+    /// (XLSForm `trigger`: `${name}`, or several separated by commas; a name
+    /// several fields share means each of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
 }

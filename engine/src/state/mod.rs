@@ -811,7 +811,7 @@ impl FormState {
         run.fire_triggers = false;
         for (fid, d) in self.data.iter_mut().enumerate() {
             let f = form.field(FieldId(fid as u32));
-            let computed = f.props.calculation.is_some() && f.props.trigger.is_none();
+            let computed = f.props.calculation.is_some() && f.props.trigger.is_empty();
             for (slot, fl) in d.flags.iter_mut().enumerate() {
                 *fl = flags::VALID;
                 if computed && let Some(s) = d.stored.get_mut(slot) {

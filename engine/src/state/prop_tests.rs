@@ -112,7 +112,7 @@ fn build(spec: &Spec) -> Json {
         "jr:choice-name(${sel}, '${sel}')",
         "${b} * 2",
     ];
-    let trigger_t = ["${a}", "${sel}", "${b}"];
+    let trigger_t = ["${a}", "${sel}", "${b}", "${a}, ${sel}"];
     let calc_sel_name = ["jr:choice-name(${sel}, '${sel}')", "concat(${sel}, '!')"];
     let default_xd = ["", "7", "${a}", "position(..)"];
     let read_only_xd = ["${x} > 2", "true", "${a} = 1", ""];

@@ -2,6 +2,7 @@
 
 mod cells;
 mod defaults;
+mod disabled;
 mod loops;
 mod malformed;
 mod names;
@@ -21,11 +22,16 @@ use crate::languages::Languages;
 use crate::reference_syntax::first_malformed;
 use crate::types::{RowType, parse_type};
 use cells::Cells;
+pub use disabled::{check_skipped, split_disabled};
 pub use names::check_root_name;
 use names::{Names, check_name, note_name};
 use parameters::{check_randomize, parse_parameters};
 
 pub const SHEET: &str = "survey";
+
+/// pyxform's header aliases of the survey sheet (`aliases.survey_header`)
+/// that are not read on every sheet.
+pub const ALIASES: &[(&str, &str)] = &[("command", "type"), ("tag", "name"), ("value", "name")];
 
 /// Every column this importer reads on the survey sheet.
 const KNOWN: &[&str] = &[
@@ -470,12 +476,12 @@ fn question(cells: &mut Cells<'_, '_>, name: &str, kind: QuestionType) -> Questi
     q.appearance = cells.text("appearance");
     if let Some((c, v)) = cells.get("trigger") {
         let (loc, text) = (cells.loc(c), v.to_owned());
-        q.trigger = trigger::read(&text, &loc, cells.diag);
+        q.trigger = trigger::read(&text);
         if q.trigger.is_some() {
             // Its name is checked as a reference, at the cell.
             cells
                 .exprs
-                .push(ExprCell::new(loc, &text, CellKind::Unfilled));
+                .push(ExprCell::new(loc, &text, CellKind::Trigger));
         }
     }
     if let Some((c, v)) = cells.get("parameters") {
@@ -540,7 +546,8 @@ fn repeat(cells: &mut Cells<'_, '_>, name: &str) -> Repeat {
 /// One warning per column that holds something this importer ignores.
 fn warn_about_columns(table: &Table<'_>, diag: &mut Diagnostics) {
     for c in &table.columns {
-        if KNOWN.contains(&c.key.as_str()) || !table.has_content(c) {
+        if KNOWN.contains(&c.key.as_str()) || !table.has_content(c) || c.header == disabled::HEADER
+        {
             continue;
         }
         let message = if is_media(&c.key) {

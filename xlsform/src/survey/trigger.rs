@@ -3,8 +3,8 @@
 //! split at commas, and each part holds at most one `${name}` (text around
 //! it, and a part without one, are ignored); a malformed reference in a
 //! part is refused. Each name must be a question's (not a group's or a
-//! repeat's). The engine recalculates a field when one other field changes,
-//! so a trigger naming several fields is refused, at the cell.
+//! repeat's). The form file keeps each name once, as `${a}, ${b}`; the
+//! engine recalculates the field when any of them changes.
 
 use std::collections::HashSet;
 
@@ -79,34 +79,22 @@ pub(super) fn targets(text: &str) -> Result<Vec<Target>, Refused> {
     Ok(out)
 }
 
-/// The trigger for the form file: the one field it names, as `${name}`;
-/// `None` if it names none or cannot be read (refused by [`check`]). A
-/// trigger naming several fields is refused at `location`.
-pub(super) fn read(text: &str, location: &Location, diag: &mut Diagnostics) -> Option<String> {
+/// The trigger for the form file: the fields it names, each once, as
+/// `${name}` separated by commas; `None` if it names none or cannot be
+/// read (refused by [`check`]).
+pub(super) fn read(text: &str) -> Option<String> {
     let targets = targets(text).ok()?;
-    let mut names: Vec<&Target> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for t in &targets {
-        if !names.iter().any(|n| n.name == t.name) {
-            names.push(t);
+        if !names.contains(&t.name.as_str()) {
+            names.push(&t.name);
         }
     }
-    match names.as_slice() {
-        [] => None,
-        [one] => Some(format!("${{{}}}", one.name)),
-        [_, second, ..] => {
-            let listed: Vec<String> = names.iter().map(|t| format!("`${{{}}}`", t.name)).collect();
-            diag.errors.push(ImportError {
-                location: location.clone(),
-                message: format!(
-                    "a trigger on several fields ({}) is not supported yet; keep one, or split the calculation",
-                    listed.join(", ")
-                ),
-                position: Some(second.position),
-                expression: Some(text.to_owned()),
-            });
-            None
-        }
+    if names.is_empty() {
+        return None;
     }
+    let listed: Vec<String> = names.iter().map(|n| format!("${{{n}}}")).collect();
+    Some(listed.join(", "))
 }
 
 /// Refuses, on every row with a type (pyxform reads the trigger before it
@@ -246,24 +234,14 @@ mod tests {
     }
 
     #[test]
-    fn stores_the_one_field_named_and_refuses_several() {
-        let location = Location::cell(SHEET, 3, "trigger");
-        let mut diag = Diagnostics::default();
+    fn stores_each_field_named_once() {
+        assert_eq!(read("x ${head}, ${head}").as_deref(), Some("${head}"));
         assert_eq!(
-            read("x ${head}, ${head}", &location, &mut diag).as_deref(),
-            Some("${head}")
+            read("${head}, y ${age},${head}, ${last-saved#age}").as_deref(),
+            Some("${head}, ${age}")
         );
-        assert_eq!(read("${}", &location, &mut diag), None);
+        assert_eq!(read("${}"), None);
         // Refused by `check`, with the sheet.
-        assert_eq!(read("head", &location, &mut diag), None);
-        assert!(diag.errors.is_empty());
-        assert_eq!(read("${head}, ${age}", &location, &mut diag), None);
-        let errors: Vec<String> = diag.errors.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            errors,
-            vec![
-                "survey row 3, column trigger: a trigger on several fields (`${head}`, `${age}`) is not supported yet; keep one, or split the calculation\n    ${head}, ${age}\n             ^"
-            ]
-        );
+        assert_eq!(read("head"), None);
     }
 }

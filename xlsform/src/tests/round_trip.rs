@@ -106,7 +106,7 @@ pub fn synthetic() -> Form {
     slider.read_only = Some(Condition::Const(false));
     let mut double = Question::new("double", QuestionType::Calculate);
     double.calculation = Some("${age} * 2".into());
-    double.trigger = Some("${age}".into());
+    double.trigger = Some("${age}, ${name}".into());
     let mut name = Question::new("name", QuestionType::Text);
     name.relevant = Some("${age} > 0".into());
     let mut ok = Question::new("ok", QuestionType::Acknowledge);
@@ -285,14 +285,14 @@ fn external_data_survives_export_and_import() {
     );
 }
 
-/// A trigger the engine reads as a bare name is exported as `${name}`, the
+/// A trigger the engine reads as bare names is exported as `${name}`s, the
 /// only spelling XLSForm reads.
 #[test]
-fn a_trigger_written_as_a_bare_name_is_exported_as_a_reference() {
+fn a_trigger_written_as_bare_names_is_exported_as_references() {
     fn bare(items: &mut [Item]) -> bool {
         items.iter_mut().any(|item| match item {
-            Item::Question(q) if q.trigger.as_deref() == Some("${age}") => {
-                q.trigger = Some("age".into());
+            Item::Question(q) if q.trigger.as_deref() == Some("${age}, ${name}") => {
+                q.trigger = Some("age,name".into());
                 true
             }
             Item::Question(_) => false,
