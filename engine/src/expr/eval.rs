@@ -32,6 +32,18 @@ pub trait EvalContext {
     /// the context's job.
     fn resolve(&self, name: &str) -> Value;
 
+    /// `resolve(name).as_number()` when that value is text or a number
+    /// (what comparisons with a number read of it), `None` otherwise (a
+    /// date, a boolean, a node-set) or where finding out costs what
+    /// `resolve` does. Contexts that store answers as text override it to
+    /// parse the answer where it is, without copying it.
+    fn resolve_number(&self, name: &str) -> Option<f64> {
+        match self.resolve(name) {
+            v @ (Value::String(_) | Value::Number(_)) => Some(v.as_number()),
+            _ => None,
+        }
+    }
+
     /// A bare name such as `region` (a one-step relative path, not
     /// `${region}`). Outside choice filters it means the field, as in
     /// `resolve`; a choice filter's context answers with the column of the
@@ -40,9 +52,30 @@ pub trait EvalContext {
         self.resolve(name)
     }
 
+    /// Whether `resolve(name) = ''` holds, when that value is a single
+    /// text, number or date (`None` for a boolean or a node-set): only the
+    /// empty text equals `''`. Contexts that store answers as text
+    /// override it to look at the answer where it is.
+    fn resolve_is_empty_text(&self, name: &str) -> Option<bool> {
+        match self.resolve(name) {
+            Value::String(s) => Some(s.is_empty()),
+            Value::Number(_) | Value::Date(_) | Value::DateTime { .. } => Some(false),
+            Value::Bool(_) | Value::Nodeset(_) => None,
+        }
+    }
+
     /// `.`: the value of the node the expression belongs to (used by
     /// constraints, `once()`, argument-less `string-length()`).
     fn current(&self) -> Value;
+
+    /// `current().as_number()` when that value is text or a number, as
+    /// [`EvalContext::resolve_number`] (a constraint's `. >= 0`).
+    fn current_number(&self) -> Option<f64> {
+        match self.current() {
+            v @ (Value::String(_) | Value::Number(_)) => Some(v.as_number()),
+            _ => None,
+        }
+    }
 
     /// 1-based position of the innermost repeat instance containing the
     /// evaluation point, for `position(..)`; `None` outside repeats.
@@ -116,7 +149,7 @@ pub fn evaluate(expr: &Expr, ctx: &dyn EvalContext) -> Value {
         // A group has no value of its own.
         ExprKind::Parent => Value::empty(),
         ExprKind::ChoiceColumn(c) => ctx.choice_column(&c.column, &c.lang),
-        ExprKind::Neg(x) => Value::Number(-evaluate(x, ctx).as_number()),
+        ExprKind::Neg(x) => Value::Number(-number_of(x, ctx)),
         ExprKind::Binary { op, lhs, rhs } => binary(*op, lhs, rhs, ctx),
         ExprKind::Call { func, args } => functions::call(*func, args, ctx),
         ExprKind::Instance(path) => instance(path, ctx),
@@ -133,6 +166,9 @@ pub fn evaluate_bool(expr: &Expr, ctx: &dyn EvalContext) -> bool {
         BinOp::Or => evaluate_bool(lhs, ctx) || evaluate_bool(rhs, ctx),
         BinOp::And => evaluate_bool(lhs, ctx) && evaluate_bool(rhs, ctx),
         BinOp::Eq | BinOp::Neq | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            if let Some(result) = compare_field_number(*op, lhs, rhs, ctx) {
+                return result;
+            }
             let a = evaluate(lhs, ctx);
             let b = evaluate(rhs, ctx);
             let env = ctx.env();
@@ -144,6 +180,46 @@ pub fn evaluate_bool(expr: &Expr, ctx: &dyn EvalContext) -> bool {
         }
         _ => binary(*op, lhs, rhs, ctx).as_bool(),
     }
+}
+
+/// A comparison of a field (or `.`) with a number (`${age} >= 18`), or
+/// for `<`, `<=`, `>`, `>=` of two fields, decided on the numbers
+/// [`EvalContext::resolve_number`] reads, without building the field's
+/// value (a copy of its text, for a calculation); likewise `${name} = ''`
+/// on [`EvalContext::resolve_is_empty_text`]. `None` when another path
+/// decides it. For text or numbers the general path compares as numbers
+/// too: `=`/`!=` against a number, relations always (neither side being a
+/// date or a node-set).
+fn compare_field_number(op: BinOp, lhs: &Expr, rhs: &Expr, ctx: &dyn EvalContext) -> Option<bool> {
+    // `${name} != ''`, the usual test of an answer.
+    if let (BinOp::Eq | BinOp::Neq, ExprKind::Ref(name), ExprKind::String(s))
+    | (BinOp::Eq | BinOp::Neq, ExprKind::String(s), ExprKind::Ref(name)) =
+        (op, &lhs.kind, &rhs.kind)
+        && s.is_empty()
+    {
+        let empty = ctx.resolve_is_empty_text(name)?;
+        return Some(empty == (op == BinOp::Eq));
+    }
+    let literal = |e: &Expr| matches!(e.kind, ExprKind::Number(_));
+    let relation = !matches!(op, BinOp::Eq | BinOp::Neq);
+    // Two literals take the general path (nothing to save); `=`/`!=` of
+    // two fields compare text as text.
+    if (literal(lhs) && literal(rhs)) || !(relation || literal(lhs) || literal(rhs)) {
+        return None;
+    }
+    let side = |e: &Expr| match &e.kind {
+        ExprKind::Number(n) => Some(*n),
+        ExprKind::Ref(name) => ctx.resolve_number(name),
+        ExprKind::Current => ctx.current_number(),
+        _ => None,
+    };
+    let (x, y) = (side(lhs)?, side(rhs)?);
+    let equal = || (x - y).abs() < EPSILON;
+    Some(match op {
+        BinOp::Eq => equal(),
+        BinOp::Neq => !equal(),
+        _ => compare(op, x, y),
+    })
 }
 
 /// `instance('id')/root/item[...]/column`: a node-set with one member per
@@ -351,6 +427,14 @@ impl EvalContext for RowCtx<'_> {
         self.outer.resolve(name)
     }
 
+    fn resolve_number(&self, name: &str) -> Option<f64> {
+        self.outer.resolve_number(name)
+    }
+
+    fn resolve_is_empty_text(&self, name: &str) -> Option<bool> {
+        self.outer.resolve_is_empty_text(name)
+    }
+
     fn resolve_relative(&self, name: &str) -> Value {
         Value::String(
             self.rows
@@ -362,6 +446,10 @@ impl EvalContext for RowCtx<'_> {
 
     fn current(&self) -> Value {
         self.outer.current()
+    }
+
+    fn current_number(&self) -> Option<f64> {
+        self.outer.current_number()
     }
 
     fn position(&self) -> Option<usize> {
@@ -394,31 +482,42 @@ impl EvalContext for RowCtx<'_> {
 }
 
 fn binary(op: BinOp, lhs: &Expr, rhs: &Expr, ctx: &dyn EvalContext) -> Value {
-    // `and`/`or` short-circuit, so `${n} > 0 and 10 div ${n} > 2` is cheap and safe.
+    let arithmetic = |f: fn(f64, f64) -> f64| {
+        let x = number_of(lhs, ctx);
+        Value::Number(f(x, number_of(rhs, ctx)))
+    };
     match op {
-        BinOp::Or => {
-            return Value::Bool(evaluate(lhs, ctx).as_bool() || evaluate(rhs, ctx).as_bool());
-        }
-        BinOp::And => {
-            return Value::Bool(evaluate(lhs, ctx).as_bool() && evaluate(rhs, ctx).as_bool());
-        }
-        _ => {}
-    }
-    let a = evaluate(lhs, ctx);
-    let b = evaluate(rhs, ctx);
-    let env = ctx.env();
-    match op {
-        BinOp::Eq => Value::Bool(equals(&a, &b, env)),
-        BinOp::Neq => Value::Bool(not_equals(&a, &b, env)),
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => Value::Bool(relational(op, &a, &b, env)),
-        BinOp::Add => Value::Number(a.as_number() + b.as_number()),
-        BinOp::Sub => Value::Number(a.as_number() - b.as_number()),
-        BinOp::Mul => Value::Number(a.as_number() * b.as_number()),
+        // `and`/`or` short-circuit, so `${n} > 0 and 10 div ${n} > 2` is cheap and safe.
+        BinOp::Or => Value::Bool(evaluate(lhs, ctx).as_bool() || evaluate(rhs, ctx).as_bool()),
+        BinOp::And => Value::Bool(evaluate(lhs, ctx).as_bool() && evaluate(rhs, ctx).as_bool()),
+        BinOp::Add => arithmetic(|x, y| x + y),
+        BinOp::Sub => arithmetic(|x, y| x - y),
+        BinOp::Mul => arithmetic(|x, y| x * y),
         // IEEE: x div 0 is ±Infinity or NaN; `%` is fmod like Java's and XPath's.
-        BinOp::Div => Value::Number(a.as_number() / b.as_number()),
-        BinOp::Mod => Value::Number(a.as_number() % b.as_number()),
-        BinOp::Or | BinOp::And => Value::Bool(false), // handled above
+        BinOp::Div => arithmetic(|x, y| x / y),
+        BinOp::Mod => arithmetic(|x, y| x % y),
+        BinOp::Eq | BinOp::Neq | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let a = evaluate(lhs, ctx);
+            let b = evaluate(rhs, ctx);
+            let env = ctx.env();
+            Value::Bool(match op {
+                BinOp::Eq => equals(&a, &b, env),
+                BinOp::Neq => not_equals(&a, &b, env),
+                _ => relational(op, &a, &b, env),
+            })
+        }
     }
+}
+
+/// `evaluate(e).as_number()`; a field's number read in place (see
+/// [`EvalContext::resolve_number`]) rather than from a copy of its text.
+fn number_of(e: &Expr, ctx: &dyn EvalContext) -> f64 {
+    if let ExprKind::Ref(name) = &e.kind
+        && let Some(n) = ctx.resolve_number(name)
+    {
+        return n;
+    }
+    evaluate(e, ctx).as_number()
 }
 
 /// Numbers within this distance are equal, as in JavaRosa, so that
@@ -514,17 +613,18 @@ fn compare(op: BinOp, x: f64, y: f64) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use super::{BinOp, Value, equals, evaluate, evaluate_bool, not_equals, relational};
+    use super::{
+        BinOp, EvalContext, Value, equals, evaluate, evaluate_bool, not_equals, relational,
+    };
     use crate::expr::parse::parse;
     use crate::expr::testing::Ctx;
 
-    /// `evaluate_bool` is `boolean()` of `evaluate`, whatever the types the
-    /// conditions compare (numbers, text, dates, node-sets, empty answers).
-    #[wasm_bindgen_test(unsupported = test)]
-    fn conditions_are_the_boolean_of_their_value() {
+    /// Conditions over fields `n`, `s`, `d`, `ns` and `.`, each with many
+    /// values of every type: `check(source, context)` for every pair.
+    pub(crate) fn each_condition_case(mut check: impl FnMut(&str, &Ctx)) {
         let conditions = [
             ".",
             ". >= 0 and . < 1000",
@@ -546,6 +646,50 @@ mod tests {
             "true() = ${n}",
             "${ns} = true()",
             "'' or 0",
+            // Fields against numbers, and against each other.
+            "${n} = 7",
+            "7 = ${n}",
+            "${n} != 7",
+            "0 != ${s}",
+            "${n} = 0",
+            "${s} < 13",
+            "12 <= ${s}",
+            "${n} > -2.5",
+            "${n} >= ${s}",
+            "${s} < ${n}",
+            "${n} = ${s}",
+            "${n} != ${s}",
+            "${d} > 19000",
+            "19737 = ${d}",
+            "${d} != 19737",
+            "${ns} < 2",
+            "2 = ${ns}",
+            "${missing} = 0",
+            "${missing} != 0",
+            "${missing} < 1",
+            "1 = 1",
+            "1 < 2",
+            "'' = ${s}",
+            "'' != ${ns}",
+            "${d} != ''",
+            "${missing} = ''",
+            "${s} = ' '",
+            ". = 7",
+            ". != 0",
+            "0 < .",
+            ". >= ${n}",
+            ". = ${n}",
+            // Arithmetic on fields' numbers.
+            "-${n}",
+            "-${d}",
+            "${n} - ${s}",
+            "${s} * 2",
+            "2 div ${n}",
+            "${n} mod ${s}",
+            "${d} + 1",
+            "${ns} + 1",
+            "1 - ${missing}",
+            "(${n} + ${s}) * ${d} = 0",
         ];
         let values = [
             Value::empty(),
@@ -555,29 +699,105 @@ mod tests {
             Value::Number(f64::NAN),
             Value::from("yes"),
             Value::from("12"),
+            Value::from("7"),
+            Value::from(" 7 "),
+            Value::from("7.0"),
+            Value::from("-2.5"),
+            Value::from("0"),
             Value::from("2024-01-15"),
             Value::Bool(true),
+            Value::Bool(false),
             Value::Date(19_737),
+            Value::DateTime {
+                millis: 1_705_314_600_000,
+                offset_minutes: 60,
+            },
             Value::Nodeset(vec![]),
             Value::Nodeset(vec![Value::Number(1.0), Value::Number(2.0)]),
+            Value::Nodeset(vec![Value::from("2"), Value::from("x")]),
         ];
         for src in conditions {
-            let expr = parse(src).unwrap();
             for (i, v) in values.iter().enumerate() {
-                let w = &values[(i * 5 + 3) % values.len()];
-                let ctx = Ctx::new()
-                    .with("n", v.clone())
-                    .with("s", w.clone())
-                    .with("d", Value::Date(19_737))
-                    .with("ns", v.clone())
-                    .current(w.clone());
-                assert_eq!(
-                    evaluate_bool(&expr, &ctx),
-                    evaluate(&expr, &ctx).as_bool(),
-                    "{src} with {v:?}, {w:?}"
-                );
+                for step in [5, 7] {
+                    let w = &values[(i * step + 3) % values.len()];
+                    let ctx = Ctx::new()
+                        .with("n", v.clone())
+                        .with("s", w.clone())
+                        .with("d", Value::Date(19_737))
+                        .with("ns", v.clone())
+                        .current(w.clone());
+                    check(src, &ctx);
+                }
             }
         }
+    }
+
+    /// `evaluate_bool` is `boolean()` of `evaluate`, whatever the types the
+    /// conditions compare (numbers, text, dates, node-sets, empty answers),
+    /// including its comparisons of fields with numbers read in place.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn conditions_are_the_boolean_of_their_value() {
+        each_condition_case(|src, ctx| {
+            let expr = parse(src).unwrap();
+            assert_eq!(
+                evaluate_bool(&expr, ctx),
+                evaluate(&expr, ctx).as_bool(),
+                "{src} with n = {:?}, s = {:?}",
+                ctx.resolve("n"),
+                ctx.resolve("s")
+            );
+        });
+    }
+
+    /// A context that reads every field as a value (no number read in
+    /// place): the general path, to compare the shortcuts with.
+    struct General<'a>(&'a Ctx);
+
+    impl EvalContext for General<'_> {
+        fn resolve(&self, name: &str) -> Value {
+            self.0.resolve(name)
+        }
+
+        fn resolve_number(&self, _: &str) -> Option<f64> {
+            None
+        }
+
+        fn resolve_is_empty_text(&self, _: &str) -> Option<bool> {
+            None
+        }
+
+        fn current_number(&self) -> Option<f64> {
+            None
+        }
+
+        fn current(&self) -> Value {
+            self.0.current()
+        }
+
+        fn env(&self) -> &dyn crate::env::Environment {
+            self.0.env()
+        }
+    }
+
+    /// Fields' numbers and emptiness read in place (comparisons with
+    /// numbers and `''`, arithmetic) give what reading their values gives.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn answers_read_in_place_change_no_result() {
+        each_condition_case(|src, ctx| {
+            let expr = parse(src).unwrap();
+            let general = General(ctx);
+            // `{:?}`: NaN equals NaN.
+            assert_eq!(
+                format!("{:?}", evaluate(&expr, ctx)),
+                format!("{:?}", evaluate(&expr, &general)),
+                "{src}"
+            );
+            assert_eq!(
+                evaluate_bool(&expr, ctx),
+                evaluate(&expr, &general).as_bool(),
+                "{src}"
+            );
+        });
     }
 
     /// Two numbers compare without the date and node-set checks; the

@@ -23,6 +23,16 @@ pub(crate) struct Ctx<'a> {
     pub env: &'a dyn Environment,
 }
 
+impl Ctx<'_> {
+    /// The field `name` designates: one the expression reads (recorded at
+    /// load, a few to search), else any of the form's.
+    fn field_named(&self, name: &str) -> Option<FieldId> {
+        self.expr
+            .field(name)
+            .or_else(|| self.state.form.lookup(name))
+    }
+}
+
 impl EvalContext for Ctx<'_> {
     fn resolve(&self, name: &str) -> Value {
         if let Some(base) = crate::expr::lex::last_saved_name(name) {
@@ -30,15 +40,41 @@ impl EvalContext for Ctx<'_> {
                 .state
                 .last_saved_value(base, self.env.utc_offset_minutes());
         }
-        let field = self
-            .expr
-            .field(name)
-            .or_else(|| self.state.form.lookup(name));
-        match field {
-            Some(g) => self
-                .state
-                .resolve_from(self.inst, g, self.env.utc_offset_minutes()),
+        match self.field_named(name) {
+            Some(g) => self.state.resolve_from(self.inst, g, self.env),
             None => Value::empty(),
+        }
+    }
+
+    /// Parsed where the answer is stored: a calculation's text is not
+    /// copied into a value to be parsed back.
+    fn resolve_number(&self, name: &str) -> Option<f64> {
+        if crate::expr::lex::last_saved_name(name).is_some() {
+            return match self.resolve(name) {
+                v @ (Value::String(_) | Value::Number(_)) => Some(v.as_number()),
+                _ => None,
+            };
+        }
+        match self.field_named(name) {
+            Some(g) => self.state.number_from(self.inst, g),
+            // `Value::empty()`, as a number.
+            None => Some(f64::NAN),
+        }
+    }
+
+    /// Answered where the answer is stored, without copying it.
+    fn resolve_is_empty_text(&self, name: &str) -> Option<bool> {
+        if crate::expr::lex::last_saved_name(name).is_some() {
+            return match self.resolve(name) {
+                Value::String(s) => Some(s.is_empty()),
+                Value::Number(_) | Value::Date(_) | Value::DateTime { .. } => Some(false),
+                Value::Bool(_) | Value::Nodeset(_) => None,
+            };
+        }
+        match self.field_named(name) {
+            Some(g) => self.state.is_empty_from(self.inst, g),
+            // `Value::empty()`.
+            None => Some(true),
         }
     }
 
@@ -71,6 +107,14 @@ impl EvalContext for Ctx<'_> {
 
     fn current(&self) -> Value {
         self.current.clone()
+    }
+
+    fn current_number(&self) -> Option<f64> {
+        match &self.current {
+            Value::Number(n) => Some(*n),
+            Value::String(s) => Some(parse_number(s)),
+            _ => None,
+        }
     }
 
     /// The expression's field, as javarosa names the context node; in a
@@ -120,8 +164,7 @@ impl EvalContext for Ctx<'_> {
                 None => return Value::empty(),
             }
         }
-        self.state
-            .resolve_from(cur, g, self.env.utc_offset_minutes())
+        self.state.resolve_from(cur, g, self.env)
     }
 
     fn choice_label(&self, field: &str, value: &str) -> Option<String> {
@@ -158,7 +201,13 @@ impl EvalContext for Ctx<'_> {
 impl FormState {
     /// The value of `g` as seen from instance `from`: the value in the
     /// shared ancestor instance, or a node-set over the instances below it.
-    pub(crate) fn resolve_from(&self, from: InstanceId, g: FieldId, offset: i32) -> Value {
+    /// The device's UTC offset is asked only for a date-time.
+    pub(crate) fn resolve_from(
+        &self,
+        from: InstanceId,
+        g: FieldId,
+        env: &dyn Environment,
+    ) -> Value {
         let form = &*self.form;
         let field = form.field(g);
         match field.kind {
@@ -174,15 +223,38 @@ impl FormState {
                 );
                 Value::Nodeset(vec![Value::empty(); found.len()])
             }
-            FieldKind::Question(_) => match self.seen_from(from, g) {
-                Seen::One(slot) => self.typed(g, slot, offset),
-                Seen::Many(slots) => Value::Nodeset(
-                    slots
-                        .into_iter()
-                        .map(|slot| self.typed(g, slot, offset))
-                        .collect(),
-                ),
-            },
+            FieldKind::Question(_) => {
+                let t = field.question_type();
+                let typed = |slot| {
+                    typed_text_at(t, self.effective_text(g, slot), || env.utc_offset_minutes())
+                };
+                match self.seen_from(from, g) {
+                    Seen::One(slot) => typed(slot),
+                    Seen::Many(slots) => Value::Nodeset(slots.into_iter().map(typed).collect()),
+                }
+            }
+        }
+    }
+
+    /// `resolve_from(from, g, ..).as_number()` when that value is text or a
+    /// number (see [`EvalContext::resolve_number`]), read from the stored
+    /// text; `None` for a node-set, a repeat or an answered date.
+    fn number_from(&self, from: InstanceId, g: FieldId) -> Option<f64> {
+        let field = self.form.field(g);
+        match field.kind {
+            // No value: `""`.
+            FieldKind::Group => return Some(f64::NAN),
+            FieldKind::Repeat => return None,
+            FieldKind::Question(_) => {}
+        }
+        let text = self.effective_text(g, self.one_slot(from, g)?);
+        use QuestionType as T;
+        match field.question_type() {
+            // Typed as a date (or kept as text when it does not parse).
+            Some(T::Date | T::Today | T::DateTime | T::Start | T::End) if !text.is_empty() => None,
+            // Numbers typed as `typed_text` types them: text that does not
+            // parse stays text, whose number is NaN as well.
+            _ => Some(parse_number(text)),
         }
     }
 
@@ -206,25 +278,30 @@ impl FormState {
         })
     }
 
+    /// Whether `resolve_from(from, g, ..)` is the empty text (see
+    /// [`EvalContext::resolve_is_empty_text`]): `typed_text` gives a number
+    /// or a date only for a non-empty answer. `None` for a node-set.
+    fn is_empty_from(&self, from: InstanceId, g: FieldId) -> Option<bool> {
+        match self.form.field(g).kind {
+            // No value: `""`.
+            FieldKind::Group => Some(true),
+            FieldKind::Repeat => None,
+            FieldKind::Question(_) => {
+                Some(self.effective_text(g, self.one_slot(from, g)?).is_empty())
+            }
+        }
+    }
+
     /// Where question `g`'s value lives as seen from instance `from`: in
     /// the shared ancestor instance, or in each instance of a repeat below.
     fn seen_from(&self, from: InstanceId, g: FieldId) -> Seen {
+        if let Some(slot) = self.one_slot(from, g) {
+            return Seen::One(slot);
+        }
         let form = &*self.form;
         let scope = form.field(g).scope;
-        // Most reads: a top-level field (the root instance has slot 0), or
-        // one in the reader's own instance.
-        if scope == ScopeId::ROOT {
-            return Seen::One(0);
-        }
-        let own = self.tree.inst(from);
-        if own.scope == scope {
-            return Seen::One(own.slot as usize);
-        }
-        let depth = form.common_depth(own.scope, scope);
+        let depth = form.common_depth(self.tree.inst(from).scope, scope);
         let anc = self.tree.ancestor(from, depth);
-        if form.scope(scope).depth() == depth {
-            return Seen::One(self.tree.inst(anc).slot as usize);
-        }
         let mut found = Vec::new();
         self.tree.descendants(form, anc, scope, &mut found);
         Seen::Many(
@@ -233,6 +310,25 @@ impl FormState {
                 .map(|&i| self.tree.inst(i).slot as usize)
                 .collect(),
         )
+    }
+
+    /// The one slot `g`'s value is read from, as seen from `from`; `None`
+    /// when it is read from each instance of a repeat below.
+    fn one_slot(&self, from: InstanceId, g: FieldId) -> Option<usize> {
+        let form = &*self.form;
+        let scope = form.field(g).scope;
+        // Most reads: a top-level field (the root instance has slot 0), or
+        // one in the reader's own instance.
+        if scope == ScopeId::ROOT {
+            return Some(0);
+        }
+        let own = self.tree.inst(from);
+        if own.scope == scope {
+            return Some(own.slot as usize);
+        }
+        let depth = form.common_depth(own.scope, scope);
+        (form.scope(scope).depth() == depth)
+            .then(|| self.tree.inst(self.tree.ancestor(from, depth)).slot as usize)
     }
 
     /// The stored text of `g` in `slot`, `""` when not relevant.
@@ -264,6 +360,11 @@ enum Seen {
 /// [`EvalContext::resolve`]): numbers, dates and date-times typed, the rest
 /// text. Text that does not parse as its type stays text.
 pub(crate) fn typed_text(t: Option<QuestionType>, text: &str, offset: i32) -> Value {
+    typed_text_at(t, text, || offset)
+}
+
+/// [`typed_text`], the UTC offset asked only for a date or date-time.
+fn typed_text_at(t: Option<QuestionType>, text: &str, offset: impl FnOnce() -> i32) -> Value {
     use QuestionType as T;
     if text.is_empty() {
         return Value::empty();
@@ -278,8 +379,188 @@ pub(crate) fn typed_text(t: Option<QuestionType>, text: &str, offset: i32) -> Va
             }
         }
         Some(T::Date | T::Today | T::DateTime | T::Start | T::End) => {
-            parse_iso(text, offset).map_or_else(|| Value::String(text.to_owned()), Value::from)
+            parse_iso(text, offset()).map_or_else(|| Value::String(text.to_owned()), Value::from)
         }
         _ => Value::String(text.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{Ctx, InstanceId, typed_text};
+    use crate::env::FixedEnvironment;
+    use crate::expr::{EvalContext, Value};
+    use crate::model::QuestionType;
+    use crate::state::FormState;
+    use crate::testing::{compiled, q};
+
+    /// The number read where the answer is stored is `resolve`'s value as
+    /// a number, for every type of field, answer, relevance and place it
+    /// is read from; `None` where that value is not text or a number
+    /// (dates, node-sets), and for answered dates. Likewise whether it is
+    /// the empty text, and the number of `.`.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn answers_read_in_place_agree_with_resolved_values() {
+        let reads = "concat(${i}, ${x}, ${t}, ${c}, ${dt}, ${dtt}, ${tm}, ${s}, ${h}, ${gi}, ${ri}, ${rc}, count(${r}))";
+        let form = compiled(
+            json!([
+                q("i", "integer", json!({})),
+                q("x", "decimal", json!({})),
+                q("t", "text", json!({})),
+                q("c", "calculate", json!({ "calculation": "${i} * 2" })),
+                q("dt", "date", json!({})),
+                q("dtt", "datetime", json!({})),
+                q("tm", "time", json!({})),
+                q("s", "select_one", json!({ "choices": "yn" })),
+                q("h", "integer", json!({ "relevant": "${t} != 'hide'" })),
+                { "kind": "group", "name": "g", "label": { "en": "G" }, "items": [
+                    q("gi", "integer", json!({})),
+                ]},
+                { "kind": "repeat", "name": "r", "label": { "en": "R" }, "items": [
+                    q("ri", "integer", json!({})),
+                    q("rc", "calculate", json!({ "calculation": "${ri}" })),
+                    q("rall", "calculate", json!({ "calculation": reads })),
+                ]},
+                q("all", "calculate", json!({ "calculation": reads })),
+            ]),
+            json!({ "yn": [
+                { "name": "yes", "label": { "en": "Yes" } },
+                { "name": "no", "label": { "en": "No" } },
+            ]}),
+        );
+        let env = FixedEnvironment::default();
+        let mut state = FormState::new(form.clone(), &env);
+        state.add("r", &env).unwrap();
+        state.add("r", &env).unwrap();
+        let names = [
+            "i",
+            "x",
+            "t",
+            "c",
+            "dt",
+            "dtt",
+            "tm",
+            "s",
+            "h",
+            "gi",
+            "ri",
+            "rc",
+            "r",
+            "g",
+            "missing",
+            "last-saved#i",
+        ];
+        let settable = [
+            "i", "x", "t", "dt", "dtt", "tm", "s", "h", "g/gi", "r[1]/ri",
+        ];
+        let texts = [
+            "",
+            "7",
+            "-0",
+            "007",
+            "1.5",
+            " 4 ",
+            "-.5",
+            "1e3",
+            "abc",
+            "hide",
+            "2024-01-15",
+            "2024-01-15T10:30:00Z",
+            "10:30",
+            "yes",
+            "NaN",
+        ];
+        let mut checked = 0;
+        for (k, text) in texts.iter().enumerate() {
+            // Each field its own answer, so reads differ between fields.
+            for (j, path) in settable.iter().enumerate() {
+                let node = state.node(path).unwrap();
+                state
+                    .set_value(node, texts[(k + j) % texts.len()], &env)
+                    .unwrap();
+            }
+            let inner = state.node("r[1]/rall").unwrap().instance;
+            for (inst, reader) in [(InstanceId::ROOT, "all"), (inner, "rall")] {
+                let id = form.lookup(reader).unwrap();
+                let expr = form.field(id).props.calculation.as_ref().unwrap();
+                let ctx = Ctx {
+                    state: &state,
+                    expr,
+                    inst,
+                    current: Value::empty(),
+                    choice: None,
+                    env: &env,
+                };
+                for name in names {
+                    let expected = match ctx.resolve(name) {
+                        v @ (Value::String(_) | Value::Number(_)) => Some(v.as_number()),
+                        _ => None,
+                    };
+                    let got = ctx.resolve_number(name);
+                    // An answered date is left to `resolve` (typed as a
+                    // date, or as text when it is none).
+                    let date = matches!(name, "dt" | "dtt");
+                    if !(date && got.is_none()) {
+                        assert_eq!(
+                            got.map(f64::to_bits),
+                            expected.map(f64::to_bits),
+                            "{name} from {reader} after {text:?}"
+                        );
+                    }
+                    checked += usize::from(got.is_some_and(|n| !n.is_nan()));
+                    let empty = match ctx.resolve(name) {
+                        Value::String(s) => Some(s.is_empty()),
+                        Value::Number(_) | Value::Date(_) | Value::DateTime { .. } => Some(false),
+                        Value::Bool(_) | Value::Nodeset(_) => None,
+                    };
+                    assert_eq!(
+                        ctx.resolve_is_empty_text(name),
+                        empty,
+                        "{name} = '' from {reader} after {text:?}"
+                    );
+                }
+            }
+        }
+        // Not all NaN: the numbers were really read.
+        assert!(checked > 20, "{checked}");
+        // `.` as constraints see it: the answer typed.
+        let expr = form
+            .field(form.lookup("all").unwrap())
+            .props
+            .calculation
+            .as_ref()
+            .unwrap();
+        for t in [
+            QuestionType::Integer,
+            QuestionType::Decimal,
+            QuestionType::Text,
+            QuestionType::Date,
+            QuestionType::DateTime,
+        ] {
+            for text in texts {
+                let ctx = Ctx {
+                    state: &state,
+                    expr,
+                    inst: InstanceId::ROOT,
+                    current: typed_text(Some(t), text, 60),
+                    choice: None,
+                    env: &env,
+                };
+                let expected = match ctx.current() {
+                    v @ (Value::String(_) | Value::Number(_)) => Some(v.as_number()),
+                    _ => None,
+                };
+                assert_eq!(
+                    ctx.current_number().map(f64::to_bits),
+                    expected.map(f64::to_bits),
+                    "{t:?} {text:?}"
+                );
+            }
+        }
     }
 }

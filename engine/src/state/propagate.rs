@@ -144,8 +144,11 @@ fn store_text(stored: &mut String, value: Value) -> bool {
     let mut buf = [0u8; 20];
     let digits = match value {
         // Exactly `format_number`'s integer case (its 1e-12 rounding only
-        // matters for fractions, which take the general path).
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => whole_digits(n as i64, &mut buf),
+        // matters for fractions, which take the general path). Whole when
+        // the cast back is exact: `fract` calls the C library natively.
+        Value::Number(n) if n.abs() < 1e15 && (n as i64) as f64 == n => {
+            whole_digits(n as i64, &mut buf)
+        }
         Value::String(s) => return replace_text(stored, s),
         other => return replace_text(stored, other.as_string()),
     };
@@ -418,7 +421,7 @@ impl FormState {
         run: &mut Run,
     ) -> bool {
         let f = form.field(id);
-        if let (Some(c), None) = (&f.props.calculation, f.props.trigger) {
+        if let (Some(c), true) = (&f.props.calculation, f.props.trigger.is_empty()) {
             let current = self.current_value(c, id, slot);
             let new = self.eval(c, at.instance, current, None, &run.env);
             let d = &mut self.data[id.index()];

@@ -144,7 +144,7 @@ fn problem_at(state: &FormState, node: NodeRef, slot: usize) -> Option<Validatio
         return None;
     }
     field.question()?;
-    if text.trim().is_empty() {
+    if trim(text).is_empty() {
         let required = match &field.props.required {
             Cond::Const(b) => *b,
             Cond::Expr(_) => bits & flags::REQUIRED != 0,
@@ -178,6 +178,27 @@ pub fn validate_all_questions(state: &FormState, lang: &str) -> Vec<Issue> {
         .collect()
 }
 
+/// `text.trim()`, answered without decoding when both ends are ASCII and
+/// not white space (as nearly every answer is): then there is nothing to
+/// trim. An ASCII byte at an end of UTF-8 text is a whole character.
+fn trim(text: &str) -> &str {
+    let kept = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    let bytes = text.as_bytes();
+    if kept(bytes.first()) && kept(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
+/// An optionally negative run of ASCII digits that fits an `i64`. Up to
+/// 18 digits always fit: only longer runs need the parser's check.
+fn is_integer(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    digits.bytes().all(|b| b.is_ascii_digit())
+        && ((1..=18).contains(&digits.len()) || t.parse::<i64>().is_ok())
+}
+
 fn format_problem(
     state: &FormState,
     node: NodeRef,
@@ -185,15 +206,9 @@ fn format_problem(
     text: &str,
 ) -> Option<ValidationKind> {
     use QuestionType as T;
-    let t = text.trim();
+    let t = trim(text);
     let ok = match kind {
-        T::Integer => {
-            t.strip_prefix('-')
-                .unwrap_or(t)
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-                && t.parse::<i64>().is_ok()
-        }
+        T::Integer => is_integer(t),
         T::Decimal => !parse_number(t).is_nan(),
         T::Date => matches!(parse_iso(t, 0), Some(Parsed::Date(_))) && !t.contains(['T', ' ']),
         T::Time => parse_time(t).is_some(),
@@ -331,6 +346,62 @@ mod tests {
     use super::*;
     use crate::env::FixedEnvironment;
     use crate::testing::{compiled, q};
+
+    /// The shortcut accepts exactly the integers the parser accepts.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn is_integer_is_the_parsers_answer() {
+        let general = |t: &str| {
+            t.strip_prefix('-')
+                .unwrap_or(t)
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                && t.parse::<i64>().is_ok()
+        };
+        let mut texts: Vec<String> = ["", "-", "--1", "+1", "1.0", "1e3", "٣", " 1", "0", "-0"]
+            .map(String::from)
+            .to_vec();
+        for len in 1..=21 {
+            for digit in ['0', '1', '9'] {
+                let run = digit.to_string().repeat(len);
+                texts.extend([run.clone(), format!("-{run}"), format!("{run}x")]);
+            }
+        }
+        texts.extend(
+            [i64::MAX.to_string(), i64::MIN.to_string()]
+                .into_iter()
+                .flat_map(|n| [n.clone(), format!("{n}0"), n.replace('7', "8")]),
+        );
+        for t in &texts {
+            assert_eq!(is_integer(t), general(t), "{t:?}");
+        }
+    }
+
+    /// The shortcut trims exactly what `str::trim` trims: every ASCII
+    /// character and Unicode white space (and other text) at either end.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn trim_is_strs_trim() {
+        let mut ends: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
+        ends.extend(
+            [
+                "", "\u{85}", "\u{a0}", "\u{1680}", "\u{2003}", "\u{2028}", "\u{3000}", "\u{feff}",
+                "\u{200b}", "é", "ă", "٣", "😀", "  ", " \u{a0}", "\u{a0}x",
+            ]
+            .map(String::from),
+        );
+        for core in ["", "7", "a b", "\u{a0}", "x\u{3000}y", "12.5"] {
+            for start in &ends {
+                for end in &ends {
+                    let text = format!("{start}{core}{end}");
+                    let (fast, slow) = (trim(&text), text.trim());
+                    assert_eq!(
+                        (fast.as_ptr(), fast.len()),
+                        (slow.as_ptr(), slow.len()),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+    }
 
     fn state() -> FormState {
         FormState::new(

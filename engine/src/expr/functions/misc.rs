@@ -3,7 +3,7 @@
 
 use super::{Func, arg, eval_args};
 use crate::expr::ast::Expr;
-use crate::expr::eval::{EvalContext, evaluate};
+use crate::expr::eval::{EvalContext, evaluate, evaluate_bool};
 use crate::expr::value::Value;
 
 /// Longest string `uuid(n)` produces; a typo like `uuid(1e9)` must not
@@ -14,7 +14,7 @@ pub(super) fn logic(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
     match func {
         // Lazy: only the chosen branch is evaluated (ODK does the same).
         Func::If => {
-            if arg(args, 0, ctx).as_bool() {
+            if arg_bool(args, 0, ctx) {
                 arg(args, 1, ctx)
             } else {
                 arg(args, 2, ctx)
@@ -37,12 +37,18 @@ pub(super) fn logic(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
                 current
             }
         }
-        Func::Boolean => Value::Bool(arg(args, 0, ctx).as_bool()),
-        Func::Not => Value::Bool(!arg(args, 0, ctx).as_bool()),
+        Func::Boolean => Value::Bool(arg_bool(args, 0, ctx)),
+        Func::Not => Value::Bool(!arg_bool(args, 0, ctx)),
         Func::True => Value::Bool(true),
         Func::False => Value::Bool(false),
         _ => Value::empty(),
     }
+}
+
+/// `boolean()` of argument `i` (false when missing, as `arg`'s empty
+/// string is), without building the value of a comparison.
+fn arg_bool(args: &[Expr], i: usize, ctx: &dyn EvalContext) -> bool {
+    args.get(i).is_some_and(|a| evaluate_bool(a, ctx))
 }
 
 pub(super) fn other(func: Func, args: &[Expr], ctx: &dyn EvalContext) -> Value {
@@ -134,9 +140,31 @@ fn random_string(len: f64, ctx: &dyn EvalContext) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use crate::expr::eval::evaluate;
+    use crate::expr::eval::tests::each_condition_case;
+    use crate::expr::parse::parse;
     use crate::expr::testing::{Ctx, eval, eval_with};
     use crate::expr::value::Value;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// `if`, `not` and `boolean` decide on `evaluate_bool` of their
+    /// condition, which is `boolean()` of its value.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn conditions_of_if_not_and_boolean_are_their_values_boolean() {
+        each_condition_case(|src, ctx| {
+            let truth = evaluate(&parse(src).unwrap(), ctx).as_bool();
+            let eval = |s: String| evaluate(&parse(&s).unwrap(), ctx);
+            assert_eq!(
+                eval(format!("if({src}, 'y', 'n')")),
+                Value::from(if truth { "y" } else { "n" }),
+                "{src}"
+            );
+            assert_eq!(eval(format!("not({src})")), Value::Bool(!truth), "{src}");
+            assert_eq!(eval(format!("boolean({src})")), Value::Bool(truth), "{src}");
+        });
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn if_is_lazy_and_coerces_condition() {
