@@ -170,14 +170,7 @@ impl RawSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workbook::{Row, Sheet};
-
-    fn row(number: usize, cells: &[&str]) -> Row {
-        Row {
-            number,
-            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
-        }
-    }
+    use crate::workbook::{Sheet, test_row as row};
 
     #[test]
     fn references_are_checked_in_every_column_of_every_row() {

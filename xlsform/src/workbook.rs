@@ -24,6 +24,15 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
+/// A row as a unit test writes it.
+#[cfg(test)]
+pub(crate) fn test_row(number: usize, cells: &[&str]) -> Row {
+    Row {
+        number,
+        cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+    }
+}
+
 impl Row {
     /// The cell in column `index` (0-based), or `""` past the row's end.
     pub fn cell(&self, index: usize) -> &str {

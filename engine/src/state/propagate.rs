@@ -240,15 +240,7 @@ impl FormState {
         choice: Option<&Choice>,
         env: &dyn Environment,
     ) -> Value {
-        let ctx = Ctx {
-            state: self,
-            expr: c,
-            inst,
-            current,
-            choice,
-            env,
-        };
-        evaluate(&c.expr, &ctx)
+        evaluate(&c.expr, &self.ctx(c, inst, current, choice, env))
     }
 
     /// [`FormState::eval`] of a condition (relevance, required, a
@@ -261,15 +253,26 @@ impl FormState {
         choice: Option<&Choice>,
         env: &dyn Environment,
     ) -> bool {
-        let ctx = Ctx {
+        evaluate_bool(&c.expr, &self.ctx(c, inst, current, choice, env))
+    }
+
+    /// What `c` is evaluated in, at instance `inst`.
+    fn ctx<'a>(
+        &'a self,
+        c: &'a Compiled,
+        inst: InstanceId,
+        current: Value,
+        choice: Option<&'a Choice>,
+        env: &'a dyn Environment,
+    ) -> Ctx<'a> {
+        Ctx {
             state: self,
             expr: c,
             inst,
             current,
             choice,
             env,
-        };
-        evaluate_bool(&c.expr, &ctx)
+        }
     }
 
     /// What `.` reads in `c`: the stored text, copied only if `c` reads it.

@@ -30,14 +30,7 @@ pub(super) fn check(table: &Table<'_>, diag: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workbook::{Row, Sheet};
-
-    fn row(number: usize, cells: &[&str]) -> Row {
-        Row {
-            number,
-            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
-        }
-    }
+    use crate::workbook::{Sheet, test_row as row};
 
     #[test]
     fn every_column_but_type_and_name_is_checked_on_every_row() {

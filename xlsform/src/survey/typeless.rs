@@ -41,14 +41,7 @@ pub(super) fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workbook::{Row, Sheet};
-
-    fn row(number: usize, cells: &[&str]) -> Row {
-        Row {
-            number,
-            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
-        }
-    }
+    use crate::workbook::{Sheet, test_row as row};
 
     #[test]
     fn a_name_or_a_label_in_any_language_needs_a_type() {
