@@ -186,12 +186,12 @@ fn resolve_trigger(trigger: &str, names: &Names, cx: &mut Ctx<'_>, field: &str) 
                 Vec::new()
             }
         };
-        for id in ids {
-            if !out.contains(&id) {
-                out.push(id);
-            }
-        }
+        out.extend(ids);
     }
+    // Each field once; sorted rather than searched, so a hostile trigger
+    // listing thousands of fields costs no quadratic time.
+    out.sort_unstable();
+    out.dedup();
     out.into_boxed_slice()
 }
 
