@@ -10,17 +10,12 @@
 
 mod common;
 
-const SURVEY: &[&[&str]] = &[
-    &["type", "name", "label"],
-    &["text", "head", "Head"],
-    &["begin group", "g1", "G1"],
-    &["integer", "age", "Age"],
-    &["end group"],
-    &["begin group", "g2", "G2"],
-    &["integer", "age", "Age"],
-    &["end group"],
-    &["select_one people", "pick", "Pick"],
-];
+/// `HEAD_AND_TWO_AGES` and a select of the `people` list.
+fn survey() -> Vec<Vec<String>> {
+    let mut rows = common::rows(common::HEAD_AND_TWO_AGES);
+    rows.extend(common::rows(&[&["select_one people", "pick", "Pick"]]));
+    rows
+}
 
 /// A workbook: its file name, its choices sheet, the words pyxform's error
 /// contains (none: pyxform accepts it) and the start of each error
@@ -35,7 +30,7 @@ struct Case<'a> {
 /// pyxform's error for a `${name}` that no field or several fields have.
 const REFERENCE: Option<&str> = Some("Reference variables");
 
-/// Asks pyxform and Fieldform about each case's workbook (`SURVEY` and its
+/// Asks pyxform and Fieldform about each case's workbook (`survey()` and its
 /// choices sheet) and asserts they agree and say what is expected.
 fn assert_both_agree(folder: &str, cases: &[Case<'_>]) {
     let cases: Vec<common::Case> = cases
@@ -43,7 +38,7 @@ fn assert_both_agree(folder: &str, cases: &[Case<'_>]) {
         .map(|case| common::Case {
             file: case.file.to_owned(),
             sheets: vec![
-                ("survey", common::rows(SURVEY)),
+                ("survey", survey()),
                 ("choices", common::rows(&case.choices)),
             ],
             pyxform: case.pyxform,

@@ -9,16 +9,7 @@ mod common;
 
 use common::{Case, assert_both_agree};
 
-const SURVEY: &[&[&str]] = &[
-    &["type", "name", "label"],
-    &["text", "head", "Head"],
-    &["begin group", "g1", "G1"],
-    &["integer", "age", "Age"],
-    &["end group"],
-    &["begin group", "g2", "G2"],
-    &["integer", "age", "Age"],
-    &["end group"],
-];
+const SURVEY: &[&[&str]] = common::HEAD_AND_TWO_AGES;
 
 /// pyxform's error for a malformed reference (PYREF_001).
 const SHAPE: Option<&str> = Some("Reference variables must start with '${', then a question name");

@@ -14,6 +14,20 @@ fn manifest_dir() -> PathBuf {
 }
 
 /// A sheet's rows as owned strings (`""` is an empty cell).
+/// A survey with a name used once (`head`) and one used twice (`age`, in
+/// groups `g1` and `g2`): what the reference checks tell apart.
+#[allow(dead_code)] // not every test file that shares this module uses it
+pub const HEAD_AND_TWO_AGES: &[&[&str]] = &[
+    &["type", "name", "label"],
+    &["text", "head", "Head"],
+    &["begin group", "g1", "G1"],
+    &["integer", "age", "Age"],
+    &["end group"],
+    &["begin group", "g2", "G2"],
+    &["integer", "age", "Age"],
+    &["end group"],
+];
+
 pub fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|row| row.iter().map(|c| (*c).to_owned()).collect())
